@@ -1,0 +1,216 @@
+//! The only place the crate calls `statrs`.
+//!
+//! statrs 0.19 panics in `inverse_cdf` for `p` outside `[0, 1]` or NaN, and its Student-t
+//! quantile loses accuracy for very large degrees of freedom (see `facts/statistics.md` §9).
+//! Every function here validates its arguments, maps failures to [`StatsError`], and falls back
+//! to the limiting distribution where statrs is known to be inaccurate. No statrs type leaves
+//! this module.
+
+use statrs::distribution::{ChiSquared, ContinuousCDF, FisherSnedecor, Normal, StudentsT};
+use statrs::function::beta::beta_reg;
+
+use super::StatsError;
+
+/// Degrees of freedom above which the t quantile is replaced by the normal quantile and
+/// the F quantile with large `df2` by `chi2(df1) / df1`; statrs loses precision past this.
+const LARGE_DF: f64 = 1e5;
+
+fn check_finite(name: &str, x: f64) -> Result<f64, StatsError> {
+    if x.is_finite() {
+        Ok(x)
+    } else {
+        Err(StatsError::invalid(name, x, "a finite number"))
+    }
+}
+
+fn check_df(name: &str, df: f64) -> Result<f64, StatsError> {
+    if df.is_finite() && df > 0.0 {
+        Ok(df)
+    } else {
+        Err(StatsError::invalid(name, df, "a finite number > 0"))
+    }
+}
+
+fn check_p(p: f64) -> Result<f64, StatsError> {
+    if p.is_finite() && p > 0.0 && p < 1.0 {
+        Ok(p)
+    } else {
+        Err(StatsError::InvalidProbability {
+            value: p,
+            lower: 0.0,
+            upper: 1.0,
+        })
+    }
+}
+
+fn std_normal() -> Normal {
+    Normal::standard()
+}
+
+/// Standard normal cumulative distribution function `pnorm(x)`.
+pub(crate) fn normal_cdf(x: f64) -> Result<f64, StatsError> {
+    let x = check_finite("x", x)?;
+    Ok(std_normal().cdf(x))
+}
+
+/// Standard normal upper tail `pnorm(x, lower.tail = FALSE)`.
+pub(crate) fn normal_sf(x: f64) -> Result<f64, StatsError> {
+    let x = check_finite("x", x)?;
+    Ok(std_normal().sf(x))
+}
+
+/// Standard normal quantile `qnorm(p)` for `p` in (0, 1).
+pub(crate) fn normal_quantile(p: f64) -> Result<f64, StatsError> {
+    let p = check_p(p)?;
+    Ok(std_normal().inverse_cdf(p))
+}
+
+/// Student-t upper tail `pt(t, df, lower.tail = FALSE)`.
+///
+/// Computed from the regularised incomplete beta function directly, which keeps full relative
+/// accuracy in the tails (statrs' `StudentsT::sf` subtracts from one).
+pub(crate) fn t_sf(t: f64, df: f64) -> Result<f64, StatsError> {
+    let t = check_finite("t", t)?;
+    let df = check_df("df", df)?;
+    let x = df / (df + t * t);
+    let tail = 0.5 * beta_reg(df / 2.0, 0.5, x);
+    Ok(if t >= 0.0 { tail } else { 1.0 - tail })
+}
+
+/// Two-sided Student-t p-value `2 * pt(-|t|, df)`.
+pub(crate) fn t_two_sided_p(t: f64, df: f64) -> Result<f64, StatsError> {
+    let t = check_finite("t", t)?;
+    let df = check_df("df", df)?;
+    let x = df / (df + t * t);
+    Ok(beta_reg(df / 2.0, 0.5, x).min(1.0))
+}
+
+/// Student-t quantile `qt(p, df)` for `p` in (0, 1).
+pub(crate) fn t_quantile(p: f64, df: f64) -> Result<f64, StatsError> {
+    let p = check_p(p)?;
+    let df = check_df("df", df)?;
+    if df > LARGE_DF {
+        return normal_quantile(p);
+    }
+    let dist = StudentsT::new(0.0, 1.0, df).map_err(|_| StatsError::invalid("df", df, "> 0"))?;
+    Ok(dist.inverse_cdf(p))
+}
+
+/// F upper tail `pf(x, df1, df2, lower.tail = FALSE)`.
+///
+/// Uses `I_{df2/(df2 + df1 x)}(df2/2, df1/2)` directly for tail accuracy.
+pub(crate) fn f_sf(x: f64, df1: f64, df2: f64) -> Result<f64, StatsError> {
+    let x = check_finite("f", x)?;
+    let df1 = check_df("df1", df1)?;
+    let df2 = check_df("df2", df2)?;
+    if x <= 0.0 {
+        return Ok(1.0);
+    }
+    Ok(beta_reg(df2 / 2.0, df1 / 2.0, df2 / (df2 + df1 * x)))
+}
+
+/// F quantile `qf(p, df1, df2)` for `p` in (0, 1).
+pub(crate) fn f_quantile(p: f64, df1: f64, df2: f64) -> Result<f64, StatsError> {
+    let p = check_p(p)?;
+    let df1 = check_df("df1", df1)?;
+    let df2 = check_df("df2", df2)?;
+    if df2 > LARGE_DF && df1 <= LARGE_DF {
+        return Ok(chi2_quantile(p, df1)? / df1);
+    }
+    let dist = FisherSnedecor::new(df1, df2)
+        .map_err(|_| StatsError::invalid("df", df1.min(df2), "> 0"))?;
+    Ok(dist.inverse_cdf(p))
+}
+
+/// Chi-square upper tail `pchisq(x, df, lower.tail = FALSE)`.
+pub(crate) fn chi2_sf(x: f64, df: f64) -> Result<f64, StatsError> {
+    let x = check_finite("x", x)?;
+    let df = check_df("df", df)?;
+    if x <= 0.0 {
+        return Ok(1.0);
+    }
+    let dist = ChiSquared::new(df).map_err(|_| StatsError::invalid("df", df, "> 0"))?;
+    Ok(dist.sf(x))
+}
+
+/// Chi-square quantile `qchisq(p, df)` for `p` in (0, 1).
+pub(crate) fn chi2_quantile(p: f64, df: f64) -> Result<f64, StatsError> {
+    let p = check_p(p)?;
+    let df = check_df("df", df)?;
+    let dist = ChiSquared::new(df).map_err(|_| StatsError::invalid("df", df, "> 0"))?;
+    Ok(dist.inverse_cdf(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64, tol: f64) -> bool {
+        ((a - b) / b).abs() <= tol
+    }
+
+    #[test]
+    fn quantiles_match_r() {
+        // qnorm(.975), qt(.975, 10), qf(.95, 3, 15), qchisq(.95, 4) (R and SciPy agree)
+        assert!(close(
+            normal_quantile(0.975).unwrap(),
+            1.959963984540054,
+            1e-14
+        ));
+        assert!(close(
+            t_quantile(0.975, 10.0).unwrap(),
+            2.228138851986274,
+            1e-10
+        ));
+        assert!(close(
+            f_quantile(0.95, 3.0, 15.0).unwrap(),
+            3.2873821046365115,
+            1e-10
+        ));
+        assert!(close(
+            chi2_quantile(0.95, 4.0).unwrap(),
+            9.487729036781154,
+            1e-10
+        ));
+    }
+
+    #[test]
+    fn tails_match_r() {
+        // 2*pt(-2.5, 12), pf(4, 3, 20, lower=FALSE), pchisq(10, 3, lower=FALSE)
+        assert!(close(
+            t_two_sided_p(2.5, 12.0).unwrap(),
+            0.02791539957132524,
+            1e-12
+        ));
+        assert!(close(t_sf(2.5, 12.0).unwrap(), 0.01395769978566262, 1e-12));
+        assert!(close(
+            f_sf(4.0, 3.0, 20.0).unwrap(),
+            0.022076999662362404,
+            1e-10
+        ));
+        assert!(close(
+            chi2_sf(10.0, 3.0).unwrap(),
+            0.01856613546304325,
+            1e-12
+        ));
+    }
+
+    #[test]
+    fn bad_probabilities_are_errors_not_panics() {
+        for p in [f64::NAN, -0.1, 0.0, 1.0, 1.5, f64::INFINITY] {
+            assert!(normal_quantile(p).is_err());
+            assert!(t_quantile(p, 5.0).is_err());
+            assert!(f_quantile(p, 2.0, 5.0).is_err());
+            assert!(chi2_quantile(p, 2.0).is_err());
+        }
+        assert!(t_quantile(0.5, 0.0).is_err());
+        assert!(t_quantile(0.5, f64::NAN).is_err());
+        assert!(f_sf(1.0, -1.0, 3.0).is_err());
+    }
+
+    #[test]
+    fn large_df_falls_back_to_normal() {
+        let q = t_quantile(0.975, 1e7).unwrap();
+        assert!(close(q, 1.959963984540054, 1e-6));
+    }
+}

@@ -1,0 +1,14 @@
+//! The statistics researchers publish, matching R (psych, metafor) and Python (pingouin).
+//!
+//! Every function here is plain computation: no I/O, typed results with named fields
+//! (`raw_alpha`, `tau2`, `ci_lb`, … as researchers read them in R output), and a
+//! [`StatsError`] instead of a panic or a silent `NaN`. Each public item names the reference
+//! implementation and version it reproduces, and the convention it follows where packages differ.
+
+#[allow(dead_code)] // used as the statistics modules land
+mod dist;
+mod error;
+#[allow(dead_code)] // used as the statistics modules land
+mod summation;
+
+pub use error::StatsError;
