@@ -1,3 +1,4 @@
 # Sourced by .ci/run: every example, once, on its bundled data (and its --json form).
 # `run_example NAME [ARGS…]` runs one; `$out` is a scratch directory for files examples write.
 # Keep one block per example; add yours when you add an example.
+run_example quickstart

@@ -1,0 +1,224 @@
+//! Small helpers shared by the example programs: argument parsing, reading a numeric CSV table,
+//! and printing tables. Not part of the library (the library does no I/O).
+//!
+//! Each example includes this with `mod common;` and uses only what it needs.
+#![allow(dead_code)]
+
+use std::error::Error;
+use std::path::{Path, PathBuf};
+
+/// Result type of the examples' `main`.
+pub type AppResult<T = ()> = Result<T, Box<dyn Error>>;
+
+/// Command-line arguments: positional values and `--flag [value]` options.
+#[derive(Debug, Default)]
+pub struct Args {
+    positional: Vec<String>,
+    options: Vec<(String, Option<String>)>,
+}
+
+impl Args {
+    /// Parses `std::env::args()`. `valued` names the options that take a value
+    /// (`--keys A1,C4`); every other `--name` is a switch.
+    pub fn parse(valued: &[&str]) -> AppResult<Self> {
+        Self::from_iter(std::env::args().skip(1), valued)
+    }
+
+    /// Parses an explicit list (for tests).
+    pub fn from_iter(args: impl IntoIterator<Item = String>, valued: &[&str]) -> AppResult<Self> {
+        let mut out = Self::default();
+        let mut it = args.into_iter();
+        while let Some(a) = it.next() {
+            if let Some(name) = a.strip_prefix("--") {
+                if let Some((k, v)) = name.split_once('=') {
+                    out.options.push((k.to_owned(), Some(v.to_owned())));
+                } else if valued.contains(&name) {
+                    let v = it
+                        .next()
+                        .ok_or_else(|| format!("option --{name} needs a value"))?;
+                    out.options.push((name.to_owned(), Some(v)));
+                } else {
+                    out.options.push((name.to_owned(), None));
+                }
+            } else {
+                out.positional.push(a);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether the switch `--name` was given.
+    pub fn flag(&self, name: &str) -> bool {
+        self.options.iter().any(|(k, _)| k == name)
+    }
+
+    /// The value of `--name VALUE`, if given.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.options
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .and_then(|(_, v)| v.as_deref())
+    }
+
+    /// The value of `--name VALUE` parsed as a number.
+    pub fn number(&self, name: &str) -> AppResult<Option<f64>> {
+        match self.value(name) {
+            None => Ok(None),
+            Some(v) => v
+                .parse::<f64>()
+                .map(Some)
+                .map_err(|_| format!("option --{name}: {v:?} is not a number").into()),
+        }
+    }
+
+    /// The first positional argument (the input file), if any.
+    pub fn file(&self) -> Option<&str> {
+        self.positional.first().map(String::as_str)
+    }
+
+    /// The input file, or the bundled one under `examples/data/` when none was given.
+    pub fn file_or_bundled(&self, bundled: &str) -> PathBuf {
+        match self.file() {
+            Some(f) => PathBuf::from(f),
+            None => bundled_path(bundled),
+        }
+    }
+}
+
+/// Path of a file bundled in `examples/data/`, wherever the example is run from.
+pub fn bundled_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join("data")
+        .join(name)
+}
+
+/// A CSV file read as text: the header and every record.
+#[derive(Debug)]
+pub struct Table {
+    /// Column names, trimmed.
+    pub headers: Vec<String>,
+    /// Records, each as its cells (trimmed).
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// Reads a CSV file with a header row.
+    pub fn read(path: &Path) -> AppResult<Self> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .flexible(false)
+            .from_path(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let headers = rdr
+            .headers()
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        let mut rows = Vec::new();
+        for (i, rec) in rdr.records().enumerate() {
+            let rec = rec.map_err(|e| format!("{}: row {}: {e}", path.display(), i + 1))?;
+            rows.push(rec.iter().map(str::to_owned).collect());
+        }
+        Ok(Self { headers, rows })
+    }
+
+    /// Index of the column named `name`.
+    pub fn column_index(&self, name: &str) -> AppResult<usize> {
+        self.headers.iter().position(|h| h == name).ok_or_else(|| {
+            format!(
+                "no column named {name:?} (columns: {})",
+                self.headers.join(", ")
+            )
+            .into()
+        })
+    }
+
+    /// The cells of column `idx` parsed as numbers; empty and `NA` cells are `None`.
+    pub fn numeric_column(&self, idx: usize) -> AppResult<Vec<Option<f64>>> {
+        self.rows
+            .iter()
+            .enumerate()
+            .map(|(r, row)| {
+                parse_cell(
+                    row.get(idx).map_or("", String::as_str),
+                    r + 1,
+                    &self.headers[idx],
+                )
+            })
+            .collect()
+    }
+
+    /// The whole table (or the listed columns) as numbers, row-major; empty and `NA` are `None`.
+    pub fn numeric_rows(&self, columns: &[usize]) -> AppResult<Vec<Vec<Option<f64>>>> {
+        self.rows
+            .iter()
+            .enumerate()
+            .map(|(r, row)| {
+                columns
+                    .iter()
+                    .map(|&c| {
+                        parse_cell(
+                            row.get(c).map_or("", String::as_str),
+                            r + 1,
+                            &self.headers[c],
+                        )
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// Parses one cell: empty, `NA` or `NaN` (any case) is missing; anything else must be a number.
+pub fn parse_cell(cell: &str, row: usize, column: &str) -> AppResult<Option<f64>> {
+    let c = cell.trim();
+    if c.is_empty() || c.eq_ignore_ascii_case("na") || c.eq_ignore_ascii_case("nan") {
+        return Ok(None);
+    }
+    c.parse::<f64>()
+        .map(Some)
+        .map_err(|_| format!("row {row}, column {column:?}: {c:?} is not a number").into())
+}
+
+/// Prints a plain-text table with right-aligned columns.
+pub fn print_table(headers: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
+        let parts: Vec<String> = cells
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:>w$}"))
+            .collect();
+        println!("{}", parts.join("  "));
+    };
+    line(&mut headers.iter().copied());
+    let total: usize = widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
+    println!("{}", "-".repeat(total));
+    for row in rows {
+        line(&mut row.iter().map(String::as_str));
+    }
+}
+
+/// Formats a number for a table: fixed decimals, `NA` for non-finite.
+pub fn fmt(x: f64, decimals: usize) -> String {
+    if x.is_finite() {
+        format!("{x:.decimals$}")
+    } else {
+        "NA".to_owned()
+    }
+}
+
+/// Runs an example's `main`, printing a one-line error and exiting non-zero on failure.
+pub fn run(main: impl FnOnce() -> AppResult) {
+    if let Err(e) = main() {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
