@@ -6,9 +6,9 @@
 //! implementation and version it reproduces, and the convention it follows where packages differ.
 
 #[allow(dead_code)] // used as the statistics modules land
-mod dist;
+pub(crate) mod dist;
 mod error;
 #[allow(dead_code)] // used as the statistics modules land
-mod summation;
+pub(crate) mod summation;
 
 pub use error::StatsError;
