@@ -431,3 +431,30 @@ proptest! {
         }
     }
 }
+
+/// Timing of REML with k = 100,000 (run with `cargo test --release --test meta -- --ignored`).
+#[test]
+#[ignore = "timing; run in release mode"]
+fn reml_k100000_timing() {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let studies: Vec<CorrelationStudy> = (0..100_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let u = (x >> 11) as f64 / (1u64 << 53) as f64;
+            CorrelationStudy::new(0.28 + 0.4 * (u - 0.5), 20.0 + (x % 500) as f64).unwrap()
+        })
+        .collect();
+    for o in [MetaOptions::new(), MetaOptions::new().tau2_ci(false)] {
+        let t = std::time::Instant::now();
+        let res = meta_analysis(&studies, &o).unwrap();
+        println!(
+            "k = 100000 REML: {:?} ({} iterations, tau2 = {:.6}, tau2 CI: {})",
+            t.elapsed(),
+            res.iterations,
+            res.tau2,
+            res.tau2_ci.is_some()
+        );
+    }
+}

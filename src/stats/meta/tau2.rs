@@ -28,8 +28,6 @@ pub(super) struct Moments {
     pub(super) rss: f64,
     /// y'PPy = Σ w² (y - μ̂)².
     pub(super) ypp: f64,
-    /// Σ log(v + τ²).
-    pub(super) sum_log_var: f64,
 }
 
 impl Moments {
@@ -46,21 +44,18 @@ impl Moments {
 
 /// Two passes over the studies, no allocation.
 pub(super) fn moments(y: &[f64], v: &[f64], tau2: f64) -> Moments {
-    let (mut s1, mut s2, mut s3, mut swy, mut slog) = (
-        CompensatedSum::new(),
+    let (mut s1, mut s2, mut s3, mut swy) = (
         CompensatedSum::new(),
         CompensatedSum::new(),
         CompensatedSum::new(),
         CompensatedSum::new(),
     );
     for (&yi, &vi) in y.iter().zip(v) {
-        let m = vi + tau2;
-        let w = 1.0 / m;
+        let w = 1.0 / (vi + tau2);
         s1.add(w);
         s2.add(w * w);
         s3.add(w * w * w);
         swy.add(w * yi);
-        slog.add(m.ln());
     }
     let s1 = s1.total();
     let mu = swy.total() / s1;
@@ -78,7 +73,6 @@ pub(super) fn moments(y: &[f64], v: &[f64], tau2: f64) -> Moments {
         mu,
         rss: rss.total(),
         ypp: ypp.total(),
-        sum_log_var: slog.total(),
     }
 }
 
@@ -339,13 +333,18 @@ pub(super) fn fisher_scoring(
 pub(super) fn loglik(y: &[f64], v: &[f64], tau2: f64, reml: bool) -> f64 {
     let k = y.len() as f64;
     let m = moments(y, v, tau2);
+    let mut slog = CompensatedSum::new();
+    for &vi in v {
+        slog.add((vi + tau2).ln());
+    }
+    let sum_log_var = slog.total();
     let two_pi = 2.0 * std::f64::consts::PI;
     if reml {
         -0.5 * (k - 1.0) * two_pi.ln() + 0.5 * k.ln()
-            - 0.5 * m.sum_log_var
+            - 0.5 * sum_log_var
             - 0.5 * m.s1.ln()
             - 0.5 * m.rss
     } else {
-        -0.5 * k * two_pi.ln() - 0.5 * m.sum_log_var - 0.5 * m.rss
+        -0.5 * k * two_pi.ln() - 0.5 * sum_log_var - 0.5 * m.rss
     }
 }
