@@ -348,3 +348,45 @@ pub(super) fn loglik(y: &[f64], v: &[f64], tau2: f64, reml: bool) -> f64 {
         -0.5 * k * two_pi.ln() - 0.5 * sum_log_var - 0.5 * m.rss
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The O(k) traces equal the k × k matrix versions metafor computes.
+    #[test]
+    #[allow(clippy::needless_range_loop)] // matrix indices read clearer here
+    fn closed_form_traces_match_dense_matrices() {
+        let y = [0.1, 0.35, -0.05, 0.2, 0.6];
+        let v = [0.01, 0.02, 0.015, 0.05, 0.03];
+        let tau2 = 0.012;
+        let k = y.len();
+        let w: Vec<f64> = v.iter().map(|vi| 1.0 / (vi + tau2)).collect();
+        let s: f64 = w.iter().sum();
+        let p = |i: usize, j: usize| f64::from(u8::from(i == j)) * w[i] - w[i] * w[j] / s;
+        let mut tr_p = 0.0;
+        let mut tr_pp = 0.0;
+        let mut ypp = 0.0;
+        for i in 0..k {
+            tr_p += p(i, i);
+            let mut py_i = 0.0;
+            for j in 0..k {
+                tr_pp += p(i, j) * p(j, i);
+                py_i += p(i, j) * y[j];
+            }
+            ypp += py_i * py_i;
+        }
+        let m = moments(&y, &v, tau2);
+        assert!((m.tr_p() - tr_p).abs() < 1e-12 * tr_p);
+        assert!((m.tr_pp() - tr_pp).abs() < 1e-12 * tr_pp);
+        assert!((m.ypp - ypp).abs() < 1e-12 * ypp);
+    }
+
+    #[test]
+    fn hedges_start_is_the_unweighted_moment_estimator() {
+        let y = [0.1, 0.3, 0.2];
+        let v = [0.01, 0.01, 0.01];
+        // Σ(y - ȳ)² = 0.02, (k-1)/k Σv = 0.02 → τ² = 0
+        assert!(hedges_raw(&y, &v).abs() < 1e-15);
+    }
+}
