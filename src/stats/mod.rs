@@ -8,7 +8,12 @@
 #[allow(dead_code)] // used as the statistics modules land
 pub(crate) mod dist;
 mod error;
+mod meta;
 #[allow(dead_code)] // used as the statistics modules land
 pub(crate) mod summation;
 
 pub use error::StatsError;
+pub use meta::{
+    CorrelationStudy, MAX_STUDY_N, MetaAnalysis, MetaOptions, MetaTest, RejectedStudy, StudyBatch,
+    Tau2Ci, TauMethod, correlation_studies, meta_analysis, meta_analysis_rn,
+};
