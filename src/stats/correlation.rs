@@ -514,40 +514,43 @@ fn prho(n: usize, is: f64, lower: bool) -> (f64, PValueMethod) {
 }
 
 /// Counts the permutations of `1..=n` whose `S = Σ (i - p_i)²` is at least `is`, and `n!`.
+///
+/// Equivalent to R's complete enumeration, but by dynamic programming over the set of values
+/// already placed (`2^n` states, `n ≤ 9`), so it costs microseconds rather than `n!` steps.
 fn count_s_at_least(n: usize, is: f64) -> (u64, u64) {
-    let mut perm: Vec<usize> = (0..n).collect();
-    let mut c = vec![0usize; n];
-    let s_of = |p: &[usize]| -> f64 {
-        p.iter()
-            .enumerate()
-            .map(|(i, &v)| {
-                let d = i as f64 - v as f64;
-                d * d
-            })
-            .sum()
-    };
-    let mut ge = u64::from(s_of(&perm) >= is);
-    let mut total = 1u64;
-    // Heap's algorithm, iterative.
-    let mut i = 0;
-    while i < n {
-        if c[i] < i {
-            if i % 2 == 0 {
-                perm.swap(0, i);
-            } else {
-                perm.swap(c[i], i);
+    let max_s = n * (n * n - 1) / 3;
+    let states = 1usize << n;
+    // dp[mask][s]: ways to fill positions 0..popcount(mask) with the values in mask, sum s
+    let mut dp = vec![vec![0u64; max_s + 1]; states];
+    dp[0][0] = 1;
+    for mask in 0..states {
+        let pos = mask.count_ones() as usize;
+        if pos == n {
+            continue;
+        }
+        for v in 0..n {
+            if mask & (1 << v) != 0 {
+                continue;
             }
-            total += 1;
-            if s_of(&perm) >= is {
-                ge += 1;
+            let d = pos.abs_diff(v);
+            let add = d * d;
+            let next = mask | (1 << v);
+            for s in 0..=max_s - add {
+                let ways = dp[mask][s];
+                if ways != 0 {
+                    dp[next][s + add] += ways;
+                }
             }
-            c[i] += 1;
-            i = 0;
-        } else {
-            c[i] = 0;
-            i += 1;
         }
     }
+    let full = &dp[states - 1];
+    let total: u64 = full.iter().sum();
+    let ge = full
+        .iter()
+        .enumerate()
+        .filter(|&(s, _)| s as f64 >= is)
+        .map(|(_, &c)| c)
+        .sum();
     (ge, total)
 }
 
