@@ -161,7 +161,8 @@ pub struct Correlation {
     pub t: f64,
     /// Degrees of freedom of the t statistic, `n - 2`.
     pub df: f64,
-    /// Spearman's statistic `S = (n³ - n)(1 - rho)/6` as R prints it (`None` for Pearson).
+    /// Spearman's statistic `S = (n³ - n)(1 - rho)/6` as R prints it (`None` for Pearson);
+    /// without ties it is computed exactly as `Σ d²` of the rank differences.
     pub s: Option<f64>,
     /// Two-sided p-value.
     pub p: f64,
@@ -342,7 +343,13 @@ fn compute(
             let (ry, ty) = average_ranks(y);
             let ties = tx || ty;
             let r = pearson_r(&rx, &ry)?;
-            let s = (nf * nf * nf - nf) * (1.0 - r) / 6.0;
+            // R: S = (n³ - n)(1 - rho)/6. Without ties that is Σ d² exactly, an even integer;
+            // summing the squared rank differences gives it without rounding error.
+            let s = if ties {
+                (nf * nf * nf - nf) * (1.0 - r) / 6.0
+            } else {
+                rx.iter().zip(&ry).map(|(a, b)| (a - b) * (a - b)).sum()
+            };
             let (t, p_t) = t_test(r, df)?;
             let (p, p_method) =
                 if options.spearman_p == SpearmanPValue::RDefault && !ties && n < 1290 {
