@@ -355,8 +355,10 @@ fn compute(
                 if options.spearman_p == SpearmanPValue::RDefault && !ties && n < 1290 {
                     // R: p <- if (q > (n^3 - n)/6) pspearman(q, n, lower = FALSE) else
                     //            pspearman(q, n, lower = TRUE); min(2p, 1)
-                    let lower = s <= (nf * nf * nf - nf) / 6.0;
-                    let is = s.round() + if lower { 2.0 } else { 0.0 };
+                    // branch and round on R's floating-point q, exactly as R does
+                    let q = (nf * nf * nf - nf) * (1.0 - r) / 6.0;
+                    let lower = q <= (nf * nf * nf - nf) / 6.0;
+                    let is = q.round() + if lower { 2.0 } else { 0.0 };
                     let (p1, how) = prho(n, is, lower);
                     ((2.0 * p1).min(1.0), how)
                 } else {
