@@ -8,7 +8,7 @@ use therapeutic_alliance::stats::{
     reliable_change_threshold,
 };
 
-const TOL: f64 = 1e-9;
+const TOL: f64 = 1e-12;
 
 fn expected() -> Value {
     serde_json::from_str(include_str!("data/expected_rci.json")).unwrap()

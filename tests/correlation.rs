@@ -10,7 +10,7 @@ use therapeutic_alliance::stats::{
     r_test_single, spearman,
 };
 
-const TOL: f64 = 1e-9;
+const TOL: f64 = 1e-12;
 
 fn expected(name: &str) -> Value {
     let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -235,4 +235,15 @@ proptest! {
         let nr = NonOverlapping { r12: r, r34: r / 2.0, r13: r, r14: r, r23: r, r24: r };
         let _ = r_test_dependent_nonoverlapping(n, &nr);
     }
+}
+
+#[test]
+fn result_types_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<therapeutic_alliance::stats::Correlation>();
+    check::<therapeutic_alliance::stats::RTest>();
+    check::<therapeutic_alliance::stats::ChangeResult>();
+    check::<therapeutic_alliance::stats::ReliableChange>();
+    check::<therapeutic_alliance::stats::WithinRegression>();
+    check::<therapeutic_alliance::stats::Decomposition>();
 }

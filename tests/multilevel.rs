@@ -7,7 +7,7 @@ use therapeutic_alliance::stats::{
     GrandMean, StatsError, next_within_person, person_mean_centre, within_regression,
 };
 
-const TOL: f64 = 1e-9;
+const TOL: f64 = 1e-12;
 
 fn close(what: &str, a: f64, b: f64, tol: f64) {
     let err = if b == 0.0 {

@@ -5,12 +5,12 @@
 //! [`StatsError`] instead of a panic or a silent `NaN`. Each public item names the reference
 //! implementation and version it reproduces, and the convention it follows where packages differ.
 
-mod change;
-mod correlation;
+pub mod change;
+pub mod correlation;
 #[allow(dead_code)] // used as the statistics modules land
 pub(crate) mod dist;
 mod error;
-mod multilevel;
+pub mod multilevel;
 #[allow(dead_code)] // used as the statistics modules land
 pub(crate) mod summation;
 
