@@ -3,8 +3,8 @@
 # Keep one block per example; add yours when you add an example.
 run_example quickstart
 run_example change
-run_example change --json >"$out/change.json"
-run_example change --method gln --functional-mean 114.8 --functional-sd 17.8 --critical 1.959963984540054
+run_example change -- --json >"$out/change.json"
+run_example change -- --method gln --functional-mean 114.8 --functional-sd 17.8 --critical 1.959963984540054
 run_example correlate
-run_example correlate --json >"$out/correlate.json"
-run_example correlate --spearman --json >"$out/correlate_spearman.json"
+run_example correlate -- --json >"$out/correlate.json"
+run_example correlate -- --spearman --json >"$out/correlate_spearman.json"
