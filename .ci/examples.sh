@@ -1,8 +1,14 @@
 # Sourced by .ci/run: every example, once, on its bundled data (and its --json form).
-# `run_example NAME [ARGS…]` runs one; `$out` is a scratch directory for files examples write.
+# `run_example NAME [ARGS…]` runs one (ARGS go to the program; no `--` needed); `$out` is a scratch directory for files examples write.
 # Keep one block per example; add yours when you add an example.
 run_example quickstart
 run_example meta
 run_example meta --json > "$out/meta.json"
 run_example meta --method dl --knha
 run_example meta --method fe --json > "$out/meta_fe.json"
+run_example change
+run_example change --json >"$out/change.json"
+run_example change --method gln --functional-mean 114.8 --functional-sd 17.8 --critical 1.959963984540054
+run_example correlate
+run_example correlate --json >"$out/correlate.json"
+run_example correlate --spearman --json >"$out/correlate_spearman.json"

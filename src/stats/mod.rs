@@ -5,15 +5,32 @@
 //! [`StatsError`] instead of a panic or a silent `NaN`. Each public item names the reference
 //! implementation and version it reproduces, and the convention it follows where packages differ.
 
+pub mod change;
+pub mod correlation;
 #[allow(dead_code)] // used as the statistics modules land
 pub(crate) mod dist;
 mod error;
 mod meta;
+pub mod multilevel;
 #[allow(dead_code)] // used as the statistics modules land
 pub(crate) mod summation;
 
+pub use change::{
+    Boundary, CategoryCounts, ChangeCategory, ChangeResult, Cutoff, Direction, ExcludedRow, Norms,
+    PersonChange, RciMethod, ReliableChange, reliable_change_threshold,
+};
+pub use correlation::{
+    Correlation, CorrelationMethod, CorrelationOptions, NonOverlapping, PValueMethod, RTest,
+    RTestKind, SpearmanCi, SpearmanPValue, correlate, correlate_pairwise, pearson,
+    r_test_dependent_nonoverlapping, r_test_dependent_overlapping, r_test_independent,
+    r_test_single, spearman,
+};
 pub use error::StatsError;
 pub use meta::{
     CorrelationStudy, MAX_STUDY_N, MetaAnalysis, MetaOptions, MetaTest, RejectedStudy, StudyBatch,
     Tau2Ci, TauMethod, correlation_studies, meta_analysis, meta_analysis_rn,
+};
+pub use multilevel::{
+    Decomposition, GrandMean, WithinCoefficient, WithinRegression, next_within_person,
+    person_mean_centre, within_regression,
 };

@@ -1,0 +1,722 @@
+//! Reliable change and clinical significance (Jacobson & Truax 1991 and variants).
+//!
+//! # Formulas and reference implementations
+//!
+//! With the sample's pre-treatment mean `M_pre` and SD `SD_pre`, the reliability `r_xx`,
+//! `SE = SD_pre·sqrt(1 - r_xx)`, `S_diff = sqrt(2·SE²)` and `SE_pred = SD_pre·sqrt(1 - r_xx²)`:
+//!
+//! | method | reliable change index |
+//! |---|---|
+//! | [`RciMethod::Jt`] (Jacobson & Truax 1991) | `(post - pre)/S_diff` |
+//! | [`RciMethod::Gln`] (Gulliksen–Lord–Novick; Hsu 1989) | `[(post - M_pre) - r_xx(pre - M_pre)]/SE_pred` |
+//! | [`RciMethod::Hll`] (Hsu–Linn–Lord) | `[(post - M_post) - r_xx(pre - M_pre)]/SE_pred` |
+//! | [`RciMethod::En`] (Edwards–Nunnally, Speer 1992) | `[post - (r_xx(pre - M_pre) + M_pre)]/SE` |
+//! | [`RciMethod::Nk`] (Nunnally–Kotsch) | `[post - (r_xx(pre - M_pre) + M_pre)]/sqrt(r_xx²·SD_pre²(1 - r_xx) + SD_pre²(1 - r_yy))` |
+//! | [`RciMethod::Ha`] (Hageman–Arrindell 1999) | `[(post - pre)·r_dd + (M_post - M_pre)(1 - r_dd)]/(sqrt(r_dd)·S_diff)` |
+//!
+//! These are the formulas of the R package clinicalsignificance (2.0.0 / 2.1.0.9000), which
+//! take the sample's own pre distribution as the clinical population and its SD with
+//! `sd()` (n - 1). The JT index is the same in clinicalsignificance and JT-RCI (A.-W. Kruijt);
+//! they differ in the critical value and in whether the boundary counts (see below). For HA,
+//! `r_xx1 = (SD_pre² - SE²)/SD_pre²`, `r_xx2 = (SD_post² - SE²)/SD_post²`, `r12 = cor(pre, post)`
+//! and `r_dd = (SD_pre²·r_xx1 + SD_post²·r_xx2 - 2·SD_pre·SD_post·r12)/(SD_pre² + SD_post² -
+//! 2·SD_pre·SD_post·r12)`. Values match `reference/expected_rci.json` to 1e-12.
+//!
+//! # Cutoffs (Jacobson & Truax 1991)
+//!
+//! With `dir = +1` when higher is better and `-1` when lower is better, and the clinical
+//! (dysfunctional) population's mean and SD (by default the sample's pre scores, as
+//! clinicalsignificance; [`ReliableChange::clinical_norms`] to give published norms):
+//! `a = M_clin + dir·2·SD_clin`, `b = M_func - dir·2·SD_func`,
+//! `c = (SD_clin·M_func + SD_func·M_clin)/(SD_clin + SD_func)`. Cutoff `b` follows J&T (the
+//! functional SD); clinicalsignificance 2.0.0 uses the clinical SD there.
+//!
+//! # Categories
+//!
+//! As clinicalsignificance's combined approach: with `improved ⇔ dir·RCI > crit`,
+//! `deteriorated ⇔ dir·RCI < -crit`, `clinical_pre ⇔ dir·pre < dir·cutoff` and
+//! `functional_post ⇔ dir·post > dir·cutoff`: **recovered** = clinical pre, functional post and
+//! improved; **improved** = improved otherwise; **harmed** = not clinical pre, not functional
+//! post and deteriorated; **deteriorated** = deteriorated otherwise; **unchanged** = the rest.
+//! For HA, recovered = functional post and improved, and harmed is never assigned (as
+//! clinicalsignificance); the cutoff is the ordinary (observed-score) one.
+//!
+//! The critical value defaults to **1.96** (Jacobson & Truax) with **strict** comparisons.
+//! clinicalsignificance uses `qnorm(0.975) = 1.959963984540054` (one-sided `qnorm(0.95)` for HA),
+//! strict; JT-RCI uses 1.96 and counts the boundary ([`Boundary::Inclusive`], applied to both
+//! the RCI and the cutoff). Cases exactly at the boundary differ between the two packages.
+
+use serde::{Deserialize, Serialize};
+
+use super::StatsError;
+use super::correlation::pearson_r;
+use super::summation::mean_var;
+
+/// Which reliable change index to compute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum RciMethod {
+    /// Jacobson & Truax (1991) (the default).
+    #[default]
+    Jt,
+    /// Gulliksen–Lord–Novick.
+    Gln,
+    /// Hsu–Linn–Lord.
+    Hll,
+    /// Edwards–Nunnally.
+    En,
+    /// Nunnally–Kotsch.
+    Nk,
+    /// Hageman–Arrindell (1999).
+    Ha,
+}
+
+impl RciMethod {
+    /// All six methods, in the order of the module table.
+    pub const ALL: [Self; 6] = [Self::Jt, Self::Gln, Self::Hll, Self::En, Self::Nk, Self::Ha];
+
+    /// The short name (`"jt"`, `"gln"`, …).
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Jt => "jt",
+            Self::Gln => "gln",
+            Self::Hll => "hll",
+            Self::En => "en",
+            Self::Nk => "nk",
+            Self::Ha => "ha",
+        }
+    }
+}
+
+impl std::str::FromStr for RciMethod {
+    type Err = StatsError;
+
+    /// Parses a short name, case-insensitively.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|m| m.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                StatsError::invalid("method", f64::NAN, "one of jt, gln, hll, en, nk, ha")
+            })
+    }
+}
+
+/// Which direction of change is an improvement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Lower scores are better (symptom measures such as PHQ-9 or CORE-OM).
+    LowerIsBetter,
+    /// Higher scores are better (alliance, adjustment, well-being).
+    HigherIsBetter,
+}
+
+impl Direction {
+    fn sign(self) -> f64 {
+        match self {
+            Self::LowerIsBetter => -1.0,
+            Self::HigherIsBetter => 1.0,
+        }
+    }
+}
+
+/// Whether a value exactly at the critical value or cutoff counts as beyond it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Boundary {
+    /// Strictly beyond (`>`), as Jacobson & Truax and clinicalsignificance (the default).
+    #[default]
+    Strict,
+    /// At or beyond (`≥`), as JT-RCI.
+    Inclusive,
+}
+
+impl Boundary {
+    fn beyond(self, x: f64, limit: f64) -> bool {
+        match self {
+            Self::Strict => x > limit,
+            Self::Inclusive => x >= limit,
+        }
+    }
+}
+
+/// A population's mean and standard deviation (validated: finite mean, finite SD > 0).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "NormsRaw")]
+pub struct Norms {
+    mean: f64,
+    sd: f64,
+}
+
+#[derive(Deserialize)]
+struct NormsRaw {
+    mean: f64,
+    sd: f64,
+}
+
+impl TryFrom<NormsRaw> for Norms {
+    type Error = StatsError;
+    fn try_from(raw: NormsRaw) -> Result<Self, Self::Error> {
+        Self::new(raw.mean, raw.sd)
+    }
+}
+
+impl Norms {
+    /// Norms with the given mean and SD.
+    ///
+    /// # Errors
+    /// [`StatsError::InvalidParameter`] for a non-finite mean or an SD that is not finite and
+    /// positive.
+    pub fn new(mean: f64, sd: f64) -> Result<Self, StatsError> {
+        if !mean.is_finite() {
+            return Err(StatsError::invalid("mean", mean, "a finite number"));
+        }
+        if !(sd.is_finite() && sd > 0.0) {
+            return Err(StatsError::invalid("sd", sd, "a finite number > 0"));
+        }
+        Ok(Self { mean, sd })
+    }
+
+    /// The mean.
+    #[must_use]
+    pub fn mean(&self) -> f64 {
+        self.mean
+    }
+
+    /// The standard deviation.
+    #[must_use]
+    pub fn sd(&self) -> f64 {
+        self.sd
+    }
+}
+
+/// Which clinical-significance cutoff to use (Jacobson & Truax 1991).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", tag = "type")]
+#[non_exhaustive]
+pub enum Cutoff {
+    /// `a`: two SDs beyond the clinical mean in the healthy direction (no norms needed; the
+    /// default).
+    A,
+    /// `b`: two SDs of the functional population short of its mean.
+    B {
+        /// Functional (normal) population norms.
+        functional: Norms,
+    },
+    /// `c`: the point equally many SDs from both means (J&T's preference when the
+    /// distributions overlap).
+    C {
+        /// Functional (normal) population norms.
+        functional: Norms,
+    },
+}
+
+/// Outcome category of one person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeCategory {
+    /// Reliable improvement, and moved from the clinical to the functional side of the cutoff.
+    Recovered,
+    /// Reliable improvement without recovery.
+    Improved,
+    /// No reliable change.
+    Unchanged,
+    /// Reliable worsening without harm.
+    Deteriorated,
+    /// Reliable worsening, starting and ending on the functional side of the cutoff.
+    Harmed,
+}
+
+impl ChangeCategory {
+    /// The lowercase name (`"recovered"`, …).
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Recovered => "recovered",
+            Self::Improved => "improved",
+            Self::Unchanged => "unchanged",
+            Self::Deteriorated => "deteriorated",
+            Self::Harmed => "harmed",
+        }
+    }
+}
+
+/// How many persons fell into each category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CategoryCounts {
+    /// Recovered.
+    pub recovered: usize,
+    /// Improved.
+    pub improved: usize,
+    /// Unchanged.
+    pub unchanged: usize,
+    /// Deteriorated.
+    pub deteriorated: usize,
+    /// Harmed.
+    pub harmed: usize,
+}
+
+impl CategoryCounts {
+    fn add(&mut self, c: ChangeCategory) {
+        match c {
+            ChangeCategory::Recovered => self.recovered += 1,
+            ChangeCategory::Improved => self.improved += 1,
+            ChangeCategory::Unchanged => self.unchanged += 1,
+            ChangeCategory::Deteriorated => self.deteriorated += 1,
+            ChangeCategory::Harmed => self.harmed += 1,
+        }
+    }
+}
+
+/// One person's change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PersonChange {
+    /// Row index in the input (0-based).
+    pub row: usize,
+    /// Pre-treatment score.
+    pub pre: f64,
+    /// Post-treatment score.
+    pub post: f64,
+    /// The reliable change index under the chosen method.
+    pub rci: f64,
+    /// The category.
+    pub category: ChangeCategory,
+}
+
+/// A row that was left out, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ExcludedRow {
+    /// Row index in the input (0-based).
+    pub row: usize,
+    /// Why it was left out (for example `"pre is missing"`).
+    pub reason: String,
+}
+
+/// Result of [`ReliableChange::compute`]: sample pieces, cutoff, per-person results and counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ChangeResult {
+    /// The method used.
+    pub method: RciMethod,
+    /// The direction of improvement.
+    pub direction: Direction,
+    /// Reliability of the pre scores.
+    pub reliability: f64,
+    /// Rows in the input.
+    pub n_original: usize,
+    /// Rows with both scores, used.
+    pub n_used: usize,
+    /// Mean of the pre scores.
+    pub mean_pre: f64,
+    /// SD of the pre scores (n - 1).
+    pub sd_pre: f64,
+    /// Mean of the post scores.
+    pub mean_post: f64,
+    /// SD of the post scores (n - 1).
+    pub sd_post: f64,
+    /// Standard error of measurement, `SD_pre·sqrt(1 - r_xx)`.
+    pub se: f64,
+    /// Standard error of the difference, `sqrt(2)·SE`.
+    pub s_diff: f64,
+    /// Standard error of prediction, `SD_pre·sqrt(1 - r_xx²)`.
+    pub se_pred: f64,
+    /// The critical value the RCI is compared with.
+    pub critical: f64,
+    /// `critical·S_diff`: the smallest raw difference that is reliable under JT.
+    pub threshold: f64,
+    /// HA's reliability of the difference scores (`None` for other methods).
+    pub r_dd: Option<f64>,
+    /// The cutoff used.
+    pub cutoff_type: Cutoff,
+    /// The cutoff value on the score scale.
+    pub cutoff: f64,
+    /// Per-person results in input order (used rows only).
+    pub persons: Vec<PersonChange>,
+    /// Rows left out, with reasons.
+    pub excluded: Vec<ExcludedRow>,
+    /// Counts per category.
+    pub counts: CategoryCounts,
+}
+
+/// Reliable change settings: reliability and direction are required, everything else has a
+/// documented default (JT method, critical value 1.96, strict boundary, cutoff `a` from the
+/// sample's pre scores). Values are validated by [`ReliableChange::compute`].
+///
+/// # Example
+/// ```
+/// use therapeutic_alliance::stats::{Cutoff, Direction, Norms, ReliableChange};
+/// let pre = [20.0, 18.0, 25.0, 22.0, 15.0];
+/// let post = [8.0, 17.0, 24.0, 30.0, 5.0];
+/// let res = ReliableChange::new(0.85, Direction::LowerIsBetter)
+///     .cutoff(Cutoff::C { functional: Norms::new(6.0, 4.0)? })
+///     .compute(&pre, &post)?;
+/// assert_eq!(res.persons.len(), 5);
+/// assert_eq!(res.counts.recovered, 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ReliableChange {
+    reliability: f64,
+    reliability_post: Option<f64>,
+    direction: Direction,
+    method: RciMethod,
+    critical: f64,
+    boundary: Boundary,
+    cutoff: Cutoff,
+    clinical: Option<Norms>,
+}
+
+fn check_reliability(name: &str, r: f64) -> Result<f64, StatsError> {
+    if r.is_finite() && r > 0.0 && r < 1.0 {
+        Ok(r)
+    } else {
+        Err(StatsError::invalid(name, r, "a reliability in (0, 1)"))
+    }
+}
+
+fn check_critical(c: f64) -> Result<f64, StatsError> {
+    if c.is_finite() && c > 0.0 {
+        Ok(c)
+    } else {
+        Err(StatsError::invalid("critical", c, "a finite number > 0"))
+    }
+}
+
+impl ReliableChange {
+    /// Settings with the given reliability of the measure (in (0, 1); `r_xx = 1` would make the
+    /// standard error zero) and direction of improvement.
+    #[must_use]
+    pub fn new(reliability: f64, direction: Direction) -> Self {
+        Self {
+            reliability,
+            reliability_post: None,
+            direction,
+            method: RciMethod::Jt,
+            critical: 1.96,
+            boundary: Boundary::Strict,
+            cutoff: Cutoff::A,
+            clinical: None,
+        }
+    }
+
+    /// The RCI method (default [`RciMethod::Jt`]).
+    #[must_use]
+    pub fn method(mut self, method: RciMethod) -> Self {
+        self.method = method;
+        self
+    }
+
+    /// The critical value (default 1.96; clinicalsignificance uses
+    /// `qnorm(0.975) = 1.959963984540054`, and `qnorm(0.95)` for HA).
+    #[must_use]
+    pub fn critical(mut self, critical: f64) -> Self {
+        self.critical = critical;
+        self
+    }
+
+    /// Whether the boundary counts (default [`Boundary::Strict`]).
+    #[must_use]
+    pub fn boundary(mut self, boundary: Boundary) -> Self {
+        self.boundary = boundary;
+        self
+    }
+
+    /// The cutoff (default [`Cutoff::A`]).
+    #[must_use]
+    pub fn cutoff(mut self, cutoff: Cutoff) -> Self {
+        self.cutoff = cutoff;
+        self
+    }
+
+    /// Published clinical (dysfunctional) population norms for the cutoffs (default: the
+    /// sample's pre mean and SD, as clinicalsignificance and JT-RCI).
+    #[must_use]
+    pub fn clinical_norms(mut self, norms: Norms) -> Self {
+        self.clinical = Some(norms);
+        self
+    }
+
+    /// Reliability of the post scores, used only by NK (default: the pre reliability, as
+    /// clinicalsignificance).
+    #[must_use]
+    pub fn reliability_post(mut self, reliability: f64) -> Self {
+        self.reliability_post = Some(reliability);
+        self
+    }
+
+    /// Computes reliable change for complete pre/post pairs.
+    ///
+    /// # Errors
+    /// As [`ReliableChange::compute_missing`]; NaN or infinite scores are errors naming the row.
+    pub fn compute(&self, pre: &[f64], post: &[f64]) -> Result<ChangeResult, StatsError> {
+        let pre: Vec<Option<f64>> = pre.iter().map(|&v| Some(v)).collect();
+        let post: Vec<Option<f64>> = post.iter().map(|&v| Some(v)).collect();
+        self.compute_missing(&pre, &post)
+    }
+
+    /// Computes reliable change; rows with a missing (`None`) pre or post score are left out
+    /// and listed in [`ChangeResult::excluded`] (as clinicalsignificance drops NA rows).
+    ///
+    /// # Errors
+    /// [`StatsError::LengthMismatch`] for different lengths, [`StatsError::NonFinite`] for a
+    /// NaN/infinite score, [`StatsError::InvalidParameter`] for a reliability outside (0, 1) or
+    /// a critical value that is not positive, [`StatsError::TooFewCases`] for fewer than 2
+    /// complete rows, [`StatsError::ConstantInput`] when the pre scores are constant (or, for
+    /// HA, the post scores), and [`StatsError::Singular`] when HA's difference reliability is
+    /// not positive.
+    pub fn compute_missing(
+        &self,
+        pre: &[Option<f64>],
+        post: &[Option<f64>],
+    ) -> Result<ChangeResult, StatsError> {
+        let rel = check_reliability("reliability", self.reliability)?;
+        let rel_post = check_reliability(
+            "reliability_post",
+            self.reliability_post.unwrap_or(self.reliability),
+        )?;
+        let critical = check_critical(self.critical)?;
+        if pre.len() != post.len() {
+            return Err(StatsError::LengthMismatch {
+                what: "post (same length as pre)".to_owned(),
+                expected: pre.len(),
+                got: post.len(),
+            });
+        }
+        let mut xs = Vec::with_capacity(pre.len());
+        let mut ys = Vec::with_capacity(pre.len());
+        let mut rows = Vec::with_capacity(pre.len());
+        let mut excluded = Vec::new();
+        for (row, (a, b)) in pre.iter().zip(post).enumerate() {
+            for (what, v) in [("pre", a), ("post", b)] {
+                if let Some(v) = v
+                    && !v.is_finite()
+                {
+                    return Err(StatsError::NonFinite {
+                        what: what.to_owned(),
+                        row,
+                        value: *v,
+                    });
+                }
+            }
+            match (a, b) {
+                (Some(a), Some(b)) => {
+                    xs.push(*a);
+                    ys.push(*b);
+                    rows.push(row);
+                }
+                (None, None) => excluded.push(ExcludedRow {
+                    row,
+                    reason: "pre and post are missing".to_owned(),
+                }),
+                (None, _) => excluded.push(ExcludedRow {
+                    row,
+                    reason: "pre is missing".to_owned(),
+                }),
+                (_, None) => excluded.push(ExcludedRow {
+                    row,
+                    reason: "post is missing".to_owned(),
+                }),
+            }
+        }
+        let too_few = || StatsError::TooFewCases {
+            what: "complete pre/post pairs".to_owned(),
+            needed: 2,
+            got: xs.len(),
+        };
+        let (m_pre, v_pre) = mean_var(&xs).ok_or_else(too_few)?;
+        let (m_post, v_post) = mean_var(&ys).ok_or_else(too_few)?;
+        if v_pre.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+            return Err(StatsError::ConstantInput {
+                what: "pre".to_owned(),
+            });
+        }
+        let sd_pre = v_pre.sqrt();
+        let sd_post = v_post.sqrt();
+        let se = sd_pre * (1.0 - rel).sqrt();
+        let s_diff = (2.0 * se * se).sqrt();
+        let se_pred = sd_pre * (1.0 - rel * rel).sqrt();
+
+        let r_dd = if self.method == RciMethod::Ha {
+            if v_post.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+                return Err(StatsError::ConstantInput {
+                    what: "post".to_owned(),
+                });
+            }
+            let r12 = pearson_r(&xs, &ys)?;
+            let rxx1 = (v_pre - se * se) / v_pre;
+            let rxx2 = (v_post - se * se) / v_post;
+            let cross = 2.0 * sd_pre * sd_post * r12;
+            let rdd = (v_pre * rxx1 + v_post * rxx2 - cross) / (v_pre + v_post - cross);
+            if !(rdd.is_finite() && rdd > 0.0) {
+                return Err(StatsError::Singular {
+                    what: "HA reliability of the difference scores".to_owned(),
+                });
+            }
+            Some(rdd)
+        } else {
+            None
+        };
+
+        let dir = self.direction.sign();
+        let clinical = match self.clinical {
+            Some(n) => n,
+            None => Norms::new(m_pre, sd_pre)?,
+        };
+        let cutoff = match self.cutoff {
+            Cutoff::A => clinical.mean + dir * 2.0 * clinical.sd,
+            Cutoff::B { functional } => functional.mean - dir * 2.0 * functional.sd,
+            Cutoff::C { functional } => {
+                (clinical.sd * functional.mean + functional.sd * clinical.mean)
+                    / (clinical.sd + functional.sd)
+            }
+        };
+
+        let mut persons = Vec::with_capacity(xs.len());
+        let mut counts = CategoryCounts::default();
+        for ((&x, &y), &row) in xs.iter().zip(&ys).zip(&rows) {
+            let rci = match self.method {
+                RciMethod::Jt => (y - x) / s_diff,
+                RciMethod::Gln => ((y - m_pre) - rel * (x - m_pre)) / se_pred,
+                RciMethod::Hll => ((y - m_post) - rel * (x - m_pre)) / se_pred,
+                RciMethod::En => (y - (rel * (x - m_pre) + m_pre)) / se,
+                RciMethod::Nk => {
+                    (y - (rel * (x - m_pre) + m_pre))
+                        / (rel * rel * v_pre * (1.0 - rel) + v_pre * (1.0 - rel_post)).sqrt()
+                }
+                RciMethod::Ha => {
+                    let rdd = r_dd.unwrap_or(1.0);
+                    ((y - x) * rdd + (m_post - m_pre) * (1.0 - rdd)) / (rdd.sqrt() * s_diff)
+                }
+            };
+            let category = self.categorise(dir * rci, dir * x, dir * y, dir * cutoff, critical);
+            counts.add(category);
+            persons.push(PersonChange {
+                row,
+                pre: x,
+                post: y,
+                rci,
+                category,
+            });
+        }
+        Ok(ChangeResult {
+            method: self.method,
+            direction: self.direction,
+            reliability: rel,
+            n_original: pre.len(),
+            n_used: xs.len(),
+            mean_pre: m_pre,
+            sd_pre,
+            mean_post: m_post,
+            sd_post,
+            se,
+            s_diff,
+            se_pred,
+            critical,
+            threshold: critical * s_diff,
+            r_dd,
+            cutoff_type: self.cutoff,
+            cutoff,
+            persons,
+            excluded,
+            counts,
+        })
+    }
+
+    /// Category from direction-adjusted RCI, pre, post and cutoff (bigger = better).
+    fn categorise(&self, rci: f64, pre: f64, post: f64, cutoff: f64, crit: f64) -> ChangeCategory {
+        let b = self.boundary;
+        let improved = b.beyond(rci, crit);
+        let deteriorated = b.beyond(-rci, crit);
+        let clinical_pre = !b.beyond(pre, cutoff);
+        let functional_post = b.beyond(post, cutoff);
+        let ha = self.method == RciMethod::Ha;
+        if improved && functional_post && (ha || clinical_pre) {
+            ChangeCategory::Recovered
+        } else if improved {
+            ChangeCategory::Improved
+        } else if deteriorated && !ha && !clinical_pre && !functional_post {
+            ChangeCategory::Harmed
+        } else if deteriorated {
+            ChangeCategory::Deteriorated
+        } else {
+            ChangeCategory::Unchanged
+        }
+    }
+}
+
+/// The smallest reliable raw change: `critical·S_diff` with `S_diff = sd·sqrt(2(1 - r))`
+/// (Jacobson & Truax 1991).
+///
+/// # Errors
+/// [`StatsError::InvalidParameter`] when `sd` is not finite and positive, `reliability` is not
+/// in (0, 1), or `critical` is not finite and positive.
+///
+/// # Example
+/// ```
+/// use therapeutic_alliance::stats::reliable_change_threshold;
+/// let t = reliable_change_threshold(11.8256612655621, 0.84, 1.96)?;
+/// assert!((t - 13.1116242678979).abs() < 1e-9);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn reliable_change_threshold(
+    sd: f64,
+    reliability: f64,
+    critical: f64,
+) -> Result<f64, StatsError> {
+    if !(sd.is_finite() && sd > 0.0) {
+        return Err(StatsError::invalid("sd", sd, "a finite number > 0"));
+    }
+    let r = check_reliability("reliability", reliability)?;
+    let c = check_critical(critical)?;
+    Ok(c * sd * (2.0 * (1.0 - r)).sqrt())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reliability_is_validated() {
+        for r in [0.0, 1.0, -0.2, 1.5, f64::NAN] {
+            let e =
+                ReliableChange::new(r, Direction::HigherIsBetter).compute(&[1.0, 2.0], &[2.0, 3.0]);
+            assert!(matches!(e, Err(StatsError::InvalidParameter { .. })), "{r}");
+            assert!(reliable_change_threshold(10.0, r, 1.96).is_err());
+        }
+    }
+
+    #[test]
+    fn missing_rows_are_reported() {
+        let res = ReliableChange::new(0.8, Direction::LowerIsBetter)
+            .compute_missing(
+                &[Some(10.0), None, Some(12.0), Some(20.0)],
+                &[Some(5.0), Some(3.0), None, Some(19.0)],
+            )
+            .unwrap();
+        assert_eq!(res.n_used, 2);
+        assert_eq!(res.excluded.len(), 2);
+        assert_eq!(res.excluded[0].reason, "pre is missing");
+        assert_eq!(res.persons[1].row, 3);
+    }
+
+    #[test]
+    fn constant_pre_is_an_error() {
+        let e =
+            ReliableChange::new(0.8, Direction::LowerIsBetter).compute(&[3.0, 3.0], &[1.0, 2.0]);
+        assert!(matches!(e, Err(StatsError::ConstantInput { .. })));
+    }
+
+    #[test]
+    fn method_names_parse() {
+        for m in RciMethod::ALL {
+            assert_eq!(m.name().parse::<RciMethod>().unwrap(), m);
+        }
+        assert!("xx".parse::<RciMethod>().is_err());
+    }
+}

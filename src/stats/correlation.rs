@@ -1,0 +1,871 @@
+//! Pearson and Spearman correlation with p-values and Fisher-z confidence intervals, and the
+//! comparisons of correlations that `psych::r.test` performs.
+//!
+//! # Reference implementations
+//!
+//! * Pearson: R 4.2.2 `cor.test` (t test with `df = n - 2`, Fisher-z interval
+//!   `tanh(atanh(r) ± z_{(1+level)/2} / sqrt(n - 3))`). pingouin 0.7.0 `corr` gives the same r
+//!   and p and the same interval (rounded to 2 decimals).
+//! * Spearman: rho is the Pearson correlation of the ranks, ties receiving their average rank
+//!   (R `rank(ties.method = "average")`). The p-value follows R's `cor.test(method =
+//!   "spearman")` default by default ([`SpearmanPValue::RDefault`]): with no ties and `n < 1290`
+//!   it evaluates `P(S ≤ s)` with algorithm AS 89 as R's `prho.c` does (complete enumeration for
+//!   `n ≤ 9`, Edgeworth series for `n > 9`), otherwise the t approximation. scipy, pingouin and
+//!   `psych::corr.test` always use the t approximation ([`SpearmanPValue::TApproximation`]).
+//!   R's `cor.test` gives no Spearman interval; the Fisher interval with `1/sqrt(n - 3)` is the
+//!   one `psych::corr.test` and pingouin report ([`SpearmanCi::Fisher`], the default), and the
+//!   Bonett–Wright (2000) interval with `sqrt((1 + rho²/2)/(n - 3))` is available as
+//!   [`SpearmanCi::BonettWright`].
+//! * Comparisons: psych 2.2.9 `r.test` ([`r_test_independent`], [`r_test_dependent_overlapping`]
+//!   (Williams' t, Steiger 1980 eq. 2), [`r_test_dependent_nonoverlapping`] (Steiger's z with the
+//!   pooled r), [`r_test_single`]). p-values are two-sided, as psych prints them, but computed
+//!   from the incomplete beta / normal upper tail rather than `1 - pt(...)`, so they keep their
+//!   relative accuracy when tiny.
+//!
+//! # Missing values
+//!
+//! [`correlate`] takes complete `f64` slices; NaN or infinite values are errors, never skipped.
+//! [`correlate_pairwise`] takes `Option<f64>` cells and uses the pairwise-complete cases (as R's
+//! `use = "pairwise.complete.obs"` / `cor.test`'s removal of incomplete pairs): a row enters only
+//! when both cells are present, and [`Correlation::n_missing`] says how many rows were left out.
+
+use serde::{Deserialize, Serialize};
+
+use super::StatsError;
+use super::dist;
+use super::summation::CompensatedSum;
+
+/// Which correlation coefficient to compute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum CorrelationMethod {
+    /// Pearson's product-moment correlation (the default).
+    #[default]
+    Pearson,
+    /// Spearman's rank correlation (average ranks for ties).
+    Spearman,
+}
+
+/// How the Spearman p-value is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SpearmanPValue {
+    /// R's `cor.test` default (`exact = NULL`): AS 89 (exact for `n ≤ 9`, Edgeworth series for
+    /// `n > 9`) when there are no ties and `n < 1290`, the t approximation otherwise.
+    #[default]
+    RDefault,
+    /// Always the t approximation `t = rho·sqrt((n-2)/(1-rho²))`, `df = n - 2`, as scipy,
+    /// pingouin and `psych::corr.test` compute it (R's `exact = FALSE`).
+    TApproximation,
+}
+
+/// Which confidence interval is reported for Spearman's rho.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SpearmanCi {
+    /// Fisher z with standard error `1/sqrt(n - 3)`, as `psych::corr.test` and pingouin
+    /// (the default).
+    #[default]
+    Fisher,
+    /// Bonett & Wright (2000): standard error `sqrt((1 + rho²/2)/(n - 3))`.
+    BonettWright,
+}
+
+/// Which method produced a p-value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PValueMethod {
+    /// Student t with `df = n - 2`.
+    TDistribution,
+    /// Exact permutation distribution of S (AS 89, `n ≤ 9`).
+    Exact,
+    /// AS 89 Edgeworth series approximation (`9 < n < 1290`, no ties).
+    Edgeworth,
+}
+
+/// Settings for [`correlate`]: a small builder with documented defaults.
+///
+/// Defaults: Pearson, 95% confidence level, R's default Spearman p-value, Fisher Spearman CI.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CorrelationOptions {
+    method: CorrelationMethod,
+    conf_level: f64,
+    spearman_p: SpearmanPValue,
+    spearman_ci: SpearmanCi,
+}
+
+impl Default for CorrelationOptions {
+    fn default() -> Self {
+        Self {
+            method: CorrelationMethod::Pearson,
+            conf_level: 0.95,
+            spearman_p: SpearmanPValue::RDefault,
+            spearman_ci: SpearmanCi::Fisher,
+        }
+    }
+}
+
+impl CorrelationOptions {
+    /// The defaults (Pearson, 95%).
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the coefficient (default [`CorrelationMethod::Pearson`]).
+    #[must_use]
+    pub fn method(mut self, method: CorrelationMethod) -> Self {
+        self.method = method;
+        self
+    }
+
+    /// Sets the confidence level of the interval, in (0, 1) (default 0.95; checked when used).
+    #[must_use]
+    pub fn conf_level(mut self, level: f64) -> Self {
+        self.conf_level = level;
+        self
+    }
+
+    /// Sets how the Spearman p-value is computed (default [`SpearmanPValue::RDefault`]).
+    #[must_use]
+    pub fn spearman_p(mut self, how: SpearmanPValue) -> Self {
+        self.spearman_p = how;
+        self
+    }
+
+    /// Sets the Spearman interval (default [`SpearmanCi::Fisher`]).
+    #[must_use]
+    pub fn spearman_ci(mut self, how: SpearmanCi) -> Self {
+        self.spearman_ci = how;
+        self
+    }
+}
+
+/// A correlation coefficient with its test and confidence interval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Correlation {
+    /// The coefficient computed.
+    pub method: CorrelationMethod,
+    /// The correlation (Pearson r or Spearman rho).
+    pub r: f64,
+    /// Number of complete pairs used.
+    pub n: usize,
+    /// Rows left out because a cell was missing (only [`correlate_pairwise`] leaves any out).
+    pub n_missing: usize,
+    /// t statistic `r·sqrt((n-2)/(1-r²))` (infinite when `|r| = 1`).
+    pub t: f64,
+    /// Degrees of freedom of the t statistic, `n - 2`.
+    pub df: f64,
+    /// Spearman's statistic `S = (n³ - n)(1 - rho)/6` as R prints it (`None` for Pearson);
+    /// without ties it is computed exactly as `Σ d²` of the rank differences.
+    pub s: Option<f64>,
+    /// Two-sided p-value.
+    pub p: f64,
+    /// How [`Correlation::p`] was computed.
+    pub p_method: PValueMethod,
+    /// Lower confidence limit (`None` when `n < 4`, as R's `cor.test`).
+    pub ci_lb: Option<f64>,
+    /// Upper confidence limit (`None` when `n < 4`).
+    pub ci_ub: Option<f64>,
+    /// The confidence level of the interval.
+    pub conf_level: f64,
+    /// Whether either variable had tied values (Spearman's exact p is then not used).
+    pub ties: bool,
+}
+
+/// Pearson correlation with R's `cor.test` t test and Fisher-z 95% interval.
+///
+/// # Errors
+/// See [`correlate`].
+///
+/// # Example
+/// ```
+/// use therapeutic_alliance::stats::pearson;
+/// let c = pearson(&[1.0, 2.0, 3.0, 4.0, 5.0], &[2.0, 1.0, 4.0, 3.0, 5.0])?;
+/// assert!((c.r - 0.8).abs() < 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn pearson(x: &[f64], y: &[f64]) -> Result<Correlation, StatsError> {
+    correlate(x, y, &CorrelationOptions::default())
+}
+
+/// Spearman correlation with R's default p-value and the Fisher-z 95% interval.
+///
+/// # Errors
+/// See [`correlate`].
+///
+/// # Example
+/// ```
+/// use therapeutic_alliance::stats::spearman;
+/// let c = spearman(&[1.0, 2.0, 3.0, 4.0, 5.0], &[1.0, 4.0, 9.0, 16.0, 25.0])?;
+/// assert!((c.r - 1.0).abs() < 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn spearman(x: &[f64], y: &[f64]) -> Result<Correlation, StatsError> {
+    correlate(
+        x,
+        y,
+        &CorrelationOptions::default().method(CorrelationMethod::Spearman),
+    )
+}
+
+/// Correlation of two complete variables.
+///
+/// # Errors
+/// [`StatsError::LengthMismatch`] when `x` and `y` differ in length, [`StatsError::NonFinite`]
+/// for NaN or infinite values (naming the row), [`StatsError::TooFewCases`] for fewer than 3
+/// pairs, [`StatsError::ConstantInput`] when either variable is constant, and
+/// [`StatsError::InvalidProbability`] for a confidence level outside (0, 1).
+pub fn correlate(
+    x: &[f64],
+    y: &[f64],
+    options: &CorrelationOptions,
+) -> Result<Correlation, StatsError> {
+    check_lengths(x.len(), y.len())?;
+    check_finite("x", x)?;
+    check_finite("y", y)?;
+    compute(x, y, 0, options)
+}
+
+/// Correlation on the pairwise-complete cases: rows where either cell is `None` are left out
+/// and counted in [`Correlation::n_missing`].
+///
+/// # Errors
+/// As [`correlate`]; a present but non-finite value is an error, not a missing value.
+pub fn correlate_pairwise(
+    x: &[Option<f64>],
+    y: &[Option<f64>],
+    options: &CorrelationOptions,
+) -> Result<Correlation, StatsError> {
+    check_lengths(x.len(), y.len())?;
+    let mut xs = Vec::with_capacity(x.len());
+    let mut ys = Vec::with_capacity(y.len());
+    for (row, (a, b)) in x.iter().zip(y).enumerate() {
+        for (what, v) in [("x", a), ("y", b)] {
+            if let Some(v) = v
+                && !v.is_finite()
+            {
+                return Err(non_finite(what, row, *v));
+            }
+        }
+        if let (Some(a), Some(b)) = (a, b) {
+            xs.push(*a);
+            ys.push(*b);
+        }
+    }
+    compute(&xs, &ys, x.len() - xs.len(), options)
+}
+
+fn non_finite(what: &str, row: usize, value: f64) -> StatsError {
+    StatsError::NonFinite {
+        what: what.to_owned(),
+        row,
+        value,
+    }
+}
+
+fn check_lengths(a: usize, b: usize) -> Result<(), StatsError> {
+    if a == b {
+        Ok(())
+    } else {
+        Err(StatsError::LengthMismatch {
+            what: "y (same length as x)".to_owned(),
+            expected: a,
+            got: b,
+        })
+    }
+}
+
+fn check_finite(what: &str, xs: &[f64]) -> Result<(), StatsError> {
+    match xs.iter().position(|v| !v.is_finite()) {
+        Some(row) => Err(non_finite(what, row, xs[row])),
+        None => Ok(()),
+    }
+}
+
+fn check_conf_level(level: f64) -> Result<f64, StatsError> {
+    if level.is_finite() && level > 0.0 && level < 1.0 {
+        Ok(level)
+    } else {
+        Err(StatsError::InvalidProbability {
+            value: level,
+            lower: 0.0,
+            upper: 1.0,
+        })
+    }
+}
+
+fn compute(
+    x: &[f64],
+    y: &[f64],
+    n_missing: usize,
+    options: &CorrelationOptions,
+) -> Result<Correlation, StatsError> {
+    let conf_level = check_conf_level(options.conf_level)?;
+    let n = x.len();
+    if n < 3 {
+        return Err(StatsError::TooFewCases {
+            what: "complete pairs".to_owned(),
+            needed: 3,
+            got: n,
+        });
+    }
+    let nf = n as f64;
+    let df = nf - 2.0;
+    match options.method {
+        CorrelationMethod::Pearson => {
+            let r = pearson_r(x, y)?;
+            let (t, p) = t_test(r, df)?;
+            let ci = fisher_ci(r, n, conf_level, 1.0)?;
+            Ok(Correlation {
+                method: CorrelationMethod::Pearson,
+                r,
+                n,
+                n_missing,
+                t,
+                df,
+                s: None,
+                p,
+                p_method: PValueMethod::TDistribution,
+                ci_lb: ci.map(|c| c.0),
+                ci_ub: ci.map(|c| c.1),
+                conf_level,
+                ties: has_ties(x) || has_ties(y),
+            })
+        }
+        CorrelationMethod::Spearman => {
+            let (rx, tx) = average_ranks(x);
+            let (ry, ty) = average_ranks(y);
+            let ties = tx || ty;
+            let r = pearson_r(&rx, &ry)?;
+            // R: S = (n³ - n)(1 - rho)/6. Without ties that is Σ d² exactly, an even integer;
+            // summing the squared rank differences gives it without rounding error.
+            let s = if ties {
+                (nf * nf * nf - nf) * (1.0 - r) / 6.0
+            } else {
+                rx.iter().zip(&ry).map(|(a, b)| (a - b) * (a - b)).sum()
+            };
+            let (t, p_t) = t_test(r, df)?;
+            let (p, p_method) =
+                if options.spearman_p == SpearmanPValue::RDefault && !ties && n < 1290 {
+                    // R: p <- if (q > (n^3 - n)/6) pspearman(q, n, lower = FALSE) else
+                    //            pspearman(q, n, lower = TRUE); min(2p, 1)
+                    // branch and round on R's floating-point q, exactly as R does
+                    let q = (nf * nf * nf - nf) * (1.0 - r) / 6.0;
+                    let lower = q <= (nf * nf * nf - nf) / 6.0;
+                    let is = q.round() + if lower { 2.0 } else { 0.0 };
+                    let (p1, how) = prho(n, is, lower);
+                    ((2.0 * p1).min(1.0), how)
+                } else {
+                    (p_t, PValueMethod::TDistribution)
+                };
+            let scale = match options.spearman_ci {
+                SpearmanCi::Fisher => 1.0,
+                SpearmanCi::BonettWright => (1.0 + r * r / 2.0).sqrt(),
+            };
+            let ci = fisher_ci(r, n, conf_level, scale)?;
+            Ok(Correlation {
+                method: CorrelationMethod::Spearman,
+                r,
+                n,
+                n_missing,
+                t,
+                df,
+                s: Some(s),
+                p,
+                p_method,
+                ci_lb: ci.map(|c| c.0),
+                ci_ub: ci.map(|c| c.1),
+                conf_level,
+                ties,
+            })
+        }
+    }
+}
+
+/// Pearson r by two passes with compensated sums; errors on a constant variable.
+pub(crate) fn pearson_r(x: &[f64], y: &[f64]) -> Result<f64, StatsError> {
+    let n = x.len() as f64;
+    let mx = super::summation::sum(x) / n;
+    let my = super::summation::sum(y) / n;
+    let (mut sxy, mut sxx, mut syy) = (
+        CompensatedSum::new(),
+        CompensatedSum::new(),
+        CompensatedSum::new(),
+    );
+    for (a, b) in x.iter().zip(y) {
+        let (dx, dy) = (a - mx, b - my);
+        sxy.add(dx * dy);
+        sxx.add(dx * dx);
+        syy.add(dy * dy);
+    }
+    let (sxx, syy) = (sxx.total(), syy.total());
+    for (what, ss) in [("x", sxx), ("y", syy)] {
+        if ss.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) || !ss.is_finite() {
+            return Err(StatsError::ConstantInput {
+                what: what.to_owned(),
+            });
+        }
+    }
+    let r = sxy.total() / (sxx.sqrt() * syy.sqrt());
+    if r.is_finite() {
+        Ok(r.clamp(-1.0, 1.0))
+    } else {
+        Err(StatsError::ConstantInput {
+            what: "x or y".to_owned(),
+        })
+    }
+}
+
+/// t test of a correlation: `t = r·sqrt(df/(1-r²))`, two-sided p.
+fn t_test(r: f64, df: f64) -> Result<(f64, f64), StatsError> {
+    if r.abs() >= 1.0 {
+        return Ok((r.signum() * f64::INFINITY, 0.0));
+    }
+    let t = r * (df / (1.0 - r * r)).sqrt();
+    Ok((t, dist::t_two_sided_p(t, df)?))
+}
+
+/// Fisher-z interval `tanh(atanh(r) ± z·scale/sqrt(n-3))`; `None` when `n < 4`.
+fn fisher_ci(
+    r: f64,
+    n: usize,
+    conf_level: f64,
+    scale: f64,
+) -> Result<Option<(f64, f64)>, StatsError> {
+    if n < 4 {
+        return Ok(None);
+    }
+    let z = r.atanh();
+    let half =
+        dist::normal_quantile(f64::midpoint(1.0, conf_level))? * scale / ((n - 3) as f64).sqrt();
+    Ok(Some(((z - half).tanh(), (z + half).tanh())))
+}
+
+fn has_ties(x: &[f64]) -> bool {
+    let mut v = x.to_vec();
+    v.sort_by(f64::total_cmp);
+    v.windows(2).any(|w| w[0] == w[1])
+}
+
+/// Average ranks (1-based) as R's `rank(ties.method = "average")`, and whether any tie occurred.
+pub(crate) fn average_ranks(x: &[f64]) -> (Vec<f64>, bool) {
+    let mut idx: Vec<usize> = (0..x.len()).collect();
+    idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    let mut ranks = vec![0.0; x.len()];
+    let mut ties = false;
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i + 1;
+        while j < idx.len() && x[idx[j]] == x[idx[i]] {
+            j += 1;
+        }
+        if j - i > 1 {
+            ties = true;
+        }
+        // ranks i+1 ..= j averaged
+        let avg = (i + 1 + j) as f64 / 2.0;
+        for &k in &idx[i..j] {
+            ranks[k] = avg;
+        }
+        i = j;
+    }
+    (ranks, ties)
+}
+
+/// R's `prho` (AS 89 as extended in R's `prho.c`): `P(S ≥ is)`, or `P(S < is)` when `lower`.
+/// Exact enumeration for `n ≤ 9`, Edgeworth series otherwise. `n ≥ 3` here.
+fn prho(n: usize, is: f64, lower: bool) -> (f64, PValueMethod) {
+    /// Edgeworth series coefficients of AS 89.
+    const C: [f64; 12] = [
+        0.2274, 0.2531, 0.1745, 0.0758, 0.1033, 0.3932, 0.0879, 0.0151, 0.0072, 0.0831, 0.0131,
+        4.6e-4,
+    ];
+    let exact = n <= 9;
+    let how = if exact {
+        PValueMethod::Exact
+    } else {
+        PValueMethod::Edgeworth
+    };
+    let base = if lower { 0.0 } else { 1.0 };
+    if is <= 0.0 {
+        return (base, how);
+    }
+    let nf = n as f64;
+    let n3 = nf * (nf * nf - 1.0) / 3.0; // the largest possible S
+    if is > n3 {
+        return (1.0 - base, how);
+    }
+    if exact {
+        let (ge, total) = count_s_at_least(n, is);
+        let count = if lower { total - ge } else { ge };
+        return (count as f64 / total as f64, how);
+    }
+    let b = 1.0 / nf;
+    let x = (6.0 * (is - 1.0) * b / (nf * nf - 1.0) - 1.0) * (1.0 / b - 1.0).sqrt();
+    let mut y = x * x;
+    let u = x
+        * b
+        * (C[0]
+            + b * (C[1] + C[2] * b)
+            + y * (-C[3] + b * (C[4] + C[5] * b)
+                - y * b * (C[6] + C[7] * b - y * (C[8] - C[9] * b + y * b * (C[10] - C[11] * y)))));
+    y = u / (y / 2.0).exp();
+    // R: pv = y + pnorm(x, lower = FALSE); the lower tail is 1 - pv, written here as
+    // pnorm(x) - y so that neither tail loses digits to cancellation.
+    let (cdf, sf) = normal_tails(x);
+    let p = if lower { cdf - y } else { y + sf };
+    (p.clamp(0.0, 1.0), how)
+}
+
+/// Both standard normal tails `(pnorm(x), pnorm(x, lower = FALSE))`, each with full relative
+/// accuracy: the smaller tail is `P(χ²₁ > x²)/2`, computed from the regularised incomplete gamma
+/// function (statrs' normal cdf is accurate only to about 1e-10 relative).
+pub(crate) fn normal_tails(x: f64) -> (f64, f64) {
+    // x is finite for every caller; a non-finite x falls back to the limiting tails.
+    let small = if x.is_finite() {
+        0.5 * dist::chi2_sf(x * x, 1.0).unwrap_or(0.0)
+    } else {
+        0.0
+    };
+    if x < 0.0 {
+        (small, 1.0 - small)
+    } else {
+        (1.0 - small, small)
+    }
+}
+
+/// Two-sided normal p-value `2·pnorm(-|z|)`, with full relative accuracy.
+pub(crate) fn normal_two_sided_p(z: f64) -> Result<f64, StatsError> {
+    if !z.is_finite() {
+        return Err(StatsError::invalid("z", z, "a finite number"));
+    }
+    Ok(dist::chi2_sf(z * z, 1.0)?.min(1.0))
+}
+
+/// Counts the permutations of `1..=n` whose `S = Σ (i - p_i)²` is at least `is`, and `n!`.
+///
+/// Equivalent to R's complete enumeration, but by dynamic programming over the set of values
+/// already placed (`2^n` states, `n ≤ 9`), so it costs microseconds rather than `n!` steps.
+fn count_s_at_least(n: usize, is: f64) -> (u64, u64) {
+    let max_s = n * (n * n - 1) / 3;
+    let states = 1usize << n;
+    // dp[mask][s]: ways to fill positions 0..popcount(mask) with the values in mask, sum s
+    let mut dp = vec![vec![0u64; max_s + 1]; states];
+    dp[0][0] = 1;
+    for mask in 0..states {
+        let pos = mask.count_ones() as usize;
+        if pos == n {
+            continue;
+        }
+        for v in 0..n {
+            if mask & (1 << v) != 0 {
+                continue;
+            }
+            let d = pos.abs_diff(v);
+            let add = d * d;
+            let next = mask | (1 << v);
+            for s in 0..=max_s - add {
+                let ways = dp[mask][s];
+                if ways != 0 {
+                    dp[next][s + add] += ways;
+                }
+            }
+        }
+    }
+    let full = &dp[states - 1];
+    let total: u64 = full.iter().sum();
+    let ge = full
+        .iter()
+        .enumerate()
+        .filter(|&(s, _)| s as f64 >= is)
+        .map(|(_, &c)| c)
+        .sum();
+    (ge, total)
+}
+
+/// The result of a `psych::r.test` comparison: the statistic psych prints (`z` or `t`) and
+/// its two-sided p.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RTest {
+    /// Which test was run.
+    pub test: RTestKind,
+    /// Normal-theory statistic (independent and non-overlapping dependent tests).
+    pub z: Option<f64>,
+    /// Student-t statistic (overlapping dependent and single-r tests).
+    pub t: Option<f64>,
+    /// Degrees of freedom of `t`.
+    pub df: Option<f64>,
+    /// Two-sided p-value.
+    pub p: f64,
+    /// Lower 95% Fisher-z limit of r (single-r test only, as psych's `r.con`).
+    pub ci_lb: Option<f64>,
+    /// Upper 95% Fisher-z limit of r (single-r test only).
+    pub ci_ub: Option<f64>,
+}
+
+/// The comparison an [`RTest`] performed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RTestKind {
+    /// Two correlations from independent samples (Fisher z difference).
+    Independent,
+    /// Two correlations sharing one variable in one sample (Williams' t).
+    DependentOverlapping,
+    /// Two correlations with no variable in common in one sample (Steiger's z).
+    DependentNonOverlapping,
+    /// Whether one correlation differs from zero (t test).
+    Single,
+}
+
+fn check_r(name: &str, r: f64) -> Result<f64, StatsError> {
+    if r.is_finite() && r > -1.0 && r < 1.0 {
+        Ok(r)
+    } else {
+        Err(StatsError::invalid(name, r, "a correlation in (-1, 1)"))
+    }
+}
+
+fn check_n(name: &str, n: f64, min_exclusive: f64) -> Result<f64, StatsError> {
+    if n.is_finite() && n > min_exclusive {
+        Ok(n)
+    } else {
+        Err(StatsError::invalid(
+            name,
+            n,
+            &format!("a sample size > {min_exclusive}"),
+        ))
+    }
+}
+
+/// Test of two independent correlations, as `psych::r.test(n = n1, r12 = r1, r34 = r2, n2 = n2)`:
+/// `z = (atanh r1 - atanh r2) / sqrt(1/(n1-3) + 1/(n2-3))`, two-sided normal p.
+///
+/// # Errors
+/// [`StatsError::InvalidParameter`] when a correlation is not in (-1, 1) or a sample size is
+/// not above 3.
+///
+/// # Example
+/// ```
+/// use therapeutic_alliance::stats::r_test_independent;
+/// let t = r_test_independent(0.278, 200.0, 0.15, 150.0)?;
+/// assert!((t.z.unwrap_or(0.0) - 1.23288896410849).abs() < 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn r_test_independent(r1: f64, n1: f64, r2: f64, n2: f64) -> Result<RTest, StatsError> {
+    let r1 = check_r("r1", r1)?;
+    let r2 = check_r("r2", r2)?;
+    let n1 = check_n("n1", n1, 3.0)?;
+    let n2 = check_n("n2", n2, 3.0)?;
+    let z = (r1.atanh() - r2.atanh()) / (1.0 / (n1 - 3.0) + 1.0 / (n2 - 3.0)).sqrt();
+    z_result(RTestKind::Independent, z)
+}
+
+fn z_result(test: RTestKind, z: f64) -> Result<RTest, StatsError> {
+    Ok(RTest {
+        test,
+        z: Some(z),
+        t: None,
+        df: None,
+        p: normal_two_sided_p(z)?,
+        ci_lb: None,
+        ci_ub: None,
+    })
+}
+
+/// Williams' t for two dependent correlations sharing variable 1 (`r12` versus `r13`, with
+/// `r23` known), as `psych::r.test(n, r12, r13, r23)` (Steiger 1980, eq. 2), `df = n - 3`:
+///
+/// `t = (r12 - r13)·sqrt[(n-1)(1+r23) / (2((n-1)/(n-3))|R| + r̄²(1-r23)³)]`, with
+/// `|R| = 1 - r12² - r13² - r23² + 2·r12·r13·r23` and `r̄ = (r12 + r13)/2`.
+///
+/// # Errors
+/// [`StatsError::InvalidParameter`] for a correlation outside (-1, 1) or `n ≤ 3`;
+/// [`StatsError::Singular`] when the three correlations cannot come from one correlation
+/// matrix (`|R| < 0`).
+///
+/// # Example
+/// ```
+/// use therapeutic_alliance::stats::r_test_dependent_overlapping;
+/// let t = r_test_dependent_overlapping(100.0, 0.40, 0.20, 0.50)?;
+/// assert!((t.p - 0.0348750480358542).abs() < 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn r_test_dependent_overlapping(
+    n: f64,
+    r12: f64,
+    r13: f64,
+    r23: f64,
+) -> Result<RTest, StatsError> {
+    let n = check_n("n", n, 3.0)?;
+    let r12 = check_r("r12", r12)?;
+    let r13 = check_r("r13", r13)?;
+    let r23 = check_r("r23", r23)?;
+    let det = 1.0 - r12 * r12 - r13 * r13 - r23 * r23 + 2.0 * r12 * r13 * r23;
+    if det < 0.0 {
+        return Err(StatsError::Singular {
+            what: "correlation matrix of r12, r13, r23".to_owned(),
+        });
+    }
+    let av = f64::midpoint(r12, r13);
+    let cube = (1.0 - r23).powi(3);
+    let t = (r12 - r13)
+        * ((n - 1.0) * (1.0 + r23) / (2.0 * ((n - 1.0) / (n - 3.0)) * det + av * av * cube)).sqrt();
+    let df = n - 3.0;
+    Ok(RTest {
+        test: RTestKind::DependentOverlapping,
+        z: None,
+        t: Some(t),
+        df: Some(df),
+        p: dist::t_two_sided_p(t, df)?,
+        ci_lb: None,
+        ci_ub: None,
+    })
+}
+
+/// The six correlations of a non-overlapping dependent comparison (`r12` versus `r34`
+/// measured on the same sample).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct NonOverlapping {
+    /// Correlation of variables 1 and 2 (the first correlation compared).
+    pub r12: f64,
+    /// Correlation of variables 3 and 4 (the second correlation compared).
+    pub r34: f64,
+    /// Correlation of variables 1 and 3.
+    pub r13: f64,
+    /// Correlation of variables 1 and 4.
+    pub r14: f64,
+    /// Correlation of variables 2 and 3.
+    pub r23: f64,
+    /// Correlation of variables 2 and 4.
+    pub r24: f64,
+}
+
+/// Steiger's (1980) z for two dependent, non-overlapping correlations, as
+/// `psych::r.test(n, r12, r34, r13, r14, r23, r24)`: with the pooled `r̄ = (r12 + r34)/2`,
+/// `ψ` as Steiger's eq. 3 (r12 and r34 replaced by r̄), `c = ψ/(1 - r̄²)²` and
+/// `z = (atanh r12 - atanh r34)·sqrt(n-3)/sqrt(2(1-c))`; two-sided normal p.
+///
+/// # Errors
+/// [`StatsError::InvalidParameter`] for a correlation outside (-1, 1) or `n ≤ 3`;
+/// [`StatsError::Singular`] when `c ≥ 1` (the variance of the difference is not positive).
+///
+/// # Example
+/// ```
+/// use therapeutic_alliance::stats::{r_test_dependent_nonoverlapping, NonOverlapping};
+/// let r = NonOverlapping { r12: 0.40, r34: 0.20, r13: 0.30, r14: 0.25, r23: 0.35, r24: 0.30 };
+/// let t = r_test_dependent_nonoverlapping(100.0, &r)?;
+/// assert!((t.p - 0.104135735411806).abs() < 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn r_test_dependent_nonoverlapping(n: f64, r: &NonOverlapping) -> Result<RTest, StatsError> {
+    let n = check_n("n", n, 3.0)?;
+    let r12 = check_r("r12", r.r12)?;
+    let r34 = check_r("r34", r.r34)?;
+    let r13 = check_r("r13", r.r13)?;
+    let r14 = check_r("r14", r.r14)?;
+    let r23 = check_r("r23", r.r23)?;
+    let r24 = check_r("r24", r.r24)?;
+    let rb = f64::midpoint(r12, r34);
+    let psi = 0.5
+        * ((r13 - rb * r23) * (r24 - r23 * rb)
+            + (r14 - r13 * rb) * (r23 - rb * r13)
+            + (r13 - r14 * rb) * (r24 - rb * r14)
+            + (r14 - rb * r24) * (r23 - r24 * rb));
+    let c = psi / (1.0 - rb * rb).powi(2);
+    if c >= 1.0 {
+        return Err(StatsError::Singular {
+            what: "covariance of the two correlations".to_owned(),
+        });
+    }
+    let z = (r12.atanh() - r34.atanh()) * (n - 3.0).sqrt() / (2.0 - 2.0 * c).sqrt();
+    z_result(RTestKind::DependentNonOverlapping, z)
+}
+
+/// Test of a single correlation against zero, as `psych::r.test(n, r12)`:
+/// `t = r·sqrt(n-2)/sqrt(1-r²)`, `df = n - 2`, two-sided p, and the Fisher-z 95% interval
+/// `tanh(atanh r ± qnorm(.975)/sqrt(n-3))` (psych's `r.con`).
+///
+/// # Errors
+/// [`StatsError::InvalidParameter`] for `r` outside (-1, 1) or `n ≤ 3`.
+///
+/// # Example
+/// ```
+/// use therapeutic_alliance::stats::r_test_single;
+/// let t = r_test_single(50.0, 0.278)?;
+/// assert!((t.p - 0.0506114293331188).abs() < 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn r_test_single(n: f64, r: f64) -> Result<RTest, StatsError> {
+    let n = check_n("n", n, 3.0)?;
+    let r = check_r("r", r)?;
+    let df = n - 2.0;
+    let t = r * df.sqrt() / (1.0 - r * r).sqrt();
+    let z = r.atanh();
+    let half = dist::normal_quantile(0.975)? / (n - 3.0).sqrt();
+    Ok(RTest {
+        test: RTestKind::Single,
+        z: None,
+        t: Some(t),
+        df: Some(df),
+        p: dist::t_two_sided_p(t, df)?,
+        ci_lb: Some((z - half).tanh()),
+        ci_ub: Some((z + half).tanh()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn average_ranks_match_r() {
+        // rank(c(10, 20, 20, 5, 30)) = 2.0 3.5 3.5 1.0 5.0
+        let (r, ties) = average_ranks(&[10.0, 20.0, 20.0, 5.0, 30.0]);
+        assert_eq!(r, vec![2.0, 3.5, 3.5, 1.0, 5.0]);
+        assert!(ties);
+    }
+
+    #[test]
+    fn exact_distribution_is_symmetric_and_complete() {
+        // n = 4: 24 permutations, P(S >= 0) = 1
+        assert_eq!(count_s_at_least(4, 0.0), (24, 24));
+        // only the identity has S = 0, only the reversal has S = 20
+        assert_eq!(count_s_at_least(4, 20.0), (1, 24));
+    }
+
+    #[test]
+    fn exact_spearman_small_n() {
+        // cor.test(1:5, c(2,1,4,3,5), method = "spearman"): S = 4, p = 0.1333333333333333
+        let c = spearman(&[1.0, 2.0, 3.0, 4.0, 5.0], &[2.0, 1.0, 4.0, 3.0, 5.0]).unwrap();
+        assert_eq!(c.p_method, PValueMethod::Exact);
+        assert!((c.s.unwrap() - 4.0).abs() < 1e-12);
+        // P(S <= 4) for n = 5: permutations with S in {0, 2, 4} = 1 + 4 + 3 = 8 of 120
+        assert!((c.p - 2.0 * 8.0 / 120.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn constant_and_short_inputs_are_errors() {
+        assert!(matches!(
+            pearson(&[1.0, 1.0, 1.0], &[1.0, 2.0, 3.0]),
+            Err(StatsError::ConstantInput { .. })
+        ));
+        assert!(matches!(
+            pearson(&[1.0, 2.0], &[1.0, 2.0]),
+            Err(StatsError::TooFewCases { .. })
+        ));
+        assert!(matches!(
+            pearson(&[1.0, f64::NAN, 3.0], &[1.0, 2.0, 3.0]),
+            Err(StatsError::NonFinite { row: 1, .. })
+        ));
+        assert!(r_test_single(50.0, 1.0).is_err());
+        assert!(r_test_independent(0.2, 3.0, 0.1, 10.0).is_err());
+    }
+}

@@ -1,0 +1,445 @@
+//! Within- and between-person disaggregation of a session-level predictor.
+//!
+//! # Method (Curran & Bauer 2011; Falkenström et al. 2017; Zilcha-Mano 2017)
+//!
+//! For person `i` and session `t`, person-mean centring splits a time-varying predictor into
+//! a **within** part `x_it - x̄_i` (state-like: this session compared with the person's usual)
+//! and a **between** part `x̄_i - grand mean` (trait-like). [`person_mean_centre`] does the
+//! split; the grand mean is over rows by default ([`GrandMean::Rows`], as `mean(ave(x, id))` in
+//! `reference/ref_wb.R`) or over persons ([`GrandMean::Persons`]); the two coincide for
+//! balanced data.
+//!
+//! The **within-person slope** is estimated exactly, without a mixed model, by the fixed-effects
+//! (within, LSDV) regression [`within_regression`]: OLS of the person-demeaned outcome on the
+//! person-demeaned predictors, no intercept. By Mundlak's result this equals the
+//! random-intercept GLS estimate of the within effect whenever *every* time-varying predictor
+//! enters as deviation plus person mean (verified against lme4 1.1-31 in
+//! `reference/expected_within_between.json` to 1e-12). Standard errors use the LSDV residual
+//! degrees of freedom `N - G - k` (N rows, G persons, k predictors), as
+//! `lm(y ~ x + factor(id))` in R and `plm(model = "within")`; p is two-sided Student t.
+//!
+//! [`next_within_person`] builds the lagged outcome (next session's value) that
+//! session-to-session models use.
+//!
+//! **Caveats:** with a lagged outcome, person-mean centring carries Nickell (1981) bias of
+//! order 1/T; a common time trend biases the within slope (detrend, or add the session number
+//! as a predictor). The random-intercept (lme4) between-person coefficients are not computed
+//! here.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::StatsError;
+use super::dist;
+use super::summation::CompensatedSum;
+
+/// Which grand mean the between-person component is centred on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GrandMean {
+    /// Mean over all rows (each person weighted by their number of sessions; the default).
+    #[default]
+    Rows,
+    /// Unweighted mean of the person means.
+    Persons,
+}
+
+/// Person-mean centring of one predictor, row by row in input order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Decomposition {
+    /// Each row's person mean `x̄_i`.
+    pub person_mean: Vec<f64>,
+    /// Each row's within component `x_it - x̄_i`.
+    pub within: Vec<f64>,
+    /// Each row's between component `x̄_i - grand mean`.
+    pub between: Vec<f64>,
+    /// The grand mean used.
+    pub grand_mean: f64,
+    /// Number of distinct persons.
+    pub persons: usize,
+}
+
+/// Groups rows by id: returns the group index of every row and the number of groups.
+fn group_index<K: Ord>(ids: &[K]) -> (Vec<usize>, usize) {
+    let mut map: BTreeMap<&K, usize> = BTreeMap::new();
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let next = map.len();
+        out.push(*map.entry(id).or_insert(next));
+    }
+    (out, map.len())
+}
+
+fn check_column(what: &str, x: &[f64], n: usize) -> Result<(), StatsError> {
+    if x.len() != n {
+        return Err(StatsError::LengthMismatch {
+            what: format!("{what} (one value per id)"),
+            expected: n,
+            got: x.len(),
+        });
+    }
+    match x.iter().position(|v| !v.is_finite()) {
+        Some(row) => Err(StatsError::NonFinite {
+            what: what.to_owned(),
+            row,
+            value: x[row],
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Group means of `x` (compensated sums).
+fn group_means(group: &[usize], g: usize, x: &[f64]) -> (Vec<f64>, Vec<usize>) {
+    let mut sums = vec![CompensatedSum::new(); g];
+    let mut counts = vec![0usize; g];
+    for (&k, &v) in group.iter().zip(x) {
+        sums[k].add(v);
+        counts[k] += 1;
+    }
+    let means = sums
+        .iter()
+        .zip(&counts)
+        .map(|(s, &c)| s.total() / c as f64)
+        .collect();
+    (means, counts)
+}
+
+/// Splits a session-level predictor into within-person deviations and between-person means.
+///
+/// `ids` identify persons (any ordered key: integers, `&str`, `String`); rows need not be
+/// sorted.
+///
+/// # Errors
+/// [`StatsError::EmptyInput`] for no rows, [`StatsError::LengthMismatch`] when `x` and `ids`
+/// differ in length, [`StatsError::NonFinite`] for NaN or infinite values.
+///
+/// # Example
+/// ```
+/// use therapeutic_alliance::stats::{person_mean_centre, GrandMean};
+/// let d = person_mean_centre(&["a", "a", "b", "b"], &[4.0, 6.0, 1.0, 3.0], GrandMean::Rows)?;
+/// assert_eq!(d.within, vec![-1.0, 1.0, -1.0, 1.0]);
+/// assert_eq!(d.between, vec![1.5, 1.5, -1.5, -1.5]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn person_mean_centre<K: Ord>(
+    ids: &[K],
+    x: &[f64],
+    grand: GrandMean,
+) -> Result<Decomposition, StatsError> {
+    if ids.is_empty() {
+        return Err(StatsError::EmptyInput {
+            what: "ids".to_owned(),
+        });
+    }
+    check_column("x", x, ids.len())?;
+    let (group, g) = group_index(ids);
+    let (means, _) = group_means(&group, g, x);
+    let person_mean: Vec<f64> = group.iter().map(|&k| means[k]).collect();
+    let grand_mean = match grand {
+        GrandMean::Rows => super::summation::sum(x) / x.len() as f64,
+        GrandMean::Persons => super::summation::sum(&means) / g as f64,
+    };
+    Ok(Decomposition {
+        within: x.iter().zip(&person_mean).map(|(v, m)| v - m).collect(),
+        between: person_mean.iter().map(|m| m - grand_mean).collect(),
+        person_mean,
+        grand_mean,
+        persons: g,
+    })
+}
+
+/// One coefficient of a within (fixed-effects) regression.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WithinCoefficient {
+    /// The within-person slope.
+    pub estimate: f64,
+    /// Its standard error (LSDV residual df).
+    pub se: f64,
+    /// `estimate / se`.
+    pub t: f64,
+    /// Two-sided p with `df` degrees of freedom.
+    pub p: f64,
+}
+
+/// The fixed-effects (within) regression of an outcome on session-level predictors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WithinRegression {
+    /// One coefficient per predictor, in the order given.
+    pub coefficients: Vec<WithinCoefficient>,
+    /// Rows used.
+    pub n: usize,
+    /// Persons.
+    pub persons: usize,
+    /// Residual degrees of freedom `n - persons - k`.
+    pub df: f64,
+    /// Residual sum of squares.
+    pub rss: f64,
+    /// Residual standard error `sqrt(rss/df)`.
+    pub sigma: f64,
+}
+
+/// Fixed-effects (within / LSDV) regression: OLS of `y - ȳ_i` on each `x_j - x̄_ij`, with no
+/// intercept, solved by Householder QR.
+///
+/// # Errors
+/// [`StatsError::EmptyInput`] for no rows or no predictors, [`StatsError::LengthMismatch`],
+/// [`StatsError::NonFinite`], [`StatsError::TooFewCases`] when `n - persons - k < 1`,
+/// [`StatsError::ConstantInput`] when a predictor has no within-person variation, and
+/// [`StatsError::Singular`] when the within predictors are collinear.
+///
+/// # Example
+/// ```
+/// use therapeutic_alliance::stats::within_regression;
+/// let ids = [1, 1, 1, 2, 2, 2];
+/// let x = [1.0, 2.0, 3.0, 5.0, 6.0, 7.0];
+/// let y = [2.0, 4.1, 5.9, 1.0, 3.0, 5.0];
+/// let fit = within_regression(&ids, &[&x], &y)?;
+/// assert!((fit.coefficients[0].estimate - 1.975).abs() < 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn within_regression<K: Ord>(
+    ids: &[K],
+    predictors: &[&[f64]],
+    y: &[f64],
+) -> Result<WithinRegression, StatsError> {
+    let n = ids.len();
+    if n == 0 {
+        return Err(StatsError::EmptyInput {
+            what: "ids".to_owned(),
+        });
+    }
+    if predictors.is_empty() {
+        return Err(StatsError::EmptyInput {
+            what: "predictors".to_owned(),
+        });
+    }
+    check_column("y", y, n)?;
+    for (j, x) in predictors.iter().enumerate() {
+        check_column(&format!("predictor {j}"), x, n)?;
+    }
+    let k = predictors.len();
+    let (group, g) = group_index(ids);
+    if n < g + k + 1 {
+        return Err(StatsError::TooFewCases {
+            what: "rows (persons + predictors + 1)".to_owned(),
+            needed: g + k + 1,
+            got: n,
+        });
+    }
+    let demean = |v: &[f64]| -> Vec<f64> {
+        let (m, _) = group_means(&group, g, v);
+        v.iter().zip(&group).map(|(a, &gi)| a - m[gi]).collect()
+    };
+    // Column-major design of within deviations.
+    let mut cols: Vec<Vec<f64>> = predictors.iter().map(|x| demean(x)).collect();
+    let mut qty = demean(y);
+    for (j, c) in cols.iter().enumerate() {
+        if c.iter()
+            .all(|v| v.abs() <= f64::EPSILON * 16.0 * max_abs(predictors[j]))
+        {
+            return Err(StatsError::ConstantInput {
+                what: format!("predictor {j} within persons"),
+            });
+        }
+    }
+    // Householder QR: cols becomes R (upper part) and qty becomes Qᵀy.
+    let mut r = vec![vec![0.0; k]; k];
+    for j in 0..k {
+        let norm = norm2(&cols[j][j..]);
+        let scale = norm2(&cols[j]).max(f64::MIN_POSITIVE);
+        if norm <= 1e-10 * scale {
+            return Err(StatsError::Singular {
+                what: "within design matrix (collinear predictors)".to_owned(),
+            });
+        }
+        let alpha = if cols[j][j] > 0.0 { -norm } else { norm };
+        let mut v: Vec<f64> = cols[j][j..].to_vec();
+        v[0] -= alpha;
+        let vnorm2: f64 = v.iter().map(|a| a * a).sum();
+        let reflect = |col: &mut [f64]| {
+            if vnorm2 > 0.0 {
+                let dot: f64 = v.iter().zip(col.iter()).map(|(a, b)| a * b).sum();
+                let f = 2.0 * dot / vnorm2;
+                for (c, a) in col.iter_mut().zip(&v) {
+                    *c -= f * a;
+                }
+            }
+        };
+        for col in cols.iter_mut().skip(j) {
+            reflect(&mut col[j..]);
+        }
+        reflect(&mut qty[j..]);
+        for (i, row) in r.iter_mut().enumerate().take(j + 1) {
+            row[j] = cols[j][i];
+        }
+    }
+    // Back-substitution R b = (Qᵀy)[..k].
+    let mut beta = vec![0.0; k];
+    for i in (0..k).rev() {
+        let mut s = qty[i];
+        for j in i + 1..k {
+            s -= r[i][j] * beta[j];
+        }
+        beta[i] = s / r[i][i];
+    }
+    let mut rss = CompensatedSum::new();
+    for v in &qty[k..] {
+        rss.add(v * v);
+    }
+    let rss = rss.total();
+    let df = (n - g - k) as f64;
+    let sigma2 = rss / df;
+    // (RᵀR)⁻¹ diagonal = row sums of squares of R⁻¹.
+    let rinv = upper_inverse(&r);
+    let mut coefficients = Vec::with_capacity(k);
+    for (i, b) in beta.iter().enumerate() {
+        let var: f64 = rinv[i].iter().map(|a| a * a).sum::<f64>() * sigma2;
+        let se = var.sqrt();
+        let (t, p) = if se > 0.0 {
+            let t = b / se;
+            (t, dist::t_two_sided_p(t, df)?)
+        } else {
+            (f64::INFINITY.copysign(*b), 0.0)
+        };
+        coefficients.push(WithinCoefficient {
+            estimate: *b,
+            se,
+            t,
+            p,
+        });
+    }
+    Ok(WithinRegression {
+        coefficients,
+        n,
+        persons: g,
+        df,
+        rss,
+        sigma: sigma2.sqrt(),
+    })
+}
+
+fn max_abs(x: &[f64]) -> f64 {
+    x.iter().fold(1.0_f64, |m, v| m.max(v.abs()))
+}
+
+fn norm2(x: &[f64]) -> f64 {
+    let scale = x.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+    if scale == 0.0 {
+        return 0.0;
+    }
+    scale * x.iter().map(|v| (v / scale).powi(2)).sum::<f64>().sqrt()
+}
+
+/// Inverse of an upper-triangular matrix with non-zero diagonal.
+fn upper_inverse(r: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    let k = r.len();
+    let mut inv = vec![vec![0.0; k]; k];
+    for j in 0..k {
+        inv[j][j] = 1.0 / r[j][j];
+        for i in (0..j).rev() {
+            let mut s = 0.0;
+            for m in i + 1..=j {
+                s += r[i][m] * inv[m][j];
+            }
+            inv[i][j] = -s / r[i][i];
+        }
+    }
+    inv
+}
+
+/// The value of the next session of the same person, for every row (`None` for each person's
+/// last session): the lag-1 outcome `y_{i,t+1}` of session-to-session models.
+///
+/// Sessions are ordered by `sessions` within each person; rows may come in any order and the
+/// result is in input order. "Next" means the next recorded session, whether or not the
+/// session numbers are consecutive.
+///
+/// # Errors
+/// [`StatsError::LengthMismatch`] for columns of different length, [`StatsError::NonFinite`]
+/// for a NaN/infinite value, and [`StatsError::InvalidParameter`] when a person has the same
+/// session twice (the value reported is the row index of the duplicate).
+///
+/// # Example
+/// ```
+/// use therapeutic_alliance::stats::next_within_person;
+/// let next = next_within_person(&[1, 1, 2, 1], &[2, 1, 1, 3], &[5.0, 6.0, 7.0, 8.0])?;
+/// assert_eq!(next, vec![Some(8.0), Some(5.0), None, None]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn next_within_person<K: Ord, S: Ord>(
+    ids: &[K],
+    sessions: &[S],
+    values: &[f64],
+) -> Result<Vec<Option<f64>>, StatsError> {
+    if sessions.len() != ids.len() {
+        return Err(StatsError::LengthMismatch {
+            what: "sessions (one per id)".to_owned(),
+            expected: ids.len(),
+            got: sessions.len(),
+        });
+    }
+    check_column("values", values, ids.len())?;
+    let mut order: Vec<usize> = (0..ids.len()).collect();
+    order.sort_by(|&a, &b| ids[a].cmp(&ids[b]).then(sessions[a].cmp(&sessions[b])));
+    let mut out = vec![None; ids.len()];
+    for w in order.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if ids[a] == ids[b] {
+            if sessions[a] == sessions[b] {
+                return Err(StatsError::invalid(
+                    "sessions (duplicate session for a person at row)",
+                    b as f64,
+                    "each session once per person",
+                ));
+            }
+            out[a] = Some(values[b]);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn within_slope_matches_by_hand() {
+        // demeaned x: -1,0,1,-1,0,1; demeaned y: -1.9667,0.1333,1.9333,-2,0,2
+        // slope = sum(xy)/sum(x²) = (1.9667+1.9333+2+2)/4 = 1.975
+        let ids = ["a", "a", "a", "b", "b", "b"];
+        let fit = within_regression(
+            &ids,
+            &[&[1.0, 2.0, 3.0, 5.0, 6.0, 7.0]],
+            &[2.0, 4.1, 5.9, 1.0, 3.0, 5.0],
+        )
+        .unwrap();
+        assert!((fit.coefficients[0].estimate - 1.975).abs() < 1e-12);
+        assert_eq!(fit.df, 3.0);
+    }
+
+    #[test]
+    fn collinear_and_constant_predictors_are_errors() {
+        let ids = [1, 1, 1, 2, 2, 2];
+        let x = [1.0, 2.0, 3.0, 5.0, 6.0, 7.0];
+        let x2: Vec<f64> = x.iter().map(|v| 2.0 * v).collect();
+        let y = [2.0, 4.1, 5.9, 1.0, 3.0, 5.0];
+        assert!(matches!(
+            within_regression(&ids, &[&x, &x2], &y),
+            Err(StatsError::Singular { .. })
+        ));
+        let c = [1.0, 1.0, 1.0, 2.0, 2.0, 2.0];
+        assert!(matches!(
+            within_regression(&ids, &[&c], &y),
+            Err(StatsError::ConstantInput { .. })
+        ));
+    }
+
+    #[test]
+    fn duplicate_sessions_are_errors() {
+        assert!(next_within_person(&[1, 1], &[1, 1], &[1.0, 2.0]).is_err());
+    }
+}
