@@ -23,4 +23,5 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod monitor;
 pub mod stats;
