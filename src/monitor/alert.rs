@@ -554,7 +554,8 @@ pub fn alerts(input: &AlertInput<'_>, rules: &AlertRules) -> Result<Vec<Alert>, 
         let (severity, reason) = if let Some(rep) = r.repair {
             (Severity::Info, format!("{head}, repaired at session {rep}"))
         } else {
-            let open = last_alliance.is_some_and(|l| l.saturating_sub(r.trough) < input.rupture_window);
+            let open =
+                last_alliance.is_some_and(|l| l.saturating_sub(r.trough) < input.rupture_window);
             let tail = if open {
                 "not repaired yet (repair window still open)".to_owned()
             } else {

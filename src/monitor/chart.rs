@@ -11,7 +11,8 @@ use std::fmt::Write as _;
 
 use super::alert::Cutoff;
 use super::{
-    Alert, CourseInput, CourseReport, MonitorError, Rupture, Series, Severity, SuddenChange,
+    Alert, AlertKind, CourseInput, CourseReport, MonitorError, Rupture, Series, Severity,
+    SuddenChange,
 };
 
 /// Settings for [`course_svg`].
@@ -87,14 +88,13 @@ impl ChartOptions {
     }
 }
 
-const WIDTH: f64 = 860.0;
+const WIDTH: f64 = 900.0;
 const LEFT: f64 = 64.0;
 const PLOT_W: f64 = 600.0;
 const PANEL_H: f64 = 190.0;
-const TOP: f64 = 50.0;
+const TOP: f64 = 64.0;
 const GAP: f64 = 50.0;
-const STRIP_H: f64 = 56.0;
-const LEGEND_X: f64 = LEFT + PLOT_W + 20.0;
+const LEGEND_X: f64 = LEFT + PLOT_W + 64.0;
 
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -218,7 +218,7 @@ fn panel(
         t += step;
     }
     // x ticks
-    let mut s = sc.x0;
+    let mut s = (sc.x0 / x_step).ceil() * x_step;
     while s <= sc.x1 + 1e-9 {
         let x = sc.x(s);
         let _ = writeln!(
@@ -244,10 +244,12 @@ fn panel(
         let y = sc.y(c.value);
         let _ = writeln!(
             svg,
-            r##"<line x1="{LEFT}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#c0392b" stroke-width="1.5" stroke-dasharray="6 4"/><text x="{:.1}" y="{:.1}" font-size="10" fill="#c0392b" text-anchor="end">cutoff: signal if {} {}</text>"##,
+            r##"<line x1="{LEFT}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#c0392b" stroke-width="1.5" stroke-dasharray="6 4"><title>cutoff: signal if score {} {}</title></line><text x="{:.1}" y="{:.1}" font-size="11" fill="#c0392b">{} {}</text>"##,
             LEFT + PLOT_W,
-            LEFT + PLOT_W - 4.0,
-            y - 4.0,
+            esc(c.operator.symbol()),
+            fmt_num(c.value),
+            LEFT + PLOT_W + 4.0,
+            y + 4.0,
             esc(c.operator.symbol()),
             fmt_num(c.value)
         );
@@ -340,6 +342,19 @@ fn sudden(svg: &mut String, sc: &Scale, changes: &[SuddenChange], colour: &str, 
     }
 }
 
+fn short_label(kind: AlertKind) -> &'static str {
+    match kind {
+        AlertKind::Rupture => "rupture",
+        AlertKind::SrsLow => "low",
+        AlertKind::SrsDrop => "drop",
+        AlertKind::NotOnTrack => "off track",
+        AlertKind::ReliableDeterioration => "rel. det.",
+        AlertKind::SuddenLoss => "sud. loss",
+        AlertKind::Barrier => "barrier",
+        _ => "ethics",
+    }
+}
+
 fn severity_colour(s: Severity) -> &'static str {
     match s {
         Severity::Info => "#2e86c1",
@@ -348,10 +363,28 @@ fn severity_colour(s: Severity) -> &'static str {
     }
 }
 
+/// Height of the alert strip: room for the largest number of alerts at one session.
+fn strip_height(alerts: &[Alert]) -> f64 {
+    let mut most = 0usize;
+    let mut run = 0usize;
+    for (i, a) in alerts.iter().enumerate() {
+        run = if i > 0 && alerts[i - 1].session == a.session {
+            run + 1
+        } else {
+            1
+        };
+        most = most.max(run);
+    }
+    (most.max(1) as f64).mul_add(12.0, 12.0)
+}
+
 fn alert_strip(svg: &mut String, sc: &Scale, top: f64, alerts: &[Alert]) {
+    let strip_h = strip_height(alerts);
+    // labels need about 60 px between sessions; otherwise the legend and tooltips carry them
+    let show_text = sc.x(1.0) - sc.x(0.0) >= 60.0;
     let _ = writeln!(
         svg,
-        r##"<text x="{LEFT}" y="{:.1}" font-size="14" font-weight="bold">Alerts</text><rect x="{LEFT}" y="{top:.1}" width="{PLOT_W}" height="{STRIP_H}" fill="#fafafa" stroke="#333"/>"##,
+        r##"<text x="{LEFT}" y="{:.1}" font-size="14" font-weight="bold">Alerts</text><rect x="{LEFT}" y="{top:.1}" width="{PLOT_W}" height="{strip_h:.1}" fill="#fafafa" stroke="#333"/>"##,
         top - 8.0
     );
     let mut last_session = None;
@@ -364,7 +397,7 @@ fn alert_strip(svg: &mut String, sc: &Scale, top: f64, alerts: &[Alert]) {
             last_session = Some(a.session);
         }
         let x = sc.x(f64::from(a.session));
-        let y = top + 10.0 + (stack * 11.0).min(STRIP_H - 16.0);
+        let y = top + 12.0 + stack * 12.0;
         let _ = writeln!(
             svg,
             r#"<circle cx="{x:.1}" cy="{y:.1}" r="5" fill="{}"><title>session {}: {} ({}) {}</title></circle><text x="{:.1}" y="{:.1}" font-size="9">{}</text>"#,
@@ -375,7 +408,7 @@ fn alert_strip(svg: &mut String, sc: &Scale, top: f64, alerts: &[Alert]) {
             esc(&a.reason),
             x + 7.0,
             y + 3.0,
-            a.kind
+            if show_text { short_label(a.kind) } else { "" }
         );
     }
 }
@@ -499,8 +532,9 @@ pub fn course_svg(
         x1 += 1.0;
     }
     let x_step = nice_step(x1 - x0, 10.0).max(1.0);
-    x0 = (x0 / x_step).floor() * x_step;
-    x1 = (x1 / x_step).ceil() * x_step;
+    // half a session of padding so the first and last points sit inside the frame
+    x0 -= 0.5;
+    x1 += 0.5;
     // clip the expected trajectory to the charted sessions
     let expected: Vec<(u32, f64)> = expected
         .iter()
@@ -509,8 +543,8 @@ pub fn course_svg(
         .collect();
 
     let n_panels = usize::from(input.alliance.is_some()) + usize::from(input.outcome.is_some());
-    let strip_top = TOP + n_panels as f64 * (PANEL_H + GAP) + 10.0;
-    let height = strip_top + STRIP_H + 30.0;
+    let strip_top = TOP + n_panels as f64 * (PANEL_H + GAP) + 6.0;
+    let height = strip_top + strip_height(&report.alerts) + 30.0;
     let mut svg = String::with_capacity(16 * 1024);
     let _ = writeln!(
         svg,
@@ -522,7 +556,7 @@ pub fn course_svg(
     );
     let _ = writeln!(
         svg,
-        r#"<text x="{LEFT}" y="24" font-size="16" font-weight="bold">{}</text>"#,
+        r#"<text x="{LEFT}" y="28" font-size="16" font-weight="bold">{}</text>"#,
         esc(&options.title)
     );
     let mut legend_items: Vec<(&str, &str)> = Vec::new();
