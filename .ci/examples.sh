@@ -2,3 +2,7 @@
 # `run_example NAME [ARGS…]` runs one; `$out` is a scratch directory for files examples write.
 # Keep one block per example; add yours when you add an example.
 run_example quickstart
+run_example monitor
+run_example monitor --json
+run_example monitor --svg "$out/charts"
+test -s "$out/charts/syn01.svg"

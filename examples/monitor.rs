@@ -10,7 +10,8 @@
 //! `instrument`, `total` (extra columns are ignored). Rows of other instruments are skipped.
 //! Rows that cannot be used (missing or non-numeric total, session not a whole number ≥ 0,
 //! duplicate client/session/instrument) are reported on stderr with their row number and
-//! reason and left out; the JSON output stays a plain array.
+//! reason (rows count data rows from 1; the header is not counted) and left out; the JSON
+//! output stays a plain array.
 //!
 //! Settings (this example's choices, printed with the table):
 //! * alliance `srs`: cutoff `< 36` (VERIFIED) and a drop of ≥ 1 point since the last session

@@ -174,7 +174,12 @@ fn y_range(
         hi += 1.0;
     }
     let step = nice_step(hi - lo, 5.0);
-    Ok(((lo / step).floor() * step, (hi / step).ceil() * step))
+    let (lo, hi) = ((lo / step).floor() * step, (hi / step).ceil() * step);
+    if lo.is_finite() && hi.is_finite() && lo < hi {
+        Ok((lo, hi))
+    } else {
+        Err(MonitorError::invalid("y range", hi - lo, "a finite span"))
+    }
 }
 
 fn fmt_num(v: f64) -> String {
@@ -488,7 +493,7 @@ fn legend(svg: &mut String, items: &[(&str, &str)]) {
 ///
 /// # Errors
 /// [`MonitorError::Empty`] when `input` has neither series; [`MonitorError::InvalidParameter`]
-/// for a fixed y range that is not finite with min < max.
+/// for a fixed y range that is not finite with min < max, or a non-finite cutoff.
 ///
 /// ```
 /// use therapeutic_alliance::monitor::*;

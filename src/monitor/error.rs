@@ -25,6 +25,16 @@ pub enum MonitorError {
         /// The offending value.
         value: f64,
     },
+    /// A score's magnitude exceeds [`crate::monitor::Series::MAX_ABS`].
+    #[error("session {session}: value {value} is outside -{limit}..={limit}")]
+    OutOfRange {
+        /// The session that held the value.
+        session: u32,
+        /// The offending value.
+        value: f64,
+        /// The largest magnitude accepted.
+        limit: f64,
+    },
     /// Two points share a session number.
     #[error("session {session} appears more than once")]
     DuplicateSession {

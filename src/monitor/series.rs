@@ -30,7 +30,8 @@ impl Direction {
 /// One client's scores on one measure, session by session.
 ///
 /// Validated on construction (and on deserialisation): at least one point, session numbers
-/// strictly increasing (so unique), every value finite. Session numbers need not be
+/// strictly increasing (so unique), every value finite with magnitude at most
+/// [`Series::MAX_ABS`] (so differences, sums and squares in every analysis stay finite). Session numbers need not be
 /// consecutive: a gap is a session without a rating (a *missing* session), which matters for
 /// sudden gains (see [`crate::monitor::sudden_changes`]).
 ///
@@ -53,11 +54,14 @@ pub struct Series {
 }
 
 impl Series {
+    /// The largest score magnitude accepted (10¹²); questionnaire totals are far smaller.
+    pub const MAX_ABS: f64 = 1e12;
+
     /// Validates sorted `(session, value)` pairs.
     ///
     /// # Errors
-    /// [`MonitorError::Empty`], [`MonitorError::NonFinite`], [`MonitorError::Unsorted`] or
-    /// [`MonitorError::DuplicateSession`].
+    /// [`MonitorError::Empty`], [`MonitorError::NonFinite`], [`MonitorError::OutOfRange`],
+    /// [`MonitorError::Unsorted`] or [`MonitorError::DuplicateSession`].
     pub fn new(points: Vec<(u32, f64)>) -> Result<Self, MonitorError> {
         if points.is_empty() {
             return Err(MonitorError::Empty {
@@ -67,6 +71,13 @@ impl Series {
         for (i, &(session, value)) in points.iter().enumerate() {
             if !value.is_finite() {
                 return Err(MonitorError::NonFinite { session, value });
+            }
+            if value.abs() > Self::MAX_ABS {
+                return Err(MonitorError::OutOfRange {
+                    session,
+                    value,
+                    limit: Self::MAX_ABS,
+                });
             }
             if i > 0 {
                 let previous = points[i - 1].0;
@@ -133,7 +144,8 @@ impl Series {
     /// The same series with `offset` added to every value.
     ///
     /// # Errors
-    /// [`MonitorError::NonFinite`] if a shifted value overflows.
+    /// [`MonitorError::NonFinite`] or [`MonitorError::OutOfRange`] if a shifted value is out
+    /// of range.
     pub fn shifted(&self, offset: f64) -> Result<Self, MonitorError> {
         Self::new(self.points.iter().map(|&(s, v)| (s, v + offset)).collect())
     }

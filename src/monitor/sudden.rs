@@ -240,7 +240,7 @@ pub fn lutz_critical_value(alpha: f64, n_pre: usize, n_post: usize) -> Result<f6
 /// above instead: `facts/monitoring.md` §2.3.) For a higher-is-better measure (ORS) the
 /// roles of rise and drop swap.
 ///
-/// A missing x[n] or x[n+1] makes crit1 and crit2 `NA` in R, so the interval is not a change;
+/// A missing `x[n]` or `x[n+1]` makes crit1 and crit2 `NA` in R, so the interval is not a change;
 /// such intervals are left out of [`SuddenChanges::details`].
 /// See the module docs for the false-positive caveat.
 ///
