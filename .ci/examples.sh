@@ -12,3 +12,7 @@ run_example change --method gln --functional-mean 114.8 --functional-sd 17.8 --c
 run_example correlate
 run_example correlate --json >"$out/correlate.json"
 run_example correlate --spearman --json >"$out/correlate_spearman.json"
+run_example monitor
+run_example monitor --json
+run_example monitor --svg "$out/charts"
+test -s "$out/charts/syn01.svg"

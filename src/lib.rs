@@ -13,7 +13,9 @@
 //! - questionnaire instruments as validated data, and scoring for the real ones
 //!   (WAI-SR, SRS/ORS, CARE, CORE, PHQ-9, GAD-7 …) and for instruments you define;
 //! - sessions, courses of therapy, core-condition profiles and barrier flags;
-//! - monitoring: trajectories, rupture–repair, sudden gains and losses, alerts;
+//! - monitoring ([`monitor`]): trajectories, rupture–repair, sudden gains and losses
+//!   (Tang & DeRubeis with Lutz's critical values, as R `suddengains`), deterministic alerts,
+//!   and SVG charts of a course (written by hand: no plotting dependency, no feature flag);
 //! - the statistics researchers publish, matching R's psych and metafor digit for digit:
 //!   reliability, ICC, reliable change, correlation, meta-analysis ([`stats`]).
 //!
@@ -23,4 +25,5 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod monitor;
 pub mod stats;

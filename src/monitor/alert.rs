@@ -1,0 +1,714 @@
+//! Deterministic alerts from alliance, outcome and barrier findings
+//! (routine-outcome-monitoring rules, `facts/monitoring.md` §3).
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::error::check_nonneg;
+use super::{MonitorError, Rupture, Series, SuddenChange};
+
+/// A comparison operator, kept explicit because vendors disagree on `<` versus `≤` for the
+/// same cutoff (`facts/instruments.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Operator {
+    /// `<`
+    #[serde(rename = "<")]
+    Lt,
+    /// `≤`
+    #[serde(rename = "<=")]
+    Le,
+    /// `>`
+    #[serde(rename = ">")]
+    Gt,
+    /// `≥`
+    #[serde(rename = ">=")]
+    Ge,
+}
+
+impl Operator {
+    /// `a op b`.
+    #[must_use]
+    pub fn holds(self, a: f64, b: f64) -> bool {
+        match self {
+            Self::Lt => a < b,
+            Self::Le => a <= b,
+            Self::Gt => a > b,
+            Self::Ge => a >= b,
+        }
+    }
+
+    /// The operator as text (`<`, `<=`, `>`, `>=`).
+    #[must_use]
+    pub const fn symbol(self) -> &'static str {
+        match self {
+            Self::Lt => "<",
+            Self::Le => "<=",
+            Self::Gt => ">",
+            Self::Ge => ">=",
+        }
+    }
+}
+
+/// A cutoff with its operator: the signal fires when `score op value`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Cutoff {
+    /// The cutoff score.
+    pub value: f64,
+    /// The signal fires when `score op value`.
+    pub operator: Operator,
+}
+
+impl Cutoff {
+    /// A cutoff: the signal fires when `score op value`.
+    #[must_use]
+    pub const fn new(value: f64, operator: Operator) -> Self {
+        Self { value, operator }
+    }
+
+    /// SRS: signal when the total is **below 36** (`< 36`; value and operator VERIFIED from two
+    /// independent non-developer sources, OpenFIT and cauceos; the developers' own wording is
+    /// unverified). A total of exactly 36 is not flagged.
+    #[must_use]
+    pub const fn srs() -> Self {
+        Self::new(36.0, Operator::Lt)
+    }
+
+    /// ORS, adults: clinical range **below 25** (`< 25`; VERIFIED, OpenFIT and an open-source
+    /// implementation). Children (CORS) use 32 (SECONDARY) and adolescents are often quoted at
+    /// 28 (UNVERIFIED): pass those with [`Cutoff::new`].
+    #[must_use]
+    pub const fn ors_adult() -> Self {
+        Self::new(25.0, Operator::Lt)
+    }
+
+    /// Whether `score` triggers the signal.
+    #[must_use]
+    pub fn fires(&self, score: f64) -> bool {
+        self.operator.holds(score, self.value)
+    }
+}
+
+/// What an alert is about. The declaration order is the sort order among alerts of equal
+/// session and severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AlertKind {
+    /// An alliance rupture (unrepaired: warning; repaired: info).
+    Rupture,
+    /// The alliance score is below its cutoff.
+    SrsLow,
+    /// The alliance score fell since the last rated session.
+    SrsDrop,
+    /// The outcome is not on track against the expected trajectory.
+    NotOnTrack,
+    /// The outcome reliably deteriorated since intake.
+    ReliableDeterioration,
+    /// A sudden loss on the outcome measure.
+    SuddenLoss,
+    /// A barrier flag (transference, language, reactance …).
+    Barrier,
+    /// An ethics finding.
+    Ethics,
+}
+
+impl AlertKind {
+    /// The snake_case name used in JSON (`"srs_low"` …).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Rupture => "rupture",
+            Self::SrsLow => "srs_low",
+            Self::SrsDrop => "srs_drop",
+            Self::NotOnTrack => "not_on_track",
+            Self::ReliableDeterioration => "reliable_deterioration",
+            Self::SuddenLoss => "sudden_loss",
+            Self::Barrier => "barrier",
+            Self::Ethics => "ethics",
+        }
+    }
+}
+
+impl fmt::Display for AlertKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How urgent an alert is; `Info < Warning < Critical`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Severity {
+    /// Worth knowing.
+    Info,
+    /// Discuss with the client.
+    Warning,
+    /// Act now.
+    Critical,
+}
+
+impl Severity {
+    /// The lowercase name (`"info"`, `"warning"`, `"critical"`).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Info => "info",
+            Self::Warning => "warning",
+            Self::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One alert. Alerts sort by session, then severity (critical first), then kind, then reason,
+/// so a sorted list is fully deterministic.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Alert {
+    /// The session the alert refers to.
+    pub session: u32,
+    /// What the alert is about.
+    pub kind: AlertKind,
+    /// How urgent it is.
+    pub severity: Severity,
+    /// A human-readable reason naming the values compared.
+    pub reason: String,
+}
+
+impl Alert {
+    /// An alert.
+    #[must_use]
+    pub fn new(
+        session: u32,
+        kind: AlertKind,
+        severity: Severity,
+        reason: impl Into<String>,
+    ) -> Self {
+        Self {
+            session,
+            kind,
+            severity,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl Ord for Alert {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.session
+            .cmp(&other.session)
+            .then_with(|| other.severity.cmp(&self.severity))
+            .then_with(|| self.kind.cmp(&other.kind))
+            .then_with(|| self.reason.cmp(&other.reason))
+    }
+}
+
+impl PartialOrd for Alert {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// The category of a barrier finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum FindingCategory {
+    /// Any barrier (transference, countertransference, language, attachment, reactance …).
+    Barrier,
+    /// A boundary violation (always critical).
+    BoundaryViolation,
+    /// An ethics finding (always critical).
+    Ethics,
+}
+
+/// A barrier finding for one session, as a later adapter fills it from barrier flags
+/// (`critical` from the flag's `is_critical()`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "BarrierFindingRaw")]
+pub struct BarrierFinding {
+    session: u32,
+    category: FindingCategory,
+    critical: bool,
+    description: String,
+}
+
+#[derive(Deserialize)]
+struct BarrierFindingRaw {
+    session: u32,
+    category: FindingCategory,
+    critical: bool,
+    description: String,
+}
+
+impl TryFrom<BarrierFindingRaw> for BarrierFinding {
+    type Error = MonitorError;
+    fn try_from(r: BarrierFindingRaw) -> Result<Self, Self::Error> {
+        Self::new(r.session, r.category, r.critical, r.description)
+    }
+}
+
+impl BarrierFinding {
+    /// A finding; `description` must not be blank.
+    ///
+    /// # Errors
+    /// [`MonitorError::EmptyText`] for a blank description.
+    pub fn new(
+        session: u32,
+        category: FindingCategory,
+        critical: bool,
+        description: impl Into<String>,
+    ) -> Result<Self, MonitorError> {
+        let description = description.into();
+        if description.trim().is_empty() {
+            return Err(MonitorError::EmptyText {
+                what: "barrier finding description".to_owned(),
+            });
+        }
+        Ok(Self {
+            session,
+            category,
+            critical,
+            description,
+        })
+    }
+
+    /// The session.
+    #[must_use]
+    pub fn session(&self) -> u32 {
+        self.session
+    }
+
+    /// The category.
+    #[must_use]
+    pub fn category(&self) -> FindingCategory {
+        self.category
+    }
+
+    /// Whether the flag itself was critical.
+    #[must_use]
+    pub fn critical(&self) -> bool {
+        self.critical
+    }
+
+    /// The description.
+    #[must_use]
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// The alert this finding raises: kind `ethics` for ethics findings, otherwise `barrier`;
+    /// severity **critical** for boundary violations, ethics findings and flags marked
+    /// critical, otherwise **warning**.
+    #[must_use]
+    pub fn to_alert(&self) -> Alert {
+        let kind = if self.category == FindingCategory::Ethics {
+            AlertKind::Ethics
+        } else {
+            AlertKind::Barrier
+        };
+        let severity = if self.critical || self.category != FindingCategory::Barrier {
+            Severity::Critical
+        } else {
+            Severity::Warning
+        };
+        let what = match self.category {
+            FindingCategory::Barrier => "barrier",
+            FindingCategory::BoundaryViolation => "boundary violation",
+            FindingCategory::Ethics => "ethics finding",
+        };
+        Alert::new(
+            self.session,
+            kind,
+            severity,
+            format!("{what}: {}", self.description),
+        )
+    }
+}
+
+/// Which alerts to raise and with which numbers. Every rule is off until set; [`AlertRules::pcoms`]
+/// sets the SRS rules.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub struct AlertRules {
+    alliance_cutoff: Option<Cutoff>,
+    alliance_drop: Option<f64>,
+    reliable_deterioration: Option<(f64, Operator)>,
+}
+
+impl AlertRules {
+    /// No rules (ruptures, sudden losses, not-on-track and barrier findings passed to
+    /// [`alerts`] still raise alerts).
+    #[must_use]
+    pub const fn new() -> Self {
+        Self {
+            alliance_cutoff: None,
+            alliance_drop: None,
+            reliable_deterioration: None,
+        }
+    }
+
+    /// The PCOMS/OpenFIT SRS rules: SRS `< 36` ([`Cutoff::srs`], VERIFIED) and an SRS drop of
+    /// at least 1 point since the last session (OpenFIT: "change from last session ≤ −1";
+    /// PRIMARY, the vendor on its own product).
+    #[must_use]
+    pub const fn pcoms() -> Self {
+        Self {
+            alliance_cutoff: Some(Cutoff::srs()),
+            alliance_drop: Some(1.0),
+            reliable_deterioration: None,
+        }
+    }
+
+    /// Alert (`srs_low`, warning) at every session whose alliance score fires `cutoff`.
+    #[must_use]
+    pub const fn alliance_cutoff(mut self, cutoff: Cutoff) -> Self {
+        self.alliance_cutoff = Some(cutoff);
+        self
+    }
+
+    /// Alert (`srs_drop`, warning) when the alliance score fell by at least `points` since the
+    /// previous rated session (`current − previous ≤ −points`).
+    #[must_use]
+    pub const fn alliance_drop(mut self, points: f64) -> Self {
+        self.alliance_drop = Some(points);
+        self
+    }
+
+    /// Alert (`reliable_deterioration`, critical) at every session where the outcome has
+    /// worsened since intake by `threshold` points under `operator` (Jacobson–Truax: `>` the
+    /// reliable-change threshold 1.96·√2·SD·√(1 − r), which the caller derives from the
+    /// instrument's norms; NHS England CYP statistics use `>=`).
+    #[must_use]
+    pub const fn reliable_deterioration(mut self, threshold: f64, operator: Operator) -> Self {
+        self.reliable_deterioration = Some((threshold, operator));
+        self
+    }
+}
+
+/// Everything [`alerts`] looks at. Build with [`AlertInput::new`] and the setters.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AlertInput<'a> {
+    alliance: Option<&'a Series>,
+    ruptures: &'a [Rupture],
+    rupture_window: u32,
+    outcome: Option<&'a Series>,
+    outcome_direction: Option<super::Direction>,
+    sudden_losses: &'a [SuddenChange],
+    not_on_track: &'a [(u32, f64, f64)],
+    barriers: &'a [BarrierFinding],
+}
+
+impl<'a> AlertInput<'a> {
+    /// Empty input.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The alliance series (for the cutoff and drop rules).
+    #[must_use]
+    pub fn alliance(mut self, series: &'a Series) -> Self {
+        self.alliance = Some(series);
+        self
+    }
+
+    /// Ruptures found in the alliance series, and the repair window used (to tell "not repaired
+    /// within the window" from "not yet repaired").
+    #[must_use]
+    pub fn ruptures(mut self, ruptures: &'a [Rupture], repair_window: u32) -> Self {
+        self.ruptures = ruptures;
+        self.rupture_window = repair_window;
+        self
+    }
+
+    /// The outcome series and which way is improvement (for reliable deterioration).
+    #[must_use]
+    pub fn outcome(mut self, series: &'a Series, direction: super::Direction) -> Self {
+        self.outcome = Some(series);
+        self.outcome_direction = Some(direction);
+        self
+    }
+
+    /// Sudden losses found in the outcome series.
+    #[must_use]
+    pub fn sudden_losses(mut self, losses: &'a [SuddenChange]) -> Self {
+        self.sudden_losses = losses;
+        self
+    }
+
+    /// `(session, observed, expected)` triples from [`crate::monitor::NotOnTrackRule::check`].
+    #[must_use]
+    pub fn not_on_track(mut self, flagged: &'a [(u32, f64, f64)]) -> Self {
+        self.not_on_track = flagged;
+        self
+    }
+
+    /// Barrier findings.
+    #[must_use]
+    pub fn barriers(mut self, findings: &'a [BarrierFinding]) -> Self {
+        self.barriers = findings;
+        self
+    }
+}
+
+fn num(x: f64) -> String {
+    // Shortest round-trip form, e.g. 35 or 35.5.
+    format!("{x}")
+}
+
+/// Raises every alert the rules and findings call for, sorted (see [`Alert`]).
+///
+/// * `srs_low` (warning): alliance `op` cutoff at a session.
+/// * `srs_drop` (warning): alliance fell by at least the drop since the previous rated session.
+/// * `rupture`: at the trough; **warning** if unrepaired (reason says whether the repair window
+///   has closed), **info** if repaired.
+/// * `not_on_track` (warning): each flagged session.
+/// * `reliable_deterioration` (critical): each session whose worsening since intake passes
+///   the threshold.
+/// * `sudden_loss` (warning): at the post-loss session; the reason suggests checking for a
+///   confrontation rupture (confrontation ruptures were seen in 42% of sudden-loss sessions
+///   versus 12% of sudden-gain sessions; `facts/monitoring.md` §1.4).
+/// * barrier findings: see [`BarrierFinding::to_alert`].
+///
+/// # Errors
+/// [`MonitorError::InvalidParameter`] for a non-finite cutoff, or a non-positive drop or
+/// reliable-change threshold.
+///
+/// ```
+/// use therapeutic_alliance::monitor::{alerts, AlertInput, AlertKind, AlertRules, Series};
+/// let srs = Series::new(vec![(1, 38.0), (2, 36.0), (3, 35.9)])?;
+/// let a = alerts(&AlertInput::new().alliance(&srs), &AlertRules::pcoms())?;
+/// // session 2: dropped 2 points (36 is not below 36); session 3: below 36
+/// assert_eq!(a[0].session, 2);
+/// assert_eq!(a[0].kind, AlertKind::SrsDrop);
+/// assert_eq!(a[1].kind, AlertKind::SrsLow);
+/// assert_eq!(a.len(), 2); // the 0.1-point fall at session 3 is under the 1-point drop rule
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn alerts(input: &AlertInput<'_>, rules: &AlertRules) -> Result<Vec<Alert>, MonitorError> {
+    let mut out = Vec::new();
+    if let Some(alliance) = input.alliance {
+        if let Some(c) = rules.alliance_cutoff {
+            if !c.value.is_finite() {
+                return Err(MonitorError::invalid(
+                    "alliance cutoff",
+                    c.value,
+                    "a finite number",
+                ));
+            }
+            for &(s, v) in alliance.points() {
+                if c.fires(v) {
+                    out.push(Alert::new(
+                        s,
+                        AlertKind::SrsLow,
+                        Severity::Warning,
+                        format!(
+                            "alliance {} {} cutoff {}",
+                            num(v),
+                            c.operator.symbol(),
+                            num(c.value)
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some(d) = rules.alliance_drop {
+            let d = check_nonneg("alliance drop", d, true)?;
+            for w in alliance.points().windows(2) {
+                let change = w[1].1 - w[0].1;
+                if change <= -d {
+                    out.push(Alert::new(
+                        w[1].0,
+                        AlertKind::SrsDrop,
+                        Severity::Warning,
+                        format!(
+                            "alliance fell from {} (session {}) to {}, a change of {}",
+                            num(w[0].1),
+                            w[0].0,
+                            num(w[1].1),
+                            num(change)
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    let last_alliance = input.alliance.map(|a| a.last().0);
+    for r in input.ruptures {
+        let head = format!(
+            "rupture from session {} ({}) to {} (depth {})",
+            r.start,
+            num(r.level),
+            r.trough,
+            num(r.depth)
+        );
+        let (severity, reason) = if let Some(rep) = r.repair {
+            (Severity::Info, format!("{head}, repaired at session {rep}"))
+        } else {
+            let open =
+                last_alliance.is_some_and(|l| l.saturating_sub(r.trough) < input.rupture_window);
+            let tail = if open {
+                "not repaired yet (repair window still open)".to_owned()
+            } else {
+                format!("not repaired within {} sessions", input.rupture_window)
+            };
+            (Severity::Warning, format!("{head}, {tail}"))
+        };
+        out.push(Alert::new(r.trough, AlertKind::Rupture, severity, reason));
+    }
+    for &(s, v, e) in input.not_on_track {
+        out.push(Alert::new(
+            s,
+            AlertKind::NotOnTrack,
+            Severity::Warning,
+            format!("outcome {} against an expected {}", num(v), num(e)),
+        ));
+    }
+    if let (Some(outcome), Some(dir), Some((t, op))) = (
+        input.outcome,
+        input.outcome_direction,
+        rules.reliable_deterioration,
+    ) {
+        let t = check_nonneg("reliable-change threshold", t, true)?;
+        let (s0, v0) = outcome.first();
+        for &(s, v) in &outcome.points()[1..] {
+            let worsening = -dir.sign() * (v - v0);
+            if op.holds(worsening, t) {
+                out.push(Alert::new(
+                    s,
+                    AlertKind::ReliableDeterioration,
+                    Severity::Critical,
+                    format!(
+                        "outcome worsened by {} since session {} ({} to {}), {} reliable-change threshold {}",
+                        num(worsening),
+                        s0,
+                        num(v0),
+                        num(v),
+                        op.symbol(),
+                        num(t)
+                    ),
+                ));
+            }
+        }
+    }
+    for l in input.sudden_losses {
+        out.push(Alert::new(
+            l.post_session,
+            AlertKind::SuddenLoss,
+            Severity::Warning,
+            format!(
+                "sudden loss of {} from session {} ({} to {}); check for a confrontation rupture",
+                num(l.magnitude),
+                l.session,
+                num(l.pre_value),
+                num(l.post_value)
+            ),
+        ));
+    }
+    out.extend(input.barriers.iter().map(BarrierFinding::to_alert));
+    out.sort();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordering() {
+        let mut v = [
+            Alert::new(2, AlertKind::SrsLow, Severity::Warning, "b"),
+            Alert::new(1, AlertKind::Barrier, Severity::Warning, "x"),
+            Alert::new(2, AlertKind::Ethics, Severity::Critical, "a"),
+            Alert::new(2, AlertKind::Rupture, Severity::Warning, "z"),
+            Alert::new(2, AlertKind::Rupture, Severity::Warning, "a"),
+        ];
+        v.sort();
+        let got: Vec<(u32, AlertKind, &str)> = v
+            .iter()
+            .map(|a| (a.session, a.kind, a.reason.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, AlertKind::Barrier, "x"),
+                (2, AlertKind::Ethics, "a"),
+                (2, AlertKind::Rupture, "a"),
+                (2, AlertKind::Rupture, "z"),
+                (2, AlertKind::SrsLow, "b"),
+            ]
+        );
+    }
+
+    #[test]
+    fn barrier_rules() {
+        let b =
+            BarrierFinding::new(3, FindingCategory::Barrier, false, "language barrier").unwrap();
+        assert_eq!(b.to_alert().severity, Severity::Warning);
+        let b = BarrierFinding::new(3, FindingCategory::Barrier, true, "self-harm risk").unwrap();
+        assert_eq!(b.to_alert().severity, Severity::Critical);
+        let b = BarrierFinding::new(
+            3,
+            FindingCategory::BoundaryViolation,
+            false,
+            "dual relationship",
+        )
+        .unwrap();
+        assert_eq!(
+            (b.to_alert().kind, b.to_alert().severity),
+            (AlertKind::Barrier, Severity::Critical)
+        );
+        let b = BarrierFinding::new(3, FindingCategory::Ethics, false, "confidentiality").unwrap();
+        assert_eq!(
+            (b.to_alert().kind, b.to_alert().severity),
+            (AlertKind::Ethics, Severity::Critical)
+        );
+        assert!(BarrierFinding::new(3, FindingCategory::Ethics, false, "  ").is_err());
+        let j = r#"{"session":1,"category":"ethics","critical":false,"description":""}"#;
+        assert!(serde_json::from_str::<BarrierFinding>(j).is_err());
+    }
+
+    #[test]
+    fn serde_names() {
+        let a = Alert::new(5, AlertKind::NotOnTrack, Severity::Warning, "r");
+        assert_eq!(
+            serde_json::to_string(&a).unwrap(),
+            r#"{"session":5,"kind":"not_on_track","severity":"warning","reason":"r"}"#
+        );
+        assert_eq!(serde_json::to_string(&Operator::Le).unwrap(), r#""<=""#);
+    }
+
+    #[test]
+    fn reliable_deterioration_operator() {
+        let ors = Series::new(vec![(1, 20.0), (2, 15.0), (3, 14.0)]).unwrap();
+        let input = AlertInput::new().outcome(&ors, super::super::Direction::HigherIsBetter);
+        let gt = alerts(
+            &input,
+            &AlertRules::new().reliable_deterioration(5.0, Operator::Gt),
+        )
+        .unwrap();
+        assert_eq!(gt.iter().map(|a| a.session).collect::<Vec<_>>(), vec![3]);
+        let ge = alerts(
+            &input,
+            &AlertRules::new().reliable_deterioration(5.0, Operator::Ge),
+        )
+        .unwrap();
+        assert_eq!(ge.iter().map(|a| a.session).collect::<Vec<_>>(), vec![2, 3]);
+        assert!(
+            alerts(
+                &input,
+                &AlertRules::new().reliable_deterioration(-1.0, Operator::Gt)
+            )
+            .is_err()
+        );
+    }
+}
