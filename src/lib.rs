@@ -23,4 +23,19 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod instrument;
+mod read;
+mod score;
 pub mod stats;
+
+pub use instrument::catalogue;
+pub use instrument::{
+    Aggregation, Band, Comparison, Cutoff, Instrument, InstrumentBuilder, InstrumentError, Item,
+    Keying, MissingRule, Norms, Polarity, ResponseScale, Subscale, Verification,
+};
+pub use read::{ReadError, ResponseColumns, item_number, parse_answer};
+#[cfg(feature = "csv")]
+pub use read::{ResponseRecord, read_responses};
+pub use score::{
+    Answer, BatchRecord, BatchScores, RecordScore, Responses, Score, ScoreError, SubscaleScore,
+};
