@@ -50,7 +50,7 @@ enum Body<'a> {
 }
 
 #[derive(Serialize)]
-struct Row<'a> {
+struct JsonRow<'a> {
     row: usize,
     id: Option<&'a str>,
     #[serde(flatten)]
@@ -81,26 +81,23 @@ fn main() {
     common::run(|| {
         let args = Args::parse(&["instrument", "definition"])?;
         let inst = instrument(&args)?;
-        let path = match args.file() {
-            Some(f) => f.into(),
-            None => {
-                let p = common::bundled_responses(inst.id());
-                if !p.exists() {
-                    return Err(
-                        format!("no bundled data for {}; pass a CSV file", inst.id()).into(),
-                    );
-                }
-                p
+        let path = if let Some(f) = args.file() {
+            f.into()
+        } else {
+            let p = common::bundled_responses(inst.id());
+            if !p.exists() {
+                return Err(format!("no bundled data for {}; pass a CSV file", inst.id()).into());
             }
+            p
         };
         let table = Table::read(&path)?;
         let rows =
             common::score_table(&table, &inst).map_err(|e| format!("{}: {e}", path.display()))?;
         let names: Vec<String> = inst.subscales().iter().map(|s| s.name.clone()).collect();
         if args.flag("json") {
-            let out: Vec<Row> = rows
+            let out: Vec<JsonRow> = rows
                 .iter()
-                .map(|r| Row {
+                .map(|r| JsonRow {
                     row: r.row,
                     id: r.id.as_deref(),
                     body: match &r.score {

@@ -250,3 +250,33 @@ pub fn read_responses<R: std::io::Read>(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn item_headers() {
+        assert_eq!(item_number("7"), Some(7));
+        assert_eq!(item_number(" Item12 "), Some(12));
+        assert_eq!(item_number("q3"), Some(3));
+        assert_eq!(item_number("item_4"), Some(4));
+        assert_eq!(item_number("id"), None);
+        assert_eq!(item_number("q"), None);
+        assert_eq!(item_number("q-1"), None);
+        assert_eq!(item_number("99999"), None);
+    }
+
+    #[test]
+    fn cells() {
+        assert_eq!(parse_answer(" 3 ", 1, false), Ok(Answer::Value(3.0)));
+        assert_eq!(parse_answer("NA", 1, false), Ok(Answer::Missing));
+        assert_eq!(parse_answer("", 1, true), Ok(Answer::DoesNotApply));
+        assert_eq!(parse_answer("N/A", 1, true), Ok(Answer::DoesNotApply));
+        assert!(parse_answer("N/A", 1, false).is_err());
+        assert_eq!(
+            parse_answer("x", 4, false).unwrap_err().to_string(),
+            "item 4: \"x\" is not a number"
+        );
+    }
+}

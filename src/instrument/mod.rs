@@ -107,7 +107,8 @@ pub(crate) struct CompiledItem {
 /// one record is a single pass without allocation.
 ///
 /// Serialises to (and deserialises from, with validation) the definition's plain data; see the
-/// [`catalogue`] docs for a JSON example.
+/// [`catalogue`] docs for a JSON example. (serde_json parses floats exactly only with its
+/// `float_roundtrip` feature; decimal values such as `10.0` or `0.8` round-trip either way.)
 ///
 /// ```
 /// use therapeutic_alliance::{Instrument, Responses, Answer};

@@ -261,3 +261,36 @@ impl fmt::Display for Verification {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comparisons_are_explicit_at_the_boundary() {
+        assert!(!Comparison::Less.holds(36.0, 36.0));
+        assert!(Comparison::LessOrEqual.holds(36.0, 36.0));
+        assert!(!Comparison::Greater.holds(10.0, 10.0));
+        assert!(Comparison::GreaterOrEqual.holds(10.0, 10.0));
+        // Within floating-point noise of the cutoff counts as equal to it.
+        assert!(!Comparison::Less.holds(35.999_999_999_999_99, 36.0));
+        assert!(Comparison::Less.holds(35.99, 36.0));
+        let c = Cutoff::new(Comparison::Less, 36.0);
+        assert!(c.agrees_with(Polarity::HigherIsBetter));
+        assert!(!c.agrees_with(Polarity::HigherIsWorse));
+    }
+
+    #[test]
+    fn aggregation_and_norms() {
+        assert_eq!(Aggregation::Sum.apply(12.0, 4), 12.0);
+        assert_eq!(Aggregation::Mean.apply(12.0, 4), 3.0);
+        assert_eq!(
+            Aggregation::ScaledMean { factor: 10.0 }.apply(12.0, 4),
+            30.0
+        );
+        let n = Norms::new(20.0, 5.0, 0.8);
+        assert!((n.reliable_change_threshold() - 1.96 * 5.0 * 0.4f64.sqrt()).abs() < 1e-12);
+        assert!(Norms::new(0.0, 1.0, -0.1).problem().is_some());
+        assert_eq!(MissingRule::Prorate { max_missing: 3 }.max_missing(), 3);
+    }
+}

@@ -142,3 +142,29 @@ pub enum Keying {
     /// Reverse-keyed: `min + max − x` (Likert, visual analogue) or `−x` (bipolar).
     Reverse,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checks_and_keys_each_scale() {
+        let l = ResponseScale::likert(1, 7);
+        assert_eq!(l.check(7.0), Ok(()));
+        assert_eq!(l.check(0.0), Err(Reject::OutOfRange));
+        assert_eq!(l.check(2.5), Err(Reject::NotAStep));
+        assert_eq!(l.check(f64::NAN), Err(Reject::NonFinite));
+        assert_eq!(l.keyed(2.0, Keying::Reverse), 6.0);
+        let v = ResponseScale::visual_analogue(0.0, 10.0);
+        assert_eq!(v.check(3.25), Ok(()));
+        assert_eq!(v.keyed(3.25, Keying::Reverse), 6.75);
+        let b = ResponseScale::bipolar(3);
+        assert_eq!(b.check(0.0), Err(Reject::OutOfRange));
+        assert_eq!(b.check(-3.0), Ok(()));
+        assert_eq!(b.check(4.0), Err(Reject::OutOfRange));
+        assert_eq!(b.keyed(-2.0, Keying::Reverse), 2.0);
+        assert_eq!(b.to_string(), "-3..=-1, 1..=3");
+        assert_eq!(v.to_string(), "0.0..=10.0");
+        assert!(ResponseScale::likert(3, 3).problem().is_some());
+    }
+}
