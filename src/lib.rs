@@ -18,7 +18,7 @@
 //! let responses: Responses = (1..=12).zip(answers).map(|(i, x)| (i, Answer::Value(x.into()))).collect();
 //! let score = wai.score(&responses)?;
 //! assert_eq!(score.total, 49.0);
-//! assert_eq!(score.subscale("bond"), Some(16.0));
+//! assert_eq!(score.subscale("bond"), Some(17.0));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

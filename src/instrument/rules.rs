@@ -50,7 +50,7 @@ pub enum MissingRule {
     /// Prorate: up to `max_missing` items may be missing from the total, and each score is
     /// `n_items × mean of its answered items` (before aggregation), i.e. each missing item takes
     /// the mean of the answered items *of the same score*. Each subscale has its own limit
-    /// ([`Subscale::max_missing`]); a subscale past its limit is left unscored while the
+    /// ([`Subscale::max_missing`](crate::Subscale::max_missing)); a subscale past its limit is left unscored while the
     /// total may still be scored (CORE System Trust rule for the CORE-OM).
     Prorate {
         /// Most missing items the total tolerates.
