@@ -16,3 +16,8 @@ run_example monitor
 run_example monitor --json
 run_example monitor --svg "$out/charts"
 test -s "$out/charts/syn01.svg"
+run_example score --instrument wai-sr
+run_example score --instrument wai-sr --json > "$out/score_wai_sr.json"
+for id in srs ors care core-10 phq-9 gad-7; do
+  run_example score --instrument "$id" --json > "$out/score_$id.json"
+done

@@ -222,3 +222,41 @@ pub fn run(main: impl FnOnce() -> AppResult) {
         std::process::exit(1);
     }
 }
+
+/// One CSV row scored with an instrument.
+#[derive(Debug)]
+pub struct ScoredRow {
+    /// Row number, 1-based (the header is not counted).
+    pub row: usize,
+    /// The `id` cell, if the table has an id column.
+    pub id: Option<String>,
+    /// The score, or why the row was rejected.
+    pub score: Result<therapeutic_alliance::Score, therapeutic_alliance::ScoreError>,
+}
+
+/// Scores every row of a response table (columns as in `therapeutic_alliance::ResponseColumns`).
+/// Fails only when the header does not fit the instrument; bad rows are kept with their error.
+pub fn score_table(
+    table: &Table,
+    instrument: &therapeutic_alliance::Instrument,
+) -> AppResult<Vec<ScoredRow>> {
+    let cols = therapeutic_alliance::ResponseColumns::new(&table.headers, instrument)?;
+    let mut answers = therapeutic_alliance::Responses::new();
+    Ok(table
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, rec)| ScoredRow {
+            row: i + 1,
+            id: cols.id(rec).map(str::to_owned),
+            score: cols
+                .fill(rec, &mut answers)
+                .and_then(|()| instrument.score(&answers)),
+        })
+        .collect())
+}
+
+/// The bundled response file for a built-in instrument id, e.g. `examples/data/wai-sr.csv`.
+pub fn bundled_responses(instrument_id: &str) -> PathBuf {
+    bundled_path(&format!("{instrument_id}.csv"))
+}

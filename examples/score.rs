@@ -1,0 +1,166 @@
+//! Score a CSV of questionnaire responses with a built-in or user-defined instrument.
+//!
+//! ```sh
+//! cargo run --example score -- --instrument wai-sr                 # bundled data, table
+//! cargo run --example score -- --instrument phq-9 my.csv --json    # your file, JSON
+//! cargo run --example score -- --definition my-instrument.json my.csv
+//! ```
+//!
+//! CSV: a header row, one row per administration; an optional `id` column; item columns named
+//! `1`, `2`, … or `item1`, … or `q1`, …; an empty cell or `NA` is a missing answer ("does not
+//! apply" for CARE); other columns are ignored. Rejected rows are reported, never dropped.
+
+mod common;
+
+use common::{AppResult, Args, Table};
+use serde::Serialize;
+use serde::ser::SerializeMap;
+use therapeutic_alliance::{Instrument, Score, catalogue::BUILTIN_IDS};
+
+/// Subscale scores as an object in the instrument's subscale order (`null` if unscored).
+struct Subscales<'a> {
+    names: &'a [String],
+    score: &'a Score,
+}
+
+impl Serialize for Subscales<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.names.len()))?;
+        for name in self.names {
+            m.serialize_entry(name, &self.score.subscale(name))?;
+        }
+        m.end()
+    }
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Body<'a> {
+    Scored {
+        total: f64,
+        subscales: Subscales<'a>,
+        answered: usize,
+        prorated: bool,
+        band: Option<&'a str>,
+        flagged: Option<bool>,
+    },
+    Rejected {
+        error: String,
+    },
+}
+
+#[derive(Serialize)]
+struct JsonRow<'a> {
+    row: usize,
+    id: Option<&'a str>,
+    #[serde(flatten)]
+    body: Body<'a>,
+}
+
+fn instrument(args: &Args) -> AppResult<Instrument> {
+    if let Some(path) = args.value("definition") {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+        return Ok(serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?);
+    }
+    let id = args.value("instrument").ok_or_else(|| {
+        format!(
+            "missing --instrument ID (one of {}) or --definition FILE.json",
+            BUILTIN_IDS.join(", ")
+        )
+    })?;
+    Instrument::builtin(id).ok_or_else(|| {
+        format!(
+            "unknown instrument {id:?} (one of {})",
+            BUILTIN_IDS.join(", ")
+        )
+        .into()
+    })
+}
+
+fn main() {
+    common::run(|| {
+        let args = Args::parse(&["instrument", "definition"])?;
+        let inst = instrument(&args)?;
+        let path = if let Some(f) = args.file() {
+            f.into()
+        } else {
+            let p = common::bundled_responses(inst.id());
+            if !p.exists() {
+                return Err(format!("no bundled data for {}; pass a CSV file", inst.id()).into());
+            }
+            p
+        };
+        let table = Table::read(&path)?;
+        let rows =
+            common::score_table(&table, &inst).map_err(|e| format!("{}: {e}", path.display()))?;
+        let names: Vec<String> = inst.subscales().iter().map(|s| s.name.clone()).collect();
+        if args.flag("json") {
+            let out: Vec<JsonRow> = rows
+                .iter()
+                .map(|r| JsonRow {
+                    row: r.row,
+                    id: r.id.as_deref(),
+                    body: match &r.score {
+                        Ok(s) => Body::Scored {
+                            total: s.total,
+                            subscales: Subscales {
+                                names: &names,
+                                score: s,
+                            },
+                            answered: s.answered,
+                            prorated: s.prorated,
+                            band: s.band.as_deref(),
+                            flagged: s.flagged,
+                        },
+                        Err(e) => Body::Rejected {
+                            error: e.to_string(),
+                        },
+                    },
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&out)?);
+            return Ok(());
+        }
+        println!("{} ({}), {}", inst.name(), inst.id(), path.display());
+        let mut headers = vec!["row", "id", "total"];
+        headers.extend(names.iter().map(String::as_str));
+        headers.extend(["answered", "prorated", "band", "flagged", "error"]);
+        let table_rows: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                let mut cells = vec![r.row.to_string(), r.id.clone().unwrap_or_default()];
+                match &r.score {
+                    Ok(s) => {
+                        cells.push(common::fmt(s.total, 2));
+                        cells.extend(
+                            names
+                                .iter()
+                                .map(|n| s.subscale(n).map_or("NA".into(), |v| common::fmt(v, 2))),
+                        );
+                        cells.push(s.answered.to_string());
+                        cells.push(if s.prorated { "yes" } else { "no" }.into());
+                        cells.push(s.band.clone().unwrap_or_else(|| "-".into()));
+                        cells.push(
+                            s.flagged
+                                .map_or("-".into(), |f| if f { "yes" } else { "no" }.into()),
+                        );
+                        cells.push(String::new());
+                    }
+                    Err(e) => {
+                        cells.extend(std::iter::repeat_n(String::new(), names.len() + 5));
+                        cells.push(e.to_string());
+                    }
+                }
+                cells
+            })
+            .collect();
+        common::print_table(&headers, &table_rows);
+        let rejected = rows.iter().filter(|r| r.score.is_err()).count();
+        println!(
+            "{} rows, {} scored, {rejected} rejected",
+            rows.len(),
+            rows.len() - rejected
+        );
+        Ok(())
+    });
+}
