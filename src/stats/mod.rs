@@ -8,7 +8,12 @@
 #[allow(dead_code)] // used as the statistics modules land
 pub(crate) mod dist;
 mod error;
+mod reliability;
 #[allow(dead_code)] // used as the statistics modules land
 pub(crate) mod summation;
 
 pub use error::StatsError;
+pub use reliability::{
+    Alpha, AlphaItem, AlphaOptions, MissingPolicy, Omega, alpha, alpha_rows, alpha_with_missing,
+    omega_from_correlation, omega_total, sem,
+};
