@@ -66,14 +66,18 @@ pub(crate) fn symmetric_eigen(a: &[f64], p: usize) -> (Vec<f64>, Vec<f64>) {
 
 /// Diagonal of the inverse of a symmetric matrix.
 ///
-/// Uses a Cholesky factorisation when the matrix is positive definite (as R's `solve`), and
-/// otherwise the eigen-decomposition pseudo-inverse with psych's `Pinv` tolerance
-/// (`sqrt(eps) * largest |eigenvalue|`). Returns `None` if the matrix has non-finite entries.
+/// Uses a Cholesky factorisation when every eigenvalue exceeds psych's `Pinv` tolerance
+/// (`sqrt(eps) * largest |eigenvalue|`), and otherwise the eigen-decomposition pseudo-inverse
+/// with that tolerance, as psych's `Pinv` (the two agree on well-conditioned matrices). Returns `None` if the matrix has non-finite entries.
 pub(crate) fn inverse_diagonal(a: &[f64], p: usize) -> Option<Vec<f64>> {
     if a.iter().any(|x| !x.is_finite()) {
         return None;
     }
-    if let Some(l) = cholesky(a, p) {
+    let (values, vectors) = symmetric_eigen(a, p);
+    let max_abs = values.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+    let tol = f64::EPSILON.sqrt() * max_abs;
+    let well_conditioned = values.iter().all(|&v| v > tol);
+    if well_conditioned && let Some(l) = cholesky(a, p) {
         // inv(A) = inv(L)' inv(L); diag_i = sum_k (inv(L)_{k,i})^2. Solve L X = I column by column.
         let mut diag = vec![0.0; p];
         let mut col = vec![0.0; p];
@@ -91,9 +95,6 @@ pub(crate) fn inverse_diagonal(a: &[f64], p: usize) -> Option<Vec<f64>> {
         }
         return Some(diag);
     }
-    let (values, vectors) = symmetric_eigen(a, p);
-    let max_abs = values.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
-    let tol = f64::EPSILON.sqrt() * max_abs;
     let mut diag = vec![0.0; p];
     for (k, &lambda) in values.iter().enumerate() {
         if lambda.abs() > tol && lambda.abs() > 0.0 {
