@@ -5,6 +5,7 @@
 //! [`StatsError`] instead of a panic or a silent `NaN`. Each public item names the reference
 //! implementation and version it reproduces, and the convention it follows where packages differ.
 
+mod agreement;
 #[allow(dead_code)] // used as the statistics modules land
 pub(crate) mod dist;
 mod error;
@@ -12,6 +13,7 @@ mod reliability;
 #[allow(dead_code)] // used as the statistics modules land
 pub(crate) mod summation;
 
+pub use agreement::{Icc, IccForm, IccKind, IccMeanSquares, IccOptions, icc, icc_with_missing};
 pub use error::StatsError;
 pub use reliability::{
     Alpha, AlphaItem, AlphaOptions, MissingPolicy, Omega, alpha, alpha_rows, alpha_with_missing,
