@@ -129,7 +129,7 @@ fn missing_cells_error_or_are_dropped() {
     rows[2][1] = None;
     let e = icc_with_missing(&rows, &IccOptions::new()).unwrap_err();
     assert!(
-        e.to_string().contains("target 2 (rater 2 is missing)"),
+        e.to_string().contains("target 2 (rater 1 is missing"),
         "{e}"
     );
     let r = icc_with_missing(&rows, &IccOptions::new().drop_incomplete(true)).unwrap();

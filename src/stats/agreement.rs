@@ -225,7 +225,7 @@ pub fn icc(data: &[f64], n_raters: usize, options: &IccOptions) -> Result<Icc, S
     for (i, &x) in data.iter().enumerate() {
         if !x.is_finite() {
             return Err(StatsError::NonFinite {
-                what: format!("rater {}", i % n_raters + 1),
+                what: format!("rater {} (0-based)", i % n_raters),
                 row: i / n_raters,
                 value: x,
             });
@@ -271,7 +271,7 @@ pub fn icc_with_missing<R: AsRef<[Option<f64>]>>(
                 continue;
             }
             return Err(StatsError::TooFewCases {
-                what: format!("ratings of target {t} (rater {} is missing)", j + 1),
+                what: format!("ratings of target {t} (rater {j} is missing; 0-based indices)"),
                 needed: k,
                 got: row.iter().flatten().count(),
             });
