@@ -136,6 +136,22 @@ impl AlphaOptions {
 /// * `ase` = √(Q/N), Duhachek & Iacobucci (2004) as corrected in psych (January 2016);
 /// * `feldt_ci` = 1 − (1 − α)·F⁻¹(.975 | .025; N − 1, (N − 1)(p − 1)) (Feldt 1965, psych
 ///   `alpha.ci`), `ase_ci` = α ± 1.96·ase (psych prints the literal 1.96).
+///
+/// `omega_total` is computed from the same correlation matrix as `std_alpha` (see [`Omega`]).
+///
+/// Where this differs from `psych::alpha` on purpose:
+/// * a constant item is an error naming the item (psych drops it with a warning);
+/// * square data are analysed as data (psych takes a square matrix for a covariance matrix);
+/// * `check.keys` is not automatic: name reversed items with [`AlphaOptions::reverse_names`]
+///   or [`AlphaOptions::reverse_indices`] (items with negative `r_drop` are the candidates);
+/// * results that would be `NaN` are errors, except `r_cor`, which is `None` where psych
+///   prints `NaN`;
+/// * with a two-item scale, the if-dropped statistics follow psych's special case
+///   (raw = C₁₂/C_jj of the remaining item j, std = r₁₂, G6 = smc₁, ase `None`).
+///
+/// pingouin's `cronbach_alpha` reports the same raw alpha and Feldt interval (rounded to 3
+/// decimals); with `nan_policy = "listwise"` pingouin 0.7.0 keeps N = all rows in the Feldt df,
+/// whereas here (as psych on `na.omit(x)`) N is the number of complete rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Alpha {
@@ -194,7 +210,8 @@ pub struct AlphaItem {
     pub average_r_if_dropped: f64,
     /// Signal/noise without this item.
     pub s_n_if_dropped: f64,
-    /// `alpha se` without this item; `None` for two-item scales (psych prints `NA`).
+    /// `alpha se` without this item; `None` for two-item scales (psych prints `NA`) and where
+    /// a pairwise covariance matrix makes the variance estimate negative (psych prints `NaN`).
     pub ase_if_dropped: Option<f64>,
     /// Variance of the remaining inter-item correlations.
     pub var_r_if_dropped: f64,
@@ -325,11 +342,13 @@ pub fn alpha_rows<R: AsRef<[f64]>>(
 ///     vec![Some(2.0), Some(2.0), Some(3.0)],
 ///     vec![Some(5.0), Some(4.0), Some(5.0)],
 ///     vec![Some(1.0), Some(2.0), Some(1.0)],
+///     vec![Some(4.0), Some(5.0), Some(4.0)],
+///     vec![Some(2.0), Some(1.0), None],
 /// ];
 /// let cc = alpha_with_missing(&rows, &AlphaOptions::new())?;
-/// assert_eq!(cc.n, 4);
+/// assert_eq!(cc.n, 5);
 /// let pw = alpha_with_missing(&rows, &AlphaOptions::new().missing(MissingPolicy::Pairwise))?;
-/// assert_eq!(pw.n, 5);
+/// assert_eq!(pw.n, 7);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn alpha_with_missing<R: AsRef<[Option<f64>]>>(
@@ -717,7 +736,7 @@ pub(crate) fn alpha_from_moments(
                 g6: d.g6,
                 average_r: d.average_r,
                 s_n: d.s_n,
-                ase: Some((d.q / n).sqrt()),
+                ase: (d.q >= 0.0).then(|| (d.q / n).sqrt()),
                 var_r: d.var_r,
                 median_r: d.median_r,
             }
