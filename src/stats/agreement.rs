@@ -203,35 +203,9 @@ impl IccOptions {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn icc(data: &[f64], n_raters: usize, options: &IccOptions) -> Result<Icc, StatsError> {
-    if n_raters < 2 {
-        return Err(StatsError::TooFewCases {
-            what: "raters".to_owned(),
-            needed: 2,
-            got: n_raters,
-        });
-    }
-    if data.is_empty() {
-        return Err(StatsError::EmptyInput {
-            what: "ratings".to_owned(),
-        });
-    }
-    if !data.len().is_multiple_of(n_raters) {
-        return Err(StatsError::LengthMismatch {
-            what: "ratings (a whole number of rows of n_raters values)".to_owned(),
-            expected: data.len().div_ceil(n_raters) * n_raters,
-            got: data.len(),
-        });
-    }
-    for (i, &x) in data.iter().enumerate() {
-        if !x.is_finite() {
-            return Err(StatsError::NonFinite {
-                what: format!("rater {} (0-based)", i % n_raters),
-                row: i / n_raters,
-                value: x,
-            });
-        }
-    }
-    let n = data.len() / n_raters;
+    let n = super::table::check_row_major(data, n_raters, "raters", |j| {
+        format!("rater {j} (0-based)")
+    })?;
     let (msr, msc, mse) = mean_squares(data.chunks_exact(n_raters), n, n_raters)?;
     icc_from_mean_squares(n, n_raters, msr, msc, mse, options.conf_level, 0)
 }

@@ -12,6 +12,7 @@ mod error;
 mod reliability;
 #[allow(dead_code)] // used as the statistics modules land
 pub(crate) mod summation;
+mod table;
 
 pub use agreement::{Icc, IccForm, IccKind, IccMeanSquares, IccOptions, icc, icc_with_missing};
 pub use error::StatsError;

@@ -260,40 +260,24 @@ pub struct AlphaItem {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn alpha(data: &[f64], n_items: usize, options: &AlphaOptions) -> Result<Alpha, StatsError> {
-    if n_items < 2 {
-        return Err(StatsError::TooFewCases {
-            what: "items".to_owned(),
-            needed: 2,
-            got: n_items,
-        });
-    }
-    if data.is_empty() {
-        return Err(StatsError::EmptyInput {
-            what: "data".to_owned(),
-        });
-    }
-    if !data.len().is_multiple_of(n_items) {
-        return Err(StatsError::LengthMismatch {
-            what: "data (a whole number of rows of n_items values)".to_owned(),
-            expected: data.len().div_ceil(n_items) * n_items,
-            got: data.len(),
-        });
-    }
     let names = item_names(options, n_items)?;
     let reversed = resolve_keys(options, &names)?;
+    let acc = accumulate(data, n_items, &names)?;
+    finish_complete(&acc, acc.count(), &names, &reversed, options)
+}
+
+/// Step 1 on complete row-major data: validates it and runs the one-pass accumulator.
+fn accumulate(
+    data: &[f64],
+    n_items: usize,
+    names: &[String],
+) -> Result<CovarianceAccumulator, StatsError> {
+    super::table::check_row_major(data, n_items, "items", |j| names[j].clone())?;
     let mut acc = CovarianceAccumulator::new(n_items);
-    for (r, row) in data.chunks_exact(n_items).enumerate() {
-        if let Some(j) = row.iter().position(|x| !x.is_finite()) {
-            return Err(StatsError::NonFinite {
-                what: names[j].clone(),
-                row: r,
-                value: row[j],
-            });
-        }
+    for row in data.chunks_exact(n_items) {
         acc.push(row);
     }
-    let n_rows = acc.count();
-    finish_complete(&acc, n_rows, &names, &reversed, options)
+    Ok(acc)
 }
 
 /// [`alpha`] for data given as rows (`rows[r][j]` = respondent r, item j).
@@ -452,33 +436,8 @@ pub fn sem(sd: f64, reliability: f64) -> Result<f64, StatsError> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn omega_total(data: &[f64], n_items: usize) -> Result<Omega, StatsError> {
-    let opts = AlphaOptions::new().without_omega();
-    let names = item_names(&opts, n_items.max(2))?;
-    if n_items < 2 {
-        return Err(StatsError::TooFewCases {
-            what: "items".to_owned(),
-            needed: 2,
-            got: n_items,
-        });
-    }
-    if data.is_empty() || !data.len().is_multiple_of(n_items) {
-        return Err(StatsError::LengthMismatch {
-            what: "data (a whole number of rows of n_items values)".to_owned(),
-            expected: data.len().div_ceil(n_items).max(1) * n_items,
-            got: data.len(),
-        });
-    }
-    let mut acc = CovarianceAccumulator::new(n_items);
-    for (r, row) in data.chunks_exact(n_items).enumerate() {
-        if let Some(j) = row.iter().position(|x| !x.is_finite()) {
-            return Err(StatsError::NonFinite {
-                what: names[j].clone(),
-                row: r,
-                value: row[j],
-            });
-        }
-        acc.push(row);
-    }
+    let names = item_names(&AlphaOptions::new(), n_items)?;
+    let acc = accumulate(data, n_items, &names)?;
     let m = complete_moments(&acc, &names, &vec![false; n_items], None)?;
     omega_from_correlation(&m.cor, n_items)
 }
