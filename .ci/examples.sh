@@ -3,7 +3,7 @@
 # Keep one block per example; add yours when you add an example.
 run_example quickstart
 run_example reliability
-run_example reliability --keys i5 --json > "$out/reliability.json"
-run_example reliability --pairwise --json > "$out/reliability_pairwise.json"
+run_example reliability -- --keys i5 --json > "$out/reliability.json"
+run_example reliability -- --pairwise --json > "$out/reliability_pairwise.json"
 run_example icc
-run_example icc --json > "$out/icc.json"
+run_example icc -- --json > "$out/icc.json"

@@ -4,6 +4,11 @@
 //! (`raw_alpha`, `tau2`, `ci_lb`, … as researchers read them in R output), and a
 //! [`StatsError`] instead of a panic or a silent `NaN`. Each public item names the reference
 //! implementation and version it reproduces, and the convention it follows where packages differ.
+//!
+//! - Reliability: [`alpha`] / [`alpha_rows`] / [`alpha_with_missing`] (`psych::alpha`),
+//!   [`omega_total`] (`psych::omega` one-factor `omega.tot`), [`sem`].
+//! - Agreement: [`icc`] / [`icc_with_missing`] (`psych::ICC(lmer = FALSE)`, pingouin
+//!   `intraclass_corr`).
 
 mod agreement;
 #[allow(dead_code)] // used as the statistics modules land
