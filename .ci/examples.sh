@@ -21,3 +21,8 @@ run_example score --instrument wai-sr --json > "$out/score_wai_sr.json"
 for id in srs ors care core-10 phq-9 gad-7; do
   run_example score --instrument "$id" --json > "$out/score_$id.json"
 done
+run_example reliability
+run_example reliability --keys i5 --json > "$out/reliability.json"
+run_example reliability --pairwise --json > "$out/reliability_pairwise.json"
+run_example icc
+run_example icc --json > "$out/icc.json"

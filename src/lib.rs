@@ -68,8 +68,8 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub mod monitor;
 pub mod instrument;
+pub mod monitor;
 mod read;
 mod score;
 pub mod stats;

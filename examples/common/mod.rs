@@ -151,6 +151,24 @@ impl Table {
             .collect()
     }
 
+    /// Splits off a leading label column (such as `S1`, `S2`, … or an id): returns the label
+    /// column, if any, and the indices of the remaining (data) columns. The first column is a
+    /// label when its header is empty (R's `write.csv` row names) or one of its cells is neither
+    /// empty, `NA` nor a number.
+    pub fn label_and_data_columns(&self) -> (Option<usize>, Vec<usize>) {
+        let first_is_label = !self.headers.is_empty()
+            && (self.headers[0].is_empty()
+                || self
+                    .rows
+                    .iter()
+                    .any(|row| row.first().is_some_and(|c| parse_cell(c, 0, "").is_err())));
+        let start = usize::from(first_is_label);
+        (
+            first_is_label.then_some(0),
+            (start..self.headers.len()).collect(),
+        )
+    }
+
     /// The whole table (or the listed columns) as numbers, row-major; empty and `NA` are `None`.
     pub fn numeric_rows(&self, columns: &[usize]) -> AppResult<Vec<Vec<Option<f64>>>> {
         self.rows

@@ -80,6 +80,14 @@ pub enum StatsError {
         /// How many iterations were run.
         iterations: usize,
     },
+    /// A name (of an item, column or variable) that the input does not contain.
+    #[error("{what}: no item named {name:?}")]
+    UnknownName {
+        /// Where the name was used (for example `"reverse keys"`).
+        what: String,
+        /// The name that was not found.
+        name: String,
+    },
     /// A matrix that must be inverted or factorised is singular or not positive definite.
     #[error("{what}: matrix is singular or not positive definite")]
     Singular {

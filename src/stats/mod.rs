@@ -4,17 +4,24 @@
 //! (`raw_alpha`, `tau2`, `ci_lb`, … as researchers read them in R output), and a
 //! [`StatsError`] instead of a panic or a silent `NaN`. Each public item names the reference
 //! implementation and version it reproduces, and the convention it follows where packages differ.
+//!
+//! - Reliability: [`alpha`] / [`alpha_rows`] / [`alpha_with_missing`] (`psych::alpha`),
+//!   [`omega_total`] (`psych::omega` one-factor `omega.tot`), [`sem`].
+//! - Agreement: [`icc`] / [`icc_with_missing`] (`psych::ICC(lmer = FALSE)`, pingouin
+//!   `intraclass_corr`).
 
+mod agreement;
 pub mod change;
 pub mod correlation;
-#[allow(dead_code)] // used as the statistics modules land
 pub(crate) mod dist;
 mod error;
 mod meta;
 pub mod multilevel;
-#[allow(dead_code)] // used as the statistics modules land
+mod reliability;
 pub(crate) mod summation;
+mod table;
 
+pub use agreement::{Icc, IccForm, IccKind, IccMeanSquares, IccOptions, icc, icc_with_missing};
 pub use change::{
     Boundary, CategoryCounts, ChangeCategory, ChangeResult, Cutoff, Direction, ExcludedRow, Norms,
     PersonChange, RciMethod, ReliableChange, reliable_change_threshold,
@@ -33,4 +40,8 @@ pub use meta::{
 pub use multilevel::{
     Decomposition, GrandMean, WithinCoefficient, WithinRegression, next_within_person,
     person_mean_centre, within_regression,
+};
+pub use reliability::{
+    Alpha, AlphaItem, AlphaOptions, MissingPolicy, Omega, alpha, alpha_rows, alpha_with_missing,
+    omega_from_correlation, omega_total, sem,
 };

@@ -1,0 +1,463 @@
+//! Golden tests: `psych::alpha` (psych 2.2.9 and the `alpha.R` of psych 2.5.3) and
+//! `psych::omega` values from `tests/data/expected_alpha.json`, pingouin 0.7.0 values from
+//! `tests/data/expected_pingouin.json`, on the fixtures `alpha_data.csv` and
+//! `alpha_data_na.csv` (copied from the shared reference folder).
+
+use proptest::prelude::*;
+use serde_json::Value;
+use therapeutic_alliance::stats::{
+    Alpha, AlphaOptions, MissingPolicy, StatsError, alpha, alpha_rows, alpha_with_missing,
+    omega_total, sem,
+};
+
+const TOL: f64 = 1e-9;
+
+fn data_path(name: &str) -> String {
+    format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read_csv(name: &str) -> (Vec<String>, Vec<Vec<Option<f64>>>) {
+    let mut rdr = csv::Reader::from_path(data_path(name)).unwrap();
+    let headers = rdr.headers().unwrap().iter().map(str::to_owned).collect();
+    let rows = rdr
+        .records()
+        .map(|r| {
+            r.unwrap()
+                .iter()
+                .map(|c| {
+                    if c == "NA" {
+                        None
+                    } else {
+                        Some(c.parse().unwrap())
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    (headers, rows)
+}
+
+fn complete(rows: &[Vec<Option<f64>>], cols: usize) -> Vec<Vec<f64>> {
+    rows.iter()
+        .map(|r| r[..cols].iter().map(|v| v.unwrap()).collect())
+        .collect()
+}
+
+fn expected() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(data_path("expected_alpha.json")).unwrap())
+        .unwrap()
+}
+
+fn num(v: &Value, key: &str) -> f64 {
+    v.get(key)
+        .and_then(Value::as_f64)
+        .unwrap_or_else(|| panic!("missing key {key}"))
+}
+
+fn close(what: &str, got: f64, want: f64, tol: f64) -> f64 {
+    let rel = if want == 0.0 {
+        got.abs()
+    } else {
+        ((got - want) / want).abs()
+    };
+    assert!(rel <= tol, "{what}: got {got}, want {want} (rel {rel:e})");
+    rel
+}
+
+/// Compares every total, alpha-drop and item statistic in a psych case; returns max rel error.
+fn check_case(a: &Alpha, case: &Value) -> f64 {
+    let mut worst: f64 = 0.0;
+    let t = &case["total"];
+    for (key, got) in [
+        ("raw_alpha", a.raw_alpha),
+        ("std.alpha", a.std_alpha),
+        ("G6(smc)", a.g6),
+        ("average_r", a.average_r),
+        ("S/N", a.s_n),
+        ("ase", a.ase),
+        ("mean", a.mean),
+        ("sd", a.sd),
+        ("median_r", a.median_r),
+    ] {
+        worst = worst.max(close(&format!("total {key}"), got, num(t, key), TOL));
+    }
+    if let Some(f) = case.get("feldt_ci") {
+        worst = worst.max(close("feldt lower", a.feldt_ci.0, num(f, "lower"), TOL));
+        worst = worst.max(close("feldt upper", a.feldt_ci.1, num(f, "upper"), TOL));
+    }
+    if let Some(d) = case.get("duhachek_ci_1.96") {
+        worst = worst.max(close("ase lower", a.ase_ci.0, num(d, "lower"), TOL));
+        worst = worst.max(close("ase upper", a.ase_ci.1, num(d, "upper"), TOL));
+    }
+    let label = |i: &therapeutic_alliance::stats::AlphaItem| {
+        if i.reversed {
+            format!("{}-", i.item)
+        } else {
+            i.item.clone()
+        }
+    };
+    if let Some(drop) = case.get("alpha_drop") {
+        for item in &a.items {
+            let e = &drop[label(item)];
+            let name = &item.item;
+            for (key, got) in [
+                ("raw_alpha", item.raw_alpha_if_dropped),
+                ("std.alpha", item.std_alpha_if_dropped),
+                ("G6(smc)", item.g6_if_dropped),
+                ("average_r", item.average_r_if_dropped),
+                ("S/N", item.s_n_if_dropped),
+                ("alpha se", item.ase_if_dropped.unwrap()),
+                ("var.r", item.var_r_if_dropped),
+                ("med.r", item.median_r_if_dropped),
+            ] {
+                worst = worst.max(close(&format!("drop {name} {key}"), got, num(e, key), TOL));
+            }
+        }
+    }
+    if let Some(stats) = case.get("item_stats") {
+        for item in &a.items {
+            let e = &stats[label(item)];
+            let name = &item.item;
+            assert_eq!(item.n as f64, num(e, "n"), "{name} n");
+            for (key, got) in [
+                ("raw.r", item.raw_r),
+                ("std.r", item.std_r),
+                ("r.cor", item.r_cor.unwrap()),
+                ("r.drop", item.r_drop),
+                ("mean", item.mean),
+                ("sd", item.sd),
+            ] {
+                worst = worst.max(close(&format!("item {name} {key}"), got, num(e, key), TOL));
+            }
+        }
+    }
+    worst
+}
+
+fn names(n: usize) -> Vec<String> {
+    (1..=n).map(|i| format!("i{i}")).collect()
+}
+
+#[test]
+fn a1_four_items_complete() {
+    let (_, rows) = read_csv("alpha_data.csv");
+    let data = complete(&rows, 4);
+    let a = alpha_rows(&data, &AlphaOptions::new().item_names(names(4))).unwrap();
+    assert_eq!(a.n, 20);
+    let worst = check_case(&a, &expected()["A1_alpha_x1to4"]);
+    eprintln!("A1 max rel error {worst:e}");
+}
+
+#[test]
+fn a2_i5_reversed_by_name_and_index() {
+    let (_, rows) = read_csv("alpha_data.csv");
+    let data = complete(&rows, 5);
+    let exp = expected();
+    let by_name = alpha_rows(
+        &data,
+        &AlphaOptions::new()
+            .item_names(names(5))
+            .reverse_names(["i5"]),
+    )
+    .unwrap();
+    let worst = check_case(&by_name, &exp["A2_check_keys_i5_reversed"]);
+    eprintln!("A2 max rel error {worst:e}");
+    check_case(&by_name, &exp["A2b_keys_i5"]);
+    check_case(&by_name, &exp["A2_check_keys_psych_2_5_3"]);
+    let by_index = alpha_rows(
+        &data,
+        &AlphaOptions::new()
+            .item_names(names(5))
+            .reverse_indices(&[4]),
+    )
+    .unwrap();
+    assert_eq!(by_name, by_index);
+    assert!(by_name.items[4].reversed);
+    assert_eq!(by_name.items[4].item, "i5");
+}
+
+#[test]
+fn a3_unreversed_item() {
+    let (_, rows) = read_csv("alpha_data.csv");
+    let data = complete(&rows, 5);
+    let a = alpha_rows(&data, &AlphaOptions::new().item_names(names(5))).unwrap();
+    check_case(&a, &expected()["A3_i5_not_reversed"]);
+}
+
+#[test]
+fn a4_pairwise_current_psych() {
+    let (_, rows) = read_csv("alpha_data_na.csv");
+    let opts = AlphaOptions::new()
+        .item_names(names(4))
+        .missing(MissingPolicy::Pairwise);
+    let a = alpha_with_missing(&rows, &opts).unwrap();
+    assert_eq!(a.n, 20);
+    let worst = check_case(&a, &expected()["A4b_na_pairwise_psych_2_5_3"]);
+    eprintln!("A4b max rel error {worst:e}");
+}
+
+#[test]
+fn a4_pairwise_psych_2_2_9() {
+    let (_, rows) = read_csv("alpha_data_na.csv");
+    let opts = AlphaOptions::new()
+        .item_names(names(4))
+        .missing(MissingPolicy::PairwiseCov2Cor);
+    let a = alpha_with_missing(&rows, &opts).unwrap();
+    let worst = check_case(&a, &expected()["A4_na_pairwise_psych_2_2_9"]);
+    eprintln!("A4 max rel error {worst:e}");
+}
+
+#[test]
+fn a4_complete_cases_is_psych_on_na_omit() {
+    let (_, rows) = read_csv("alpha_data_na.csv");
+    let a = alpha_with_missing(&rows, &AlphaOptions::new().item_names(names(4))).unwrap();
+    let case = &expected()["A4_na_listwise_rows"];
+    assert_eq!(a.n as f64, num(case, "n_rows"));
+    assert_eq!(a.n_rows, 20);
+    check_case(&a, case);
+}
+
+#[test]
+fn omega_matches_psych_within_optimiser_tolerance() {
+    let exp = expected();
+    let (_, rows) = read_csv("alpha_data.csv");
+    let four: Vec<f64> = complete(&rows, 4).concat();
+    let o = omega_total(&four, 4).unwrap();
+    let e = &exp["omega_x1to4"];
+    let rel = close("omega_tot", o.omega_total, num(e, "omega_tot"), 1e-7);
+    eprintln!("omega 4 items rel error {rel:e}");
+    close(
+        "omega model implied",
+        o.omega_model_implied,
+        num(e, "omega_model_implied"),
+        1e-7,
+    );
+    let minres = e["minres_loadings"].as_array().unwrap();
+    let pa = e["pa_loadings_tight"].as_array().unwrap();
+    for (i, l) in o.loadings.iter().enumerate() {
+        close("minres loading", *l, minres[i].as_f64().unwrap(), 1e-5);
+        close("pa loading", *l, pa[i].as_f64().unwrap(), 1e-8);
+    }
+    let a = alpha(&four, 4, &AlphaOptions::new()).unwrap();
+    assert_eq!(a.omega_total, Some(o.omega_total));
+
+    let five: Vec<f64> = complete(&rows, 5).concat();
+    let o5 = omega_total(&five, 5).unwrap();
+    assert_eq!(o5.flipped, vec![false, false, false, false, true]);
+    let e5 = &exp["omega_5items_auto_flip"];
+    let rel = close("omega 5 items", o5.omega_total, num(e5, "omega_tot"), 1e-7);
+    eprintln!("omega 5 items rel error {rel:e}");
+    let keyed = alpha(&five, 5, &AlphaOptions::new().reverse_indices(&[4])).unwrap();
+    close(
+        "omega keyed",
+        keyed.omega_total.unwrap(),
+        o5.omega_total,
+        1e-12,
+    );
+}
+
+#[test]
+fn pingouin_raw_alpha_agrees() {
+    let p: Value = serde_json::from_str(
+        &std::fs::read_to_string(data_path("expected_pingouin.json")).unwrap(),
+    )
+    .unwrap();
+    let ca = &p["cronbach_alpha"];
+    let (_, rows) = read_csv("alpha_data.csv");
+    let a = alpha_rows(&complete(&rows, 4), &AlphaOptions::new()).unwrap();
+    close(
+        "pingouin complete",
+        a.raw_alpha,
+        num(&ca["x[,1:4] complete"], "alpha"),
+        1e-12,
+    );
+    let ci = ca["x[,1:4] complete"]["ci95_rounded_3dp"]
+        .as_array()
+        .unwrap();
+    assert!((a.feldt_ci.0 - ci[0].as_f64().unwrap()).abs() <= 5e-4);
+    assert!((a.feldt_ci.1 - ci[1].as_f64().unwrap()).abs() <= 5e-4);
+    let k = alpha_rows(
+        &complete(&rows, 5),
+        &AlphaOptions::new().reverse_indices(&[4]),
+    )
+    .unwrap();
+    close(
+        "pingouin reversed",
+        k.raw_alpha,
+        num(&ca["5 items, i5 reversed as 6 - x"], "alpha"),
+        1e-12,
+    );
+    let (_, na) = read_csv("alpha_data_na.csv");
+    let pw =
+        alpha_with_missing(&na, &AlphaOptions::new().missing(MissingPolicy::Pairwise)).unwrap();
+    close(
+        "pingouin pairwise",
+        pw.raw_alpha,
+        num(&ca["alpha_data_na pairwise"], "alpha"),
+        1e-12,
+    );
+    let cc = alpha_with_missing(&na, &AlphaOptions::new()).unwrap();
+    close(
+        "pingouin listwise",
+        cc.raw_alpha,
+        num(&ca["alpha_data_na listwise"], "alpha"),
+        1e-12,
+    );
+}
+
+#[test]
+fn reversal_bounds_only_move_means() {
+    let (_, rows) = read_csv("alpha_data.csv");
+    let data = complete(&rows, 5);
+    let psych = alpha_rows(&data, &AlphaOptions::new().reverse_indices(&[4])).unwrap();
+    let scale = alpha_rows(
+        &data,
+        &AlphaOptions::new()
+            .reverse_indices(&[4])
+            .reversal_bounds(0.0, 10.0),
+    )
+    .unwrap();
+    assert_eq!(psych.raw_alpha, scale.raw_alpha);
+    assert!((scale.items[4].mean - (10.0 - (6.0 - psych.items[4].mean))).abs() < 1e-12);
+}
+
+#[test]
+fn errors_name_the_problem() {
+    let rows = vec![
+        vec![Some(1.0), None],
+        vec![None, Some(2.0)],
+        vec![Some(3.0), None],
+        vec![None, Some(4.0)],
+    ];
+    let e = alpha_with_missing(&rows, &AlphaOptions::new()).unwrap_err();
+    assert!(matches!(e, StatsError::TooFewCases { got: 0, .. }), "{e}");
+    let e = alpha_with_missing(&rows, &AlphaOptions::new().missing(MissingPolicy::Pairwise))
+        .unwrap_err();
+    assert!(e.to_string().contains("V1 and V2"), "{e}");
+    let bad = vec![
+        vec![Some(1.0), Some(f64::INFINITY)],
+        vec![Some(2.0), Some(1.0)],
+    ];
+    let e = alpha_with_missing(&bad, &AlphaOptions::new()).unwrap_err();
+    assert_eq!(e.to_string(), "V2: value inf at row 0 is not finite");
+    assert!(sem(1.0, -0.1).is_err());
+}
+
+#[test]
+fn result_types_are_send_sync_and_serde() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Alpha>();
+    assert_send_sync::<AlphaOptions>();
+    assert_send_sync::<StatsError>();
+    let (_, rows) = read_csv("alpha_data.csv");
+    let a = alpha_rows(&complete(&rows, 4), &AlphaOptions::new()).unwrap();
+    let json = serde_json::to_value(&a).unwrap();
+    for key in [
+        "n",
+        "raw_alpha",
+        "std_alpha",
+        "g6",
+        "average_r",
+        "ase",
+        "feldt_ci",
+        "omega_total",
+        "items",
+    ] {
+        assert!(json.get(key).is_some(), "{key}");
+    }
+    assert_eq!(json["feldt_ci"].as_array().unwrap().len(), 2);
+    for key in [
+        "item",
+        "raw_alpha_if_dropped",
+        "r_drop",
+        "r_cor",
+        "mean",
+        "sd",
+    ] {
+        assert!(json["items"][0].get(key).is_some(), "{key}");
+    }
+    let back: Alpha = serde_json::from_value(json).unwrap();
+    assert_eq!(back, a);
+}
+
+fn likert(
+    n_rows: std::ops::Range<usize>,
+    n_items: std::ops::Range<usize>,
+) -> impl Strategy<Value = (usize, Vec<f64>)> {
+    (n_rows, n_items).prop_flat_map(|(r, p)| {
+        (
+            Just(p),
+            proptest::collection::vec(1u8..=5, r * p)
+                .prop_map(|v| v.into_iter().map(f64::from).collect()),
+        )
+    })
+}
+
+fn approx(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()))
+}
+
+proptest! {
+    #[test]
+    fn alpha_invariant_to_item_and_row_order((p, data) in likert(5..30, 3..7), seed in any::<u64>()) {
+        let opts = AlphaOptions::new().without_omega();
+        let Ok(a) = alpha(&data, p, &opts) else { return Ok(()) };
+        let n = data.len() / p;
+        // reverse the rows and rotate the items by a seed-dependent amount
+        let shift = (seed as usize) % p;
+        let mut permuted = Vec::with_capacity(data.len());
+        for r in (0..n).rev() {
+            for j in 0..p {
+                permuted.push(data[r * p + (j + shift) % p]);
+            }
+        }
+        let b = alpha(&permuted, p, &opts).unwrap();
+        prop_assert!(approx(a.raw_alpha, b.raw_alpha));
+        prop_assert!(approx(a.std_alpha, b.std_alpha));
+        prop_assert!(approx(a.g6, b.g6));
+        prop_assert!(approx(a.ase, b.ase));
+        prop_assert!(approx(a.feldt_ci.0, b.feldt_ci.0));
+        for j in 0..p {
+            let (x, y) = (&a.items[(j + shift) % p], &b.items[j]);
+            prop_assert!(approx(x.raw_alpha_if_dropped, y.raw_alpha_if_dropped));
+            prop_assert!(approx(x.r_drop, y.r_drop));
+            prop_assert_eq!(x.r_cor.is_some(), y.r_cor.is_some());
+            if let (Some(u), Some(v)) = (x.r_cor, y.r_cor) { prop_assert!(approx(u, v)); }
+        }
+    }
+
+    #[test]
+    fn reversing_a_reversed_item_is_a_no_op((p, data) in likert(5..30, 3..6), item in 0usize..3) {
+        // Reversal on the response scale 1..5 (x' = 6 - x); psych's data-based bounds are not an
+        // involution when reversing changes the data's minimum or maximum.
+        let scale = AlphaOptions::new().reversal_bounds(1.0, 5.0).without_omega();
+        let Ok(a) = alpha(&data, p, &scale) else { return Ok(()) };
+        let mut flipped = data.clone();
+        for r in 0..data.len() / p {
+            flipped[r * p + item] = 6.0 - data[r * p + item];
+        }
+        let b = alpha(&flipped, p, &scale.clone().reverse_indices(&[item])).unwrap();
+        prop_assert!(approx(a.raw_alpha, b.raw_alpha));
+        prop_assert!(approx(a.std_alpha, b.std_alpha));
+        prop_assert!(approx(a.mean, b.mean));
+        prop_assert!(approx(a.items[item].mean, b.items[item].mean));
+        prop_assert!(approx(a.items[item].r_drop, b.items[item].r_drop));
+    }
+
+    #[test]
+    fn never_panics_on_arbitrary_input(p in 0usize..5, data in proptest::collection::vec(prop_oneof![Just(f64::NAN), Just(0.0), -1e6..1e6f64, Just(f64::INFINITY)], 0..40)) {
+        let _ = alpha(&data, p, &AlphaOptions::new());
+        let _ = omega_total(&data, p);
+        let rows: Vec<Vec<Option<f64>>> = data.chunks(p.max(1)).map(|c| c.iter().map(|&x| (x != 0.0).then_some(x)).collect()).collect();
+        let _ = alpha_with_missing(&rows, &AlphaOptions::new().missing(MissingPolicy::Pairwise));
+        let _ = alpha_with_missing(&rows, &AlphaOptions::new());
+    }
+
+    #[test]
+    fn finite_results_or_errors((p, data) in likert(2..12, 2..5)) {
+        if let Ok(a) = alpha(&data, p, &AlphaOptions::new()) {
+            prop_assert!(a.raw_alpha.is_finite() && a.ase.is_finite());
+            prop_assert!(a.feldt_ci.0 <= a.raw_alpha && a.raw_alpha <= a.feldt_ci.1);
+        }
+    }
+}
