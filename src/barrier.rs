@@ -1,31 +1,4 @@
-//! Barrier flags: what gets in the way of the relationship, the ethics rules over them, and a
-//! per-course barrier summary.
-//!
-//! # Taxonomy
-//! Every [`BarrierFlag`] has a [`BarrierKind`], grouped into [`BarrierCategory`] for counting.
-//! The sub-kinds follow the literature summarised in the crate's facts (monitoring §4):
-//! - transference patterns: the five dimensions of the Psychotherapy Relationship Questionnaire
-//!   (Bradley, Heim & Westen 2005): angry/entitled, anxious/preoccupied,
-//!   avoidant/counterdependent, secure/engaged, sexualised; plus projection;
-//! - countertransference: the eight factors of the Countertransference Questionnaire (Betan,
-//!   Heim, Zittel Conklin & Westen 2005);
-//! - boundary issues: crossing vs violation (Gutheil & Gabbard 1998) in the areas of Gutheil &
-//!   Gabbard (1993), plus dual relationship and sexual;
-//! - language barrier (shared language, interpreter present); attachment difficulties
-//!   (anxious, avoidant, disorganised); reactance to advice (Beutler et al. 2018);
-//!   obstructiveness or disengagement.
-//!
-//! # Severity rules
-//! [`BarrierFlag::is_critical`]: **any boundary violation**, and **any sexualised transference or
-//! countertransference flagged [`Severity::Severe`]**, is critical. A boundary incident in the
-//! sexual category is always a violation (APA 10.05, ACA A.5.a): a flag recording it as a mere
-//! crossing is rejected.
-//!
-//! # Ethics rule for relationships after termination
-//! See [`PostTerminationRule`] and [`check_relationship`].
-//!
-//! # Barrier burden
-//! See [`BurdenWeights`] and [`BarrierSummary`].
+//! Barrier flags, their taxonomy, ethics rules and the per-course barrier summary.
 
 use crate::session::SessionDate;
 use serde::{Deserialize, Serialize};
@@ -326,6 +299,33 @@ impl fmt::Display for BarrierCategory {
 ///
 /// In JSON: `{"session": 4, "kind": {"type": "reactance"}, "severity": "moderate",
 /// "raised_by": "counsellor", "resolved": false}` (`resolved` defaults to `false`).
+///
+///
+/// # Taxonomy
+/// Every [`BarrierFlag`] has a [`BarrierKind`], grouped into [`BarrierCategory`] for counting.
+/// The sub-kinds follow the literature summarised in the crate's facts (monitoring §4):
+/// - transference patterns: the five dimensions of the Psychotherapy Relationship Questionnaire
+///   (Bradley, Heim & Westen 2005): angry/entitled, anxious/preoccupied,
+///   avoidant/counterdependent, secure/engaged, sexualised; plus projection;
+/// - countertransference: the eight factors of the Countertransference Questionnaire (Betan,
+///   Heim, Zittel Conklin & Westen 2005);
+/// - boundary issues: crossing vs violation (Gutheil & Gabbard 1998) in the areas of Gutheil &
+///   Gabbard (1993), plus dual relationship and sexual;
+/// - language barrier (shared language, interpreter present); attachment difficulties
+///   (anxious, avoidant, disorganised); reactance to advice (Beutler et al. 2018);
+///   obstructiveness or disengagement.
+///
+/// # Severity rules
+/// [`BarrierFlag::is_critical`]: **any boundary violation**, and **any sexualised transference or
+/// countertransference flagged [`Severity::Severe`]**, is critical. A boundary incident in the
+/// sexual category is always a violation (APA 10.05, ACA A.5.a): a flag recording it as a mere
+/// crossing is rejected.
+///
+/// # Ethics rule for relationships after termination
+/// See [`PostTerminationRule`] and [`check_relationship`].
+///
+/// # Barrier burden
+/// See [`BurdenWeights`] and [`BarrierSummary`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "FlagRepr", into = "FlagRepr")]
 pub struct BarrierFlag {

@@ -1,25 +1,4 @@
 //! Rogers' core conditions: empathy, congruence and unconditional positive regard.
-//!
-//! A [`CoreConditions`] profile keeps unconditional positive regard as the BLRI does, split into
-//! **level of regard** and **unconditionality of regard**. Each condition holds its source
-//! [`ConditionMeasure`] and value. Profiles come from:
-//! - a BLRI score ([`CoreConditions::from_blri`]): the four subscales
-//!   `empathic_understanding`, `level_of_regard`, `unconditionality_of_regard`, `congruence`.
-//!   The BLRI key is user-supplied (Wiley 2015), so its ranges depend on the form; any finite
-//!   value is accepted;
-//! - a CARE score ([`CoreConditions::from_care`]): empathy only, total 10–50 (Mercer et al. 2004);
-//! - observer ratings on Carkhuff's empathic-understanding scale, 1–5
-//!   ([`CoreConditions::from_carkhuff`]), or Truax's accurate-empathy scale, 1–9
-//!   ([`CoreConditions::from_truax`]). Means of several ratings may be fractional.
-//!
-//! # Facilitative thresholds
-//! Only one threshold is given by the sources: **Carkhuff level 3**, "interchangeable with the
-//! client's explicit message; the minimally facilitative level" (facts monitoring §5.1,
-//! SECONDARY, after Hepworth et al.). It is the default in [`FacilitativeThresholds`]. No
-//! threshold is published for the Truax scale, the BLRI subscales (facts instruments §3: "none
-//! found") or CARE (§4: "none published; strong ceiling effect"), so for those the caller must
-//! supply one; without it the assessment says "no threshold" rather than guessing. A value
-//! reaches the facilitative level when `value >= threshold` (level 3 itself is facilitative).
 
 use crate::Score;
 use crate::session::Session;
@@ -319,6 +298,27 @@ pub struct ConditionAssessment {
 /// assert!(truax.reaches_facilitative(Condition::Empathy, &t.truax(5.0))?);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// A [`CoreConditions`] profile keeps unconditional positive regard as the BLRI does, split into
+/// **level of regard** and **unconditionality of regard**. Each condition holds its source
+/// [`ConditionMeasure`] and value. Profiles come from:
+/// - a BLRI score ([`CoreConditions::from_blri`]): the four subscales
+///   `empathic_understanding`, `level_of_regard`, `unconditionality_of_regard`, `congruence`.
+///   The BLRI key is user-supplied (Wiley 2015), so its ranges depend on the form; any finite
+///   value is accepted;
+/// - a CARE score ([`CoreConditions::from_care`]): empathy only, total 10–50 (Mercer et al. 2004);
+/// - observer ratings on Carkhuff's empathic-understanding scale, 1–5
+///   ([`CoreConditions::from_carkhuff`]), or Truax's accurate-empathy scale, 1–9
+///   ([`CoreConditions::from_truax`]). Means of several ratings may be fractional.
+///
+/// # Facilitative thresholds
+/// Only one threshold is given by the sources: **Carkhuff level 3**, "interchangeable with the
+/// client's explicit message; the minimally facilitative level" (facts monitoring §5.1,
+/// SECONDARY, after Hepworth et al.). It is the default in [`FacilitativeThresholds`]. No
+/// threshold is published for the Truax scale, the BLRI subscales (facts instruments §3: "none
+/// found") or CARE (§4: "none published; strong ceiling effect"), so for those the caller must
+/// supply one; without it the assessment says "no threshold" rather than guessing. A value
+/// reaches the facilitative level when `value >= threshold` (level 3 itself is facilitative).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct CoreConditions {
     #[serde(default, skip_serializing_if = "Option::is_none")]

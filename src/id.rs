@@ -146,14 +146,18 @@ macro_rules! define_id {
 }
 
 define_id!(
-    /// A pseudonymous client identifier (see the [module docs](self) for the rules).
+    /// A pseudonymous client identifier: 1 to [`MAX_ID_LEN`] characters, each an ASCII letter or
+    /// digit or one of `-`, `_`, `.`, `:` (no whitespace or free text that could carry a name).
+    /// In JSON, a string; deserialisation validates.
     ClientId,
     "client",
     "c-0042"
 );
 
 define_id!(
-    /// A pseudonymous counsellor identifier (see the [module docs](self) for the rules).
+    /// A pseudonymous counsellor identifier: 1 to [`MAX_ID_LEN`] characters, each an ASCII letter or
+    /// digit or one of `-`, `_`, `.`, `:` (no whitespace or free text that could carry a name).
+    /// In JSON, a string; deserialisation validates.
     CounsellorId,
     "counsellor",
     "t-07"

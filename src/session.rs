@@ -1,11 +1,4 @@
 //! Sessions: who met, when, what was administered, and which barriers were flagged.
-//!
-//! # Dates
-//! [`SessionDate`] is a calendar date (no time, no time zone) written in ISO 8601
-//! (`"2025-03-14"`). It wraps [`jiff`](https://docs.rs/jiff)'s civil date, which is kept out of the
-//! public API. jiff was chosen because it is well kept (BurntSushi; 1.x, so stable), its MSRV
-//! (1.85) is below ours, and with `default-features = false, features = ["std", "serde"]` it adds
-//! only two crates (`jiff`, `jiff-core`) to the dependency tree; `time` 0.3 is still 0.x.
 
 use crate::barrier::BarrierFlag;
 use crate::id::{ClientId, CounsellorId};
@@ -94,6 +87,13 @@ pub enum SessionError {
 }
 
 /// A calendar date, ISO 8601 in text and JSON (`"2025-03-14"`), years 1–9999.
+///
+/// # Dates
+/// [`SessionDate`] is a calendar date (no time, no time zone) written in ISO 8601
+/// (`"2025-03-14"`). It wraps [`jiff`](https://docs.rs/jiff)'s civil date, which is kept out of the
+/// public API. jiff was chosen because it is well kept (BurntSushi; 1.x, so stable), its MSRV
+/// (1.85) is below ours, and with `default-features = false, features = ["std", "serde"]` it adds
+/// only two crates (`jiff`, `jiff-core`) to the dependency tree; `time` 0.3 is still 0.x.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct SessionDate(jiff::civil::Date);
@@ -152,6 +152,16 @@ impl SessionDate {
         self.0
             .until(other.0)
             .map_or(0, |span| i64::from(span.get_days()))
+    }
+
+    /// The date `days` days later (earlier when negative); `None` outside years 1–9999.
+    #[must_use]
+    pub fn add_days(self, days: i32) -> Option<SessionDate> {
+        self.0
+            .checked_add(jiff::Span::new().try_days(days).ok()?)
+            .ok()
+            .filter(|d| d.year() >= 1)
+            .map(Self)
     }
 
     /// The date `years` calendar years later, same month and day; a 29 February maps to
@@ -575,6 +585,10 @@ mod tests {
         let d = SessionDate::new(2020, 1, 1).unwrap();
         assert_eq!(d.days_until(SessionDate::new(2021, 1, 1).unwrap()), 366);
         assert_eq!(SessionDate::new(2021, 1, 1).unwrap().days_until(d), -366);
+        assert_eq!(d.add_days(-1), SessionDate::new(2019, 12, 31).ok());
+        assert_eq!(SessionDate::new(1, 1, 1).unwrap().add_days(-1), None);
+        assert_eq!(SessionDate::MAX.add_days(1), None);
+        assert_eq!(d.add_days(i32::MAX), None);
     }
 
     #[test]
