@@ -15,8 +15,9 @@ mod common;
 use common::{AppResult, Args, fmt, print_table};
 use serde::Serialize;
 use therapeutic_alliance::{
-    BarrierFlag, BarrierSummary, ClientStatus, ConditionAssessment, CoreConditions, Course,
-    FacilitativeThresholds, PostTerminationRule, Respondent, SessionDate,
+    BarrierFlag, BarrierKind, BarrierSummary, BoundaryCategory, BoundaryType, ClientStatus,
+    ConditionAssessment, CoreConditions, Course, FacilitativeThresholds, PostTerminationRule,
+    Respondent, SessionDate,
 };
 
 #[derive(Serialize)]
@@ -97,11 +98,20 @@ fn build(course: &Course) -> AppResult<CourseReport> {
         .critical_flags()
         .map(|f| {
             format!(
-                "session {}: critical {} flag ({}){}",
+                "session {}: critical {} flag ({}){}{}",
                 f.session(),
                 f.category(),
                 detail(f),
-                if f.resolved() { ", resolved" } else { "" }
+                if f.resolved() { ", resolved" } else { "" },
+                if f.kind()
+                    == (BarrierKind::Boundary {
+                        boundary: BoundaryType::Violation,
+                        category: BoundaryCategory::Sexual,
+                    }) {
+                    ": sexual contact with a current client is always a violation (APA 10.05, ACA 2014 A.5.a)"
+                } else {
+                    ""
+                }
             )
         })
         .collect();

@@ -136,13 +136,13 @@ impl SessionDate {
     }
     /// The month (1–12).
     #[must_use]
-    pub fn month(self) -> u32 {
-        self.0.month().unsigned_abs().into()
+    pub fn month(self) -> i32 {
+        self.0.month().into()
     }
     /// The day of the month (1–31).
     #[must_use]
-    pub fn day(self) -> u32 {
-        self.0.day().unsigned_abs().into()
+    pub fn day(self) -> i32 {
+        self.0.day().into()
     }
 
     /// Days from `self` to `other` (negative when `other` is earlier).
@@ -169,7 +169,7 @@ impl SessionDate {
     #[must_use]
     pub fn anniversary(self, years: u16) -> Option<SessionDate> {
         let y = i32::from(self.0.year()) + i32::from(years);
-        let (m, d) = (i32::from(self.0.month()), i32::from(self.0.day()));
+        let (m, d) = (self.month(), self.day());
         SessionDate::new(y, m, d)
             .or_else(|_| SessionDate::new(y, 3, 1))
             .ok()

@@ -97,7 +97,7 @@ proptest! {
     #[test]
     fn dates_never_panic_and_round_trip(y in -20000i32..20000, m in -2i32..15, d in -2i32..34) {
         if let Ok(date) = SessionDate::new(y, m, d) {
-            prop_assert_eq!((date.year(), date.month() as i32, date.day() as i32), (y, m, d));
+            prop_assert_eq!((date.year(), date.month(), date.day()), (y, m, d));
             let text = date.to_string();
             prop_assert_eq!(text.parse::<SessionDate>().unwrap(), date);
             let json = serde_json::to_string(&date).unwrap();
