@@ -3,5 +3,5 @@
 # Keep one block per example; add yours when you add an example.
 run_example quickstart
 run_example course_report
-run_example course_report --json > "$out/course_report.json"
-run_example course_report examples/data/courses.json --json > /dev/null
+run_example course_report -- --json
+run_example course_report -- examples/data/courses.json --json > /dev/null
