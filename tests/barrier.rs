@@ -1,7 +1,7 @@
 //! Barrier flags: severity rules, the post-termination ethics check at its boundary, summary.
-mod common;
+mod domain_common;
 
-use common::date;
+use domain_common::date;
 use proptest::prelude::*;
 use therapeutic_alliance::{
     AttachmentStyle, BarrierCategory, BarrierFlag, BarrierKind, BarrierSummary, BoundaryCategory,

@@ -1,7 +1,7 @@
 //! Rogers' core conditions profiles.
-mod common;
+mod domain_common;
 
-use common::{date, score, session};
+use domain_common::{date, score, session};
 use proptest::prelude::*;
 use therapeutic_alliance::{
     Administration, Condition, ConditionMeasure, ConditionsError, CoreConditions,

@@ -1,7 +1,7 @@
 //! Courses: ordering, validation, series, flag queries and the JSON list-of-courses format.
-mod common;
+mod domain_common;
 
-use common::{date, score, session};
+use domain_common::{date, score, session};
 use proptest::prelude::*;
 use therapeutic_alliance::{
     Administration, BarrierCategory, BarrierFlag, BarrierKind, BoundaryCategory, BoundaryType,

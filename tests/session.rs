@@ -1,7 +1,7 @@
 //! Sessions, administrations and dates.
-mod common;
+mod domain_common;
 
-use common::{date, score, session};
+use domain_common::{date, score, session};
 use proptest::prelude::*;
 use therapeutic_alliance::{
     Administration, Answer, BarrierFlag, BarrierKind, RaisedBy, Respondent, Responses, Session,
