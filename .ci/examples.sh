@@ -26,3 +26,6 @@ run_example reliability --keys i5 --json > "$out/reliability.json"
 run_example reliability --pairwise --json > "$out/reliability_pairwise.json"
 run_example icc
 run_example icc --json > "$out/icc.json"
+run_example course_report
+run_example course_report --json
+run_example course_report -- examples/data/courses.json --json > /dev/null

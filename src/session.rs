@@ -1,0 +1,618 @@
+//! Sessions: who met, when, what was administered, and which barriers were flagged.
+
+use crate::barrier::BarrierFlag;
+use crate::id::{ClientId, CounsellorId};
+use crate::{Responses, Score};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Why a session, an administration or a date was rejected.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SessionError {
+    /// A date that does not exist or lies outside years 1–9999.
+    #[error("invalid date {year:04}-{month:02}-{day:02}: not a calendar date in years 1-9999")]
+    InvalidDate {
+        /// Year given.
+        year: i32,
+        /// Month given.
+        month: i32,
+        /// Day given.
+        day: i32,
+    },
+    /// Text that is not an ISO 8601 date `YYYY-MM-DD`.
+    #[error("invalid date {text:?}: expected YYYY-MM-DD")]
+    DateSyntax {
+        /// The text (truncated to 32 characters).
+        text: String,
+    },
+    /// Session numbers start at 1.
+    #[error("session number 0; session numbers start at 1")]
+    NumberZero,
+    /// An administration without an instrument id.
+    #[error("session {session}: administration has an empty instrument id")]
+    EmptyInstrument {
+        /// The session number (0 when not yet in a session).
+        session: u32,
+    },
+    /// An administration with neither responses nor a score.
+    #[error(
+        "session {session}: administration of {instrument:?} has neither responses nor a score"
+    )]
+    EmptyAdministration {
+        /// The session number (0 when not yet in a session).
+        session: u32,
+        /// The instrument id.
+        instrument: String,
+    },
+    /// A score for another instrument than the administration's.
+    #[error(
+        "session {session}: administration of {instrument:?} holds a score of {score_instrument:?}"
+    )]
+    ScoreMismatch {
+        /// The session number (0 when not yet in a session).
+        session: u32,
+        /// The administration's instrument.
+        instrument: String,
+        /// The score's instrument.
+        score_instrument: String,
+    },
+    /// A score whose total is NaN or infinite.
+    #[error("session {session}: score of {instrument:?} has a non-finite total {total}")]
+    NonFiniteScore {
+        /// The session number (0 when not yet in a session).
+        session: u32,
+        /// The instrument.
+        instrument: String,
+        /// The total.
+        total: f64,
+    },
+    /// A barrier flag that names another session.
+    #[error("session {session}: barrier flag names session {flag_session}")]
+    FlagSessionMismatch {
+        /// The session's number.
+        session: u32,
+        /// The number recorded in the flag.
+        flag_session: u32,
+    },
+    /// A standalone session without its client or counsellor id.
+    #[error("session {session}: missing {field}")]
+    MissingId {
+        /// The session number.
+        session: u32,
+        /// `"client"` or `"counsellor"`.
+        field: &'static str,
+    },
+}
+
+/// A calendar date, ISO 8601 in text and JSON (`"2025-03-14"`), years 1–9999.
+///
+/// # Dates
+/// [`SessionDate`] is a calendar date (no time, no time zone) written in ISO 8601
+/// (`"2025-03-14"`). It wraps [`jiff`](https://docs.rs/jiff)'s civil date, which is kept out of the
+/// public API. jiff was chosen because it is well kept (BurntSushi; 1.x, so stable), its MSRV
+/// (1.85) is below ours, and with `default-features = false, features = ["std", "serde"]` it adds
+/// only two crates (`jiff`, `jiff-core`) to the dependency tree; `time` 0.3 is still 0.x.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct SessionDate(jiff::civil::Date);
+
+impl SessionDate {
+    /// The latest date, 9999-12-31.
+    pub const MAX: SessionDate = SessionDate(jiff::civil::date(9999, 12, 31));
+
+    /// A date from year, month (1–12) and day.
+    ///
+    /// # Errors
+    /// [`SessionError::InvalidDate`] when the date does not exist (e.g. 2025-02-29) or the
+    /// year is outside 1–9999.
+    ///
+    /// # Examples
+    /// ```
+    /// use therapeutic_alliance::SessionDate;
+    /// let d = SessionDate::new(2024, 2, 29)?;
+    /// assert_eq!(d.to_string(), "2024-02-29");
+    /// assert_eq!("2024-02-29".parse::<SessionDate>()?, d);
+    /// assert!(SessionDate::new(2025, 2, 29).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(year: i32, month: i32, day: i32) -> Result<Self, SessionError> {
+        let err = SessionError::InvalidDate { year, month, day };
+        let (Ok(y), Ok(m), Ok(d)) = (i16::try_from(year), i8::try_from(month), i8::try_from(day))
+        else {
+            return Err(err);
+        };
+        if y < 1 {
+            return Err(err);
+        }
+        jiff::civil::Date::new(y, m, d).map(Self).map_err(|_| err)
+    }
+
+    /// The year (1–9999).
+    #[must_use]
+    pub fn year(self) -> i32 {
+        i32::from(self.0.year())
+    }
+    /// The month (1–12).
+    #[must_use]
+    pub fn month(self) -> i32 {
+        self.0.month().into()
+    }
+    /// The day of the month (1–31).
+    #[must_use]
+    pub fn day(self) -> i32 {
+        self.0.day().into()
+    }
+
+    /// Days from `self` to `other` (negative when `other` is earlier).
+    #[must_use]
+    pub fn days_until(self, other: SessionDate) -> i64 {
+        // Both dates lie in years 1-9999, so the span in days always exists.
+        self.0
+            .until(other.0)
+            .map_or(0, |span| i64::from(span.get_days()))
+    }
+
+    /// The date `days` days later (earlier when negative); `None` outside years 1–9999.
+    #[must_use]
+    pub fn add_days(self, days: i32) -> Option<SessionDate> {
+        self.0
+            .checked_add(jiff::Span::new().try_days(days).ok()?)
+            .ok()
+            .filter(|d| d.year() >= 1)
+            .map(Self)
+    }
+
+    /// The date `years` calendar years later, same month and day; a 29 February maps to
+    /// 1 March in a non-leap year (see [`crate::PostTerminationRule`]). `None` past 9999.
+    #[must_use]
+    pub fn anniversary(self, years: u16) -> Option<SessionDate> {
+        let y = i32::from(self.0.year()) + i32::from(years);
+        let (m, d) = (self.month(), self.day());
+        SessionDate::new(y, m, d)
+            .or_else(|_| SessionDate::new(y, 3, 1))
+            .ok()
+    }
+}
+
+impl FromStr for SessionDate {
+    type Err = SessionError;
+    fn from_str(s: &str) -> Result<Self, SessionError> {
+        let syntax = || SessionError::DateSyntax {
+            text: s.chars().take(32).collect(),
+        };
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return Err(syntax());
+        }
+        let num = |r: std::ops::Range<usize>| -> Result<i32, SessionError> {
+            let part = s.get(r).ok_or_else(syntax)?;
+            if !part.bytes().all(|c| c.is_ascii_digit()) {
+                return Err(syntax());
+            }
+            part.parse().map_err(|_| syntax())
+        };
+        SessionDate::new(num(0..4)?, num(5..7)?, num(8..10)?)
+    }
+}
+
+impl TryFrom<String> for SessionDate {
+    type Error = SessionError;
+    fn try_from(s: String) -> Result<Self, SessionError> {
+        s.parse()
+    }
+}
+
+impl From<SessionDate> for String {
+    fn from(d: SessionDate) -> String {
+        d.to_string()
+    }
+}
+
+impl fmt::Display for SessionDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            self.year(),
+            self.month(),
+            self.day()
+        )
+    }
+}
+
+/// Who completed an administration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Respondent {
+    /// The client (e.g. WAI-SR client form, SRS, CARE, BLRI OS forms).
+    Client,
+    /// The therapist (e.g. a therapist form of the WAI).
+    Therapist,
+    /// An observer rating a recording (e.g. Carkhuff or Truax scales, BLRI Obs-40).
+    Observer,
+}
+
+/// One instrument given in one session: the responses and, once scored, the score.
+///
+/// Either part may be absent, but not both: an app may store the responses before scoring
+/// them, or only a score imported from elsewhere. In JSON, `responses` may be omitted (empty)
+/// and `score` may be omitted or `null`. A present score must name the same instrument and
+/// have a finite total.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "AdministrationRepr", into = "AdministrationRepr")]
+pub struct Administration {
+    instrument: String,
+    respondent: Respondent,
+    responses: Responses,
+    score: Option<Score>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdministrationRepr {
+    instrument: String,
+    respondent: Respondent,
+    #[serde(
+        default = "Responses::new",
+        skip_serializing_if = "Responses::is_empty"
+    )]
+    responses: Responses,
+    #[serde(default)]
+    score: Option<Score>,
+}
+
+impl TryFrom<AdministrationRepr> for Administration {
+    type Error = SessionError;
+    fn try_from(r: AdministrationRepr) -> Result<Self, SessionError> {
+        Administration::new(r.instrument, r.respondent, r.responses, r.score)
+    }
+}
+
+impl From<Administration> for AdministrationRepr {
+    fn from(a: Administration) -> Self {
+        AdministrationRepr {
+            instrument: a.instrument,
+            respondent: a.respondent,
+            responses: a.responses,
+            score: a.score,
+        }
+    }
+}
+
+impl Administration {
+    /// An administration of `instrument` (its id, e.g. `"wai-sr"`).
+    ///
+    /// # Errors
+    /// [`SessionError::EmptyInstrument`], [`SessionError::EmptyAdministration`] (no responses
+    /// and no score), [`SessionError::ScoreMismatch`] (the score is of another instrument),
+    /// [`SessionError::NonFiniteScore`].
+    pub fn new(
+        instrument: impl Into<String>,
+        respondent: Respondent,
+        responses: Responses,
+        score: Option<Score>,
+    ) -> Result<Self, SessionError> {
+        let a = Self {
+            instrument: instrument.into(),
+            respondent,
+            responses,
+            score,
+        };
+        a.validate(0)?;
+        Ok(a)
+    }
+
+    fn validate(&self, session: u32) -> Result<(), SessionError> {
+        if self.instrument.trim().is_empty() {
+            return Err(SessionError::EmptyInstrument { session });
+        }
+        match &self.score {
+            None if self.responses.is_empty() => Err(SessionError::EmptyAdministration {
+                session,
+                instrument: self.instrument.clone(),
+            }),
+            Some(s) if s.instrument != self.instrument => Err(SessionError::ScoreMismatch {
+                session,
+                instrument: self.instrument.clone(),
+                score_instrument: s.instrument.clone(),
+            }),
+            Some(s) if !s.total.is_finite() => Err(SessionError::NonFiniteScore {
+                session,
+                instrument: self.instrument.clone(),
+                total: s.total,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The instrument id.
+    #[must_use]
+    pub fn instrument(&self) -> &str {
+        &self.instrument
+    }
+    /// Who completed it.
+    #[must_use]
+    pub fn respondent(&self) -> Respondent {
+        self.respondent
+    }
+    /// The responses (empty when only a score was recorded).
+    #[must_use]
+    pub fn responses(&self) -> &Responses {
+        &self.responses
+    }
+    /// The score, if scored.
+    #[must_use]
+    pub fn score(&self) -> Option<&Score> {
+        self.score.as_ref()
+    }
+}
+
+/// One session of a course: client, counsellor, number (from 1), date, the administrations
+/// given, whether an interpreter was present, and the barrier flags raised in it.
+///
+/// Built with [`Session::new`] and the `with_*` methods; every flag must name this session.
+///
+/// # Examples
+/// ```
+/// use therapeutic_alliance::{BarrierFlag, BarrierKind, ClientId, CounsellorId, RaisedBy, Session, SessionDate, Severity};
+/// let s = Session::new(ClientId::new("c-01")?, CounsellorId::new("t-01")?, 1, SessionDate::new(2025, 1, 8)?)?
+///     .with_interpreter(true)
+///     .with_flag(BarrierFlag::new(1, BarrierKind::Reactance, Severity::Noted, RaisedBy::Counsellor)?)?;
+/// assert_eq!(s.flags().len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "SessionRepr", into = "SessionRepr")]
+pub struct Session {
+    client: ClientId,
+    counsellor: CounsellorId,
+    number: u32,
+    date: SessionDate,
+    interpreter: bool,
+    administrations: Vec<Administration>,
+    flags: Vec<BarrierFlag>,
+}
+
+/// The JSON form of a session. Inside a course, `client` and `counsellor` may be omitted
+/// (they are the course's) and are not written.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SessionRepr {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) client: Option<ClientId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) counsellor: Option<CounsellorId>,
+    pub(crate) number: u32,
+    pub(crate) date: SessionDate,
+    #[serde(default)]
+    pub(crate) interpreter: bool,
+    #[serde(default)]
+    pub(crate) administrations: Vec<Administration>,
+    #[serde(default)]
+    pub(crate) flags: Vec<BarrierFlag>,
+}
+
+impl SessionRepr {
+    /// Builds the session, filling a missing client/counsellor from the defaults given.
+    pub(crate) fn into_session(
+        self,
+        client: Option<&ClientId>,
+        counsellor: Option<&CounsellorId>,
+    ) -> Result<Session, SessionError> {
+        let number = self.number;
+        let client = self
+            .client
+            .or_else(|| client.cloned())
+            .ok_or(SessionError::MissingId {
+                session: number,
+                field: "client",
+            })?;
+        let counsellor =
+            self.counsellor
+                .or_else(|| counsellor.cloned())
+                .ok_or(SessionError::MissingId {
+                    session: number,
+                    field: "counsellor",
+                })?;
+        let mut s =
+            Session::new(client, counsellor, number, self.date)?.with_interpreter(self.interpreter);
+        for a in self.administrations {
+            s = s.with_administration(a)?;
+        }
+        for f in self.flags {
+            s = s.with_flag(f)?;
+        }
+        Ok(s)
+    }
+}
+
+impl TryFrom<SessionRepr> for Session {
+    type Error = SessionError;
+    fn try_from(r: SessionRepr) -> Result<Self, SessionError> {
+        r.into_session(None, None)
+    }
+}
+
+impl From<Session> for SessionRepr {
+    fn from(s: Session) -> Self {
+        SessionRepr {
+            client: Some(s.client),
+            counsellor: Some(s.counsellor),
+            number: s.number,
+            date: s.date,
+            interpreter: s.interpreter,
+            administrations: s.administrations,
+            flags: s.flags,
+        }
+    }
+}
+
+impl Session {
+    /// A session with no administrations, no flags and no interpreter.
+    ///
+    /// # Errors
+    /// [`SessionError::NumberZero`] when `number` is 0.
+    pub fn new(
+        client: ClientId,
+        counsellor: CounsellorId,
+        number: u32,
+        date: SessionDate,
+    ) -> Result<Self, SessionError> {
+        if number == 0 {
+            return Err(SessionError::NumberZero);
+        }
+        Ok(Self {
+            client,
+            counsellor,
+            number,
+            date,
+            interpreter: false,
+            administrations: Vec::new(),
+            flags: Vec::new(),
+        })
+    }
+
+    /// Records whether an interpreter was present.
+    #[must_use]
+    pub fn with_interpreter(mut self, present: bool) -> Self {
+        self.interpreter = present;
+        self
+    }
+
+    /// Adds an administration.
+    ///
+    /// # Errors
+    /// The administration's own validation (see [`Administration::new`]), reported with this
+    /// session's number.
+    pub fn with_administration(mut self, a: Administration) -> Result<Self, SessionError> {
+        a.validate(self.number)?;
+        self.administrations.push(a);
+        Ok(self)
+    }
+
+    /// Adds a barrier flag raised in this session.
+    ///
+    /// # Errors
+    /// [`SessionError::FlagSessionMismatch`] when the flag names another session.
+    pub fn with_flag(mut self, flag: BarrierFlag) -> Result<Self, SessionError> {
+        if flag.session() != self.number {
+            return Err(SessionError::FlagSessionMismatch {
+                session: self.number,
+                flag_session: flag.session(),
+            });
+        }
+        self.flags.push(flag);
+        Ok(self)
+    }
+
+    /// The client.
+    #[must_use]
+    pub fn client(&self) -> &ClientId {
+        &self.client
+    }
+    /// The counsellor.
+    #[must_use]
+    pub fn counsellor(&self) -> &CounsellorId {
+        &self.counsellor
+    }
+    /// The session number (from 1).
+    #[must_use]
+    pub fn number(&self) -> u32 {
+        self.number
+    }
+    /// The date.
+    #[must_use]
+    pub fn date(&self) -> SessionDate {
+        self.date
+    }
+    /// Whether an interpreter was present.
+    #[must_use]
+    pub fn interpreter(&self) -> bool {
+        self.interpreter
+    }
+    /// The administrations, in the order recorded.
+    #[must_use]
+    pub fn administrations(&self) -> &[Administration] {
+        &self.administrations
+    }
+    /// The barrier flags raised in this session.
+    #[must_use]
+    pub fn flags(&self) -> &[BarrierFlag] {
+        &self.flags
+    }
+
+    /// The scores of `instrument` in this session (any respondent), in recorded order.
+    pub fn scores<'a>(&'a self, instrument: &'a str) -> impl Iterator<Item = &'a Score> + 'a {
+        self.administrations
+            .iter()
+            .filter(move |a| a.instrument == instrument)
+            .filter_map(Administration::score)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_parsing_and_display() {
+        let d: SessionDate = "2025-03-14".parse().unwrap();
+        assert_eq!((d.year(), d.month(), d.day()), (2025, 3, 14));
+        assert_eq!(d.to_string(), "2025-03-14");
+        for bad in [
+            "2025-3-14",
+            "2025/03/14",
+            "+025-03-14",
+            "0000-01-01",
+            "2025-13-01",
+            "",
+            "２０２５-03-14",
+        ] {
+            assert!(bad.parse::<SessionDate>().is_err(), "{bad}");
+        }
+        assert!(SessionDate::new(10000, 1, 1).is_err());
+        assert!(SessionDate::new(2025, 300, 1).is_err());
+    }
+
+    #[test]
+    fn anniversaries() {
+        let leap = SessionDate::new(2024, 2, 29).unwrap();
+        assert_eq!(leap.anniversary(2), SessionDate::new(2026, 3, 1).ok());
+        assert_eq!(leap.anniversary(4), SessionDate::new(2028, 2, 29).ok());
+        assert_eq!(SessionDate::MAX.anniversary(1), None);
+        let d = SessionDate::new(2020, 1, 1).unwrap();
+        assert_eq!(d.days_until(SessionDate::new(2021, 1, 1).unwrap()), 366);
+        assert_eq!(SessionDate::new(2021, 1, 1).unwrap().days_until(d), -366);
+        assert_eq!(d.add_days(-1), SessionDate::new(2019, 12, 31).ok());
+        assert_eq!(SessionDate::new(1, 1, 1).unwrap().add_days(-1), None);
+        assert_eq!(SessionDate::MAX.add_days(1), None);
+        assert_eq!(d.add_days(i32::MAX), None);
+    }
+
+    #[test]
+    fn flag_must_name_session() {
+        let s = Session::new(
+            ClientId::new("c").unwrap(),
+            CounsellorId::new("t").unwrap(),
+            2,
+            SessionDate::new(2025, 1, 1).unwrap(),
+        )
+        .unwrap();
+        let f = BarrierFlag::new(
+            3,
+            crate::BarrierKind::Reactance,
+            crate::Severity::Noted,
+            crate::RaisedBy::Client,
+        )
+        .unwrap();
+        assert_eq!(
+            s.with_flag(f),
+            Err(SessionError::FlagSessionMismatch {
+                session: 2,
+                flag_session: 3
+            })
+        );
+    }
+}
