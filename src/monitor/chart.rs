@@ -9,9 +9,10 @@
 
 use std::fmt::Write as _;
 
-use super::alert::Cutoff;
+use crate::Cutoff;
+
 use super::{
-    Alert, AlertKind, CourseInput, CourseReport, MonitorError, Rupture, Series, Severity,
+    Alert, AlertKind, AlertSeverity, CourseInput, CourseReport, MonitorError, Rupture, Series,
     SuddenChange,
 };
 
@@ -251,11 +252,11 @@ fn panel(
             svg,
             r##"<line x1="{LEFT}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#c0392b" stroke-width="1.5" stroke-dasharray="6 4"><title>cutoff: signal if score {} {}</title></line><text x="{:.1}" y="{:.1}" font-size="11" fill="#c0392b">{} {}</text>"##,
             LEFT + PLOT_W,
-            esc(c.operator.symbol()),
+            esc(c.comparison.symbol()),
             fmt_num(c.value),
             LEFT + PLOT_W + 4.0,
             y + 4.0,
-            esc(c.operator.symbol()),
+            esc(c.comparison.symbol()),
             fmt_num(c.value)
         );
     }
@@ -360,10 +361,10 @@ fn short_label(kind: AlertKind) -> &'static str {
     }
 }
 
-fn severity_colour(s: Severity) -> &'static str {
+fn severity_colour(s: AlertSeverity) -> &'static str {
     match s {
-        Severity::Info => "#2e86c1",
-        Severity::Warning => "#e67e22",
+        AlertSeverity::Info => "#2e86c1",
+        AlertSeverity::Warning => "#e67e22",
         _ => "#c0392b",
     }
 }
@@ -462,17 +463,17 @@ fn legend(svg: &mut String, items: &[(&str, &str)]) {
             "info" => format!(
                 r#"<circle cx="{:.1}" cy="{y:.1}" r="5" fill="{}"/>"#,
                 LEGEND_X + 11.0,
-                severity_colour(Severity::Info)
+                severity_colour(AlertSeverity::Info)
             ),
             "warning" => format!(
                 r#"<circle cx="{:.1}" cy="{y:.1}" r="5" fill="{}"/>"#,
                 LEGEND_X + 11.0,
-                severity_colour(Severity::Warning)
+                severity_colour(AlertSeverity::Warning)
             ),
             _ => format!(
                 r#"<circle cx="{:.1}" cy="{y:.1}" r="5" fill="{}"/>"#,
                 LEGEND_X + 11.0,
-                severity_colour(Severity::Critical)
+                severity_colour(AlertSeverity::Critical)
             ),
         };
         let _ = writeln!(
@@ -497,6 +498,8 @@ fn legend(svg: &mut String, items: &[(&str, &str)]) {
 ///
 /// ```
 /// use therapeutic_alliance::monitor::*;
+/// use therapeutic_alliance::{Direction, Instrument};
+/// let srs_cutoff = Instrument::builtin("srs").and_then(|i| i.cutoff()).ok_or("no srs cutoff")?;
 /// let srs = Series::new(vec![(1, 37.0), (2, 30.0), (3, 38.0)])?;
 /// let input = CourseInput::new().alliance(&srs);
 /// let opts = MonitorOptions::pcoms(
@@ -504,7 +507,7 @@ fn legend(svg: &mut String, items: &[(&str, &str)]) {
 ///     SuddenChangeOptions::new(SizeCriterion::Points(5.0), Direction::HigherIsBetter),
 /// );
 /// let report = monitor_course(&input, &opts)?;
-/// let svg = course_svg(&input, &report, &ChartOptions::new().alliance_cutoff(Cutoff::srs()))?;
+/// let svg = course_svg(&input, &report, &ChartOptions::new().alliance_cutoff(srs_cutoff))?;
 /// assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
