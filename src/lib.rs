@@ -148,4 +148,4 @@ pub use conditions::{
 };
 pub use course::{Course, CourseError, SessionRejection};
 pub use id::{ClientId, CounsellorId, IdError, MAX_ID_LEN};
-pub use session::{Administration, Respondent, Session, SessionDate, SessionError};
+pub use session::{Administration, Respondent, Session, SessionDate, SessionError, Timing};

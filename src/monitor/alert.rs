@@ -258,9 +258,9 @@ impl BarrierFinding {
 /// sets the SRS rules.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
 pub struct AlertRules {
-    alliance_cutoff: Option<Cutoff>,
+    pub(super) alliance_cutoff: Option<Cutoff>,
     alliance_drop: Option<f64>,
-    reliable_deterioration: Option<(f64, Comparison)>,
+    pub(super) reliable_deterioration: Option<(f64, Comparison)>,
 }
 
 impl AlertRules {

@@ -2,6 +2,8 @@
 //! sudden gains and losses, deterministic alerts, and SVG charts.
 //!
 //! Everything works on a plain score series ([`Series`]: `(session, value)` pairs, validated).
+//! [`CourseMonitor`] builds those series (and barrier/ethics findings) from a
+//! [`Course`](crate::Course) and runs every analysis in one call.
 //! Thresholds that come from an instrument (cutoffs, reliable-change thresholds, between-client
 //! SDs) are numbers the caller passes in; the rules, their sources and their verification
 //! status (`facts/monitoring.md`) are documented on each item. Numbers marked UNVERIFIED in
@@ -29,6 +31,7 @@
 
 mod alert;
 mod chart;
+mod course;
 mod error;
 mod expected;
 mod rupture;
@@ -43,6 +46,7 @@ pub use alert::{
     alerts,
 };
 pub use chart::{ChartOptions, course_svg};
+pub use course::{CourseMonitor, CourseMonitoring, barrier_findings};
 pub use error::MonitorError;
 pub use expected::{ExpectedTrajectory, NotOnTrackRule, OnTrackBand};
 pub use rupture::{
