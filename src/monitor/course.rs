@@ -171,7 +171,7 @@ impl CourseMonitor {
             None => None,
         };
         let mut barriers = barrier_findings(course)?;
-        let last = course.sessions().last().map_or(0, |s| s.number());
+        let last = course.sessions().last().map_or(0, crate::Session::number);
         for e in ethics.iter().filter(|e| e.is_violation()) {
             barriers.push(BarrierFinding::new(
                 last,
