@@ -448,6 +448,15 @@ fn legend(svg: &mut String, items: &[(&str, &str)]) {
                 r##"<rect x="{LEGEND_X}" y="{:.1}" width="22" height="10" fill="#e74c3c" fill-opacity="0.25"/>"##,
                 y - 5.0
             ),
+            "trough" => format!(
+                r##"<path d="M{:.1},{:.1} L{:.1},{:.1} L{:.1},{:.1} Z" fill="#c0392b"/>"##,
+                LEGEND_X + 5.0,
+                y - 5.0,
+                LEGEND_X + 17.0,
+                y - 5.0,
+                LEGEND_X + 11.0,
+                y + 5.0
+            ),
             "repair" => format!(
                 r##"<circle cx="{:.1}" cy="{y:.1}" r="6" fill="none" stroke="#27ae60" stroke-width="2"/>"##,
                 LEGEND_X + 11.0
@@ -597,8 +606,18 @@ pub fn course_svg(
             x_step,
         );
         legend_items.push(("alliance", options.alliance_label.as_str()));
-        legend_items.push(("rupture", "rupture (start to trough)"));
-        legend_items.push(("repair", "repair"));
+        // Only marks that are drawn get a legend entry.
+        let ruptures = report
+            .alliance
+            .as_ref()
+            .map_or(&[][..], |r| &r.ruptures[..]);
+        if !ruptures.is_empty() {
+            legend_items.push(("rupture", "rupture (start to trough)"));
+            legend_items.push(("trough", "rupture trough"));
+        }
+        if ruptures.iter().any(|r| r.repair.is_some()) {
+            legend_items.push(("repair", "repair"));
+        }
         top += PANEL_H + GAP;
     }
     if let Some(o) = input.outcome {
@@ -638,17 +657,27 @@ pub fn course_svg(
             legend_items.len() - usize::from(!expected.is_empty()),
             ("outcome", options.outcome_label.as_str()),
         );
-        legend_items.push(("gain", "sudden gain"));
-        legend_items.push(("loss", "sudden loss"));
+        if let Some(r) = &report.outcome {
+            if !r.sudden.gains.is_empty() {
+                legend_items.push(("gain", "sudden gain"));
+            }
+            if !r.sudden.losses.is_empty() {
+                legend_items.push(("loss", "sudden loss"));
+            }
+        }
     }
     if options.alliance_cutoff.is_some() || options.outcome_cutoff.is_some() {
         legend_items.push(("cutoff", "cutoff"));
     }
-    legend_items.extend([
-        ("info", "alert: info"),
-        ("warning", "alert: warning"),
-        ("critical", "alert: critical"),
-    ]);
+    for (severity, item) in [
+        (AlertSeverity::Info, ("info", "alert: info")),
+        (AlertSeverity::Warning, ("warning", "alert: warning")),
+        (AlertSeverity::Critical, ("critical", "alert: critical")),
+    ] {
+        if report.alerts.iter().any(|a| a.severity == severity) {
+            legend_items.push(item);
+        }
+    }
     let sc = Scale {
         x0,
         x1,
