@@ -20,16 +20,17 @@
 mod common;
 
 use common::{AppResult, Args, Table, fmt, print_table};
+use therapeutic_alliance::Direction;
 use therapeutic_alliance::stats::{
-    Boundary, ChangeResult, Cutoff, Direction, Norms, RciMethod, ReliableChange,
+    Boundary, ChangeResult, ClinicalCutoff, Population, RciMethod, ReliableChange,
 };
 
 /// Reliability used with the bundled DAS data when `--reliability` is not given.
 const BUNDLED_RELIABILITY: f64 = 0.84;
 
-fn norms(args: &Args, mean: &str, sd: &str) -> AppResult<Option<Norms>> {
+fn norms(args: &Args, mean: &str, sd: &str) -> AppResult<Option<Population>> {
     match (args.number(mean)?, args.number(sd)?) {
-        (Some(m), Some(s)) => Ok(Some(Norms::new(m, s)?)),
+        (Some(m), Some(s)) => Ok(Some(Population::new(m, s)?)),
         (None, None) => Ok(None),
         _ => Err(format!("give both --{mean} and --{sd}").into()),
     }
@@ -61,9 +62,9 @@ fn main() {
         let method: RciMethod = args.value("method").unwrap_or("jt").parse()?;
         let functional = norms(&args, "functional-mean", "functional-sd")?;
         let cutoff = match (args.value("cutoff"), functional) {
-            (None | Some("a" | "A"), None) | (Some("a" | "A"), Some(_)) => Cutoff::A,
-            (None | Some("c" | "C"), Some(functional)) => Cutoff::C { functional },
-            (Some("b" | "B"), Some(functional)) => Cutoff::B { functional },
+            (None | Some("a" | "A"), None) | (Some("a" | "A"), Some(_)) => ClinicalCutoff::A,
+            (None | Some("c" | "C"), Some(functional)) => ClinicalCutoff::C { functional },
+            (Some("b" | "B"), Some(functional)) => ClinicalCutoff::B { functional },
             (Some("b" | "B" | "c" | "C"), None) => {
                 return Err("cutoffs b and c need --functional-mean and --functional-sd".into());
             }
@@ -169,8 +170,8 @@ fn print_text(res: &ChangeResult, ids: &[String], path: &str, rel_note: &str) {
         res.critical,
         fmt(res.threshold, 3),
         match res.cutoff_type {
-            Cutoff::A => "a",
-            Cutoff::B { .. } => "b",
+            ClinicalCutoff::A => "a",
+            ClinicalCutoff::B { .. } => "b",
             _ => "c",
         },
         fmt(res.cutoff, 3)

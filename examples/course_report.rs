@@ -1,5 +1,14 @@
 //! Per-course report: sessions and scores by session, core-conditions profiles where measured,
-//! barrier flags with a barrier summary, and ethics findings.
+//! barrier flags with a barrier summary, ethics findings, and the monitoring summary
+//! (ruptures, sudden gains and losses, alerts) from `monitor::CourseMonitor`.
+//!
+//! Monitoring settings (this example's choices): alliance = the first of `srs`, `wai-sr`
+//! rated by the client; outcome = the first of `ors`, `core-10`, `core-om`, `phq-9`, `gad-7`
+//! rated by the client. Cutoffs, direction and the reliable-change threshold (sudden-change
+//! size and reliable deterioration) come from the built-in instrument definitions; an outcome
+//! instrument without a reliable-change threshold is not monitored. Ruptures: a fall of at
+//! least 5 points within 3 sessions (the `monitor` example's default). Barrier flags become
+//! alerts (critical per `BarrierFlag::is_critical`; resolved, non-critical flags are left out).
 //!
 //! ```sh
 //! cargo run --example course_report -- [FILE.json] [--json]
@@ -14,10 +23,14 @@ mod common;
 
 use common::{AppResult, Args, fmt, print_table};
 use serde::Serialize;
+use therapeutic_alliance::monitor::{
+    CourseMonitor, CourseReport as Monitoring, MonitorOptions, RuptureOptions, RuptureThreshold,
+    SizeCriterion, SuddenChangeOptions,
+};
 use therapeutic_alliance::{
     BarrierFlag, BarrierKind, BarrierSummary, BoundaryCategory, BoundaryType, ClientStatus,
-    ConditionAssessment, CoreConditions, Course, FacilitativeThresholds, PostTerminationRule,
-    Respondent, SessionDate,
+    ConditionAssessment, CoreConditions, Course, FacilitativeThresholds, Instrument,
+    PostTerminationRule, Respondent, SessionDate,
 };
 
 #[derive(Serialize)]
@@ -38,6 +51,61 @@ struct CourseReport {
     flags: Vec<BarrierFlag>,
     barrier_summary: BarrierSummary,
     ethics: Vec<String>,
+    monitoring: MonitoringRow,
+}
+
+#[derive(Serialize)]
+struct MonitoringRow {
+    alliance: Option<String>,
+    outcome: Option<String>,
+    report: Monitoring,
+}
+
+const ALLIANCE: [&str; 2] = ["srs", "wai-sr"];
+const OUTCOME: [&str; 5] = ["ors", "core-10", "core-om", "phq-9", "gad-7"];
+const RUPTURE_POINTS: f64 = 5.0;
+
+/// Runs the monitoring adapter with the measures this course has.
+fn monitoring(course: &Course) -> AppResult<MonitoringRow> {
+    let has = |id: &str| !course.series_by(id, Respondent::Client).is_empty();
+    let alliance = ALLIANCE
+        .iter()
+        .find(|id| has(id))
+        .and_then(|id| Instrument::builtin(id));
+    let outcome = OUTCOME
+        .iter()
+        .find(|id| has(id))
+        .and_then(|id| Instrument::builtin(id))
+        .and_then(|i| i.reliable_change_threshold().map(|rc| (i, rc)));
+    let sudden = match &outcome {
+        Some((i, rc)) => {
+            SuddenChangeOptions::new(SizeCriterion::ReliableChange(*rc), i.direction())
+        }
+        // unused without an outcome series
+        None => SuddenChangeOptions::tang_derubeis_bdi(),
+    };
+    let mut monitor = CourseMonitor::new(MonitorOptions::new(
+        RuptureOptions::new(RuptureThreshold::Points(RUPTURE_POINTS)),
+        sudden,
+    ));
+    let names = (
+        alliance.as_ref().map(|i| i.id().to_owned()),
+        outcome.as_ref().map(|(i, _)| i.id().to_owned()),
+    );
+    if let Some(a) = alliance {
+        monitor = monitor.alliance(a, Respondent::Client);
+    }
+    if let Some((o, _)) = outcome {
+        monitor = monitor.outcome(o, Respondent::Client);
+    }
+    let result = monitor
+        .run(course)
+        .map_err(|e| format!("client {}: monitoring: {e}", course.client()))?;
+    Ok(MonitoringRow {
+        alliance: names.0,
+        outcome: names.1,
+        report: result.report,
+    })
 }
 
 #[derive(Serialize)]
@@ -157,6 +225,7 @@ fn build(course: &Course) -> AppResult<CourseReport> {
         flags: course.flags().copied().collect(),
         barrier_summary: course.barrier_summary(),
         ethics,
+        monitoring: monitoring(course)?,
     })
 }
 
@@ -277,8 +346,8 @@ fn print(r: &CourseReport) {
                     f.session().to_string(),
                     f.category().to_string(),
                     detail(f),
-                    format!("{:?}", f.severity()).to_lowercase(),
-                    format!("{:?}", f.raised_by()).to_lowercase(),
+                    f.severity().to_string(),
+                    f.raised_by().to_string(),
                     if f.resolved() { "yes" } else { "no" }.to_owned(),
                     if f.is_critical() { "CRITICAL" } else { "" }.to_owned(),
                 ]
@@ -316,6 +385,89 @@ fn print(r: &CourseReport) {
     println!("\nEthics findings:");
     for e in &r.ethics {
         println!("- {e}");
+    }
+
+    let m = &r.monitoring;
+    println!(
+        "\nMonitoring (alliance {}, outcome {}):",
+        m.alliance.as_deref().unwrap_or("none"),
+        m.outcome.as_deref().unwrap_or("none")
+    );
+    if let Some(a) = &m.report.alliance {
+        let slope = a
+            .trajectory
+            .as_ref()
+            .map_or_else(|| "-".to_owned(), |t| fmt(t.slope, 3));
+        let ruptures: Vec<String> = a
+            .ruptures
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}->{} depth {}{}",
+                    r.start,
+                    r.trough,
+                    fmt(r.depth, 1),
+                    r.repair.map_or_else(
+                        || ", unrepaired".to_owned(),
+                        |s| format!(", repaired at {s}")
+                    )
+                )
+            })
+            .collect();
+        println!(
+            "alliance slope {slope} per session; ruptures: {}",
+            if ruptures.is_empty() {
+                "none".to_owned()
+            } else {
+                ruptures.join("; ")
+            }
+        );
+    }
+    if let Some(o) = &m.report.outcome {
+        let slope = o
+            .trajectory
+            .as_ref()
+            .map_or_else(|| "-".to_owned(), |t| fmt(t.slope, 3));
+        let list = |v: &[therapeutic_alliance::monitor::SuddenChange]| -> String {
+            if v.is_empty() {
+                "none".to_owned()
+            } else {
+                v.iter()
+                    .map(|c| {
+                        format!(
+                            "{}->{} ({})",
+                            c.session,
+                            c.post_session,
+                            fmt(c.magnitude, 1)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }
+        };
+        println!(
+            "outcome slope {slope} per session; sudden gains: {}; sudden losses: {}",
+            list(&o.sudden.gains),
+            list(&o.sudden.losses)
+        );
+    }
+    if m.report.alerts.is_empty() {
+        println!("alerts: none");
+    } else {
+        let rows: Vec<Vec<String>> = m
+            .report
+            .alerts
+            .iter()
+            .map(|a| {
+                vec![
+                    a.session.to_string(),
+                    a.severity.to_string(),
+                    a.kind.to_string(),
+                    a.reason.clone(),
+                ]
+            })
+            .collect();
+        print_table(&["session", "severity", "kind", "reason"], &rows);
     }
 }
 

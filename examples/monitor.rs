@@ -14,13 +14,16 @@
 //! output stays a plain array.
 //!
 //! Settings (this example's choices, printed with the table):
-//! * alliance `srs`: cutoff `< 36` (VERIFIED) and a drop of ≥ 1 point since the last session
-//!   (OpenFIT); other alliance measures: `--alliance-cutoff X` (operator `<`);
+//! * alliance: the built-in instrument's own cutoff (`srs`: `< 36`, VERIFIED), or
+//!   `--alliance-cutoff X` (operator `<`); for `srs` also a drop of ≥ 1 point since the last
+//!   session (OpenFIT);
 //! * rupture: a fall of at least `--rupture-points` (default 5) within 3 sessions, repaired when
 //!   back to the pre-rupture level within 3 sessions (the crate's own defaults);
-//! * outcome: sudden gains/losses with the Tang & DeRubeis criteria, size = `--rc` (default 5,
-//!   the ORS adult reliable-change figure, SECONDARY); reliable deterioration when the outcome
-//!   worsened by more than `--rc` since intake; outcome `ors` is drawn with its adult cutoff 25;
+//! * outcome: sudden gains/losses with the Tang & DeRubeis criteria, size = `--rc` (default:
+//!   the built-in outcome instrument's `reliable_change_threshold()`, 5 for the adult ORS,
+//!   SECONDARY; an unknown instrument needs `--rc`); reliable deterioration when the outcome
+//!   worsened by more than `--rc` since intake; direction from the instrument
+//!   (`--lower-better` overrides); the outcome is drawn with the instrument's cutoff (ORS: 25);
 //! * not on track: expected trajectory = mean of the *other* clients in the file with an
 //!   intake within ±1 (MyOutcomes' rule), flagged when more than `--band` (default 3) points
 //!   below it.
@@ -35,11 +38,11 @@ use std::path::Path;
 use common::{AppResult, Args, Table};
 use serde::Serialize;
 use therapeutic_alliance::monitor::{
-    Alert, AlertRules, ChartOptions, CourseInput, CourseReport, Cutoff, Direction,
-    ExpectedTrajectory, MonitorOptions, NotOnTrackRule, OnTrackBand, Operator, RuptureOptions,
-    RuptureThreshold, Series, SizeCriterion, SuddenChange, SuddenChangeOptions, course_svg,
-    monitor_course,
+    Alert, AlertRules, ChartOptions, CourseInput, CourseReport, ExpectedTrajectory, MonitorOptions,
+    NotOnTrackRule, OnTrackBand, RuptureOptions, RuptureThreshold, Series, SizeCriterion,
+    SuddenChange, SuddenChangeOptions, course_svg, monitor_course,
 };
+use therapeutic_alliance::{Comparison, Cutoff, Direction, Instrument};
 
 struct Client {
     id: String,
@@ -210,21 +213,32 @@ fn main() {
         let alliance_id = args.value("alliance").unwrap_or("srs").to_owned();
         let outcome_id = args.value("outcome").unwrap_or("ors").to_owned();
         let rupture_points = args.number("rupture-points")?.unwrap_or(5.0);
-        let rc = args.number("rc")?.unwrap_or(5.0);
+        // Cutoffs, direction and reliable-change threshold come from the built-in instrument
+        // definitions (one set of numbers, kept in the catalogue); flags override them.
+        let alliance_inst = Instrument::builtin(&alliance_id.to_ascii_lowercase());
+        let outcome_inst = Instrument::builtin(&outcome_id.to_ascii_lowercase());
+        let rc = match args.number("rc")? {
+            Some(rc) => rc,
+            None => outcome_inst
+                .as_ref()
+                .and_then(Instrument::reliable_change_threshold)
+                .ok_or_else(|| {
+                    format!("outcome {outcome_id:?} has no built-in reliable-change threshold: pass --rc X")
+                })?,
+        };
         let band = args.number("band")?.unwrap_or(3.0);
         let direction = if args.flag("lower-better") {
             Direction::LowerIsBetter
         } else {
-            Direction::HigherIsBetter
+            outcome_inst
+                .as_ref()
+                .map_or(Direction::HigherIsBetter, Instrument::direction)
         };
         let alliance_cutoff = match args.number("alliance-cutoff")? {
-            Some(v) => Some(Cutoff::new(v, Operator::Lt)),
-            None if alliance_id.eq_ignore_ascii_case("srs") => Some(Cutoff::srs()),
-            None => None,
+            Some(v) => Some(Cutoff::new(Comparison::Less, v)),
+            None => alliance_inst.as_ref().and_then(Instrument::cutoff),
         };
-        let outcome_cutoff = outcome_id
-            .eq_ignore_ascii_case("ors")
-            .then(Cutoff::ors_adult);
+        let outcome_cutoff = outcome_inst.as_ref().and_then(Instrument::cutoff);
 
         let (clients, rejected) = read_clients(&path, &alliance_id, &outcome_id)?;
         for r in &rejected {
@@ -244,7 +258,7 @@ fn main() {
             .into());
         }
 
-        let mut rules = AlertRules::new().reliable_deterioration(rc, Operator::Gt);
+        let mut rules = AlertRules::new().reliable_deterioration(rc, Comparison::Greater);
         if let Some(c) = alliance_cutoff {
             rules = rules.alliance_cutoff(c);
         }

@@ -48,6 +48,24 @@ pub enum Severity {
     Severe,
 }
 
+impl Severity {
+    /// The snake_case name used in JSON and reports (`"noted"`, `"moderate"`, `"severe"`).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Noted => "noted",
+            Self::Moderate => "moderate",
+            Self::Severe => "severe",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Who raised a flag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -60,6 +78,25 @@ pub enum RaisedBy {
     Supervisor,
     /// An observer (e.g. a rater of recorded sessions).
     Observer,
+}
+
+impl RaisedBy {
+    /// The snake_case name used in JSON and reports (`"client"`, `"counsellor"` …).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Client => "client",
+            Self::Counsellor => "counsellor",
+            Self::Supervisor => "supervisor",
+            Self::Observer => "observer",
+        }
+    }
+}
+
+impl fmt::Display for RaisedBy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Transference dimensions of the Psychotherapy Relationship Questionnaire (Bradley, Heim &

@@ -5,7 +5,7 @@ use crate::barrier::{
     Severity,
 };
 use crate::id::{ClientId, CounsellorId};
-use crate::session::{Respondent, Session, SessionDate, SessionError, SessionRepr};
+use crate::session::{Respondent, Session, SessionDate, SessionError, SessionRepr, Timing};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -369,14 +369,39 @@ impl Course {
         self.series_filtered(instrument, Some(respondent))
     }
 
+    /// Like [`Course::series_by`], keeping only administrations completed at `timing` and
+    /// those with no recorded timing (so a course that records no timings gives the same
+    /// series as [`Course::series_by`]); e.g. post-session SRS ratings when some sessions
+    /// also hold a pre-session rating.
+    #[must_use]
+    pub fn series_at(
+        &self,
+        instrument: &str,
+        respondent: Respondent,
+        timing: Timing,
+    ) -> Vec<(u32, f64)> {
+        self.series_filtered_at(instrument, Some(respondent), Some(timing))
+    }
+
     fn series_filtered(&self, instrument: &str, who: Option<Respondent>) -> Vec<(u32, f64)> {
+        self.series_filtered_at(instrument, who, None)
+    }
+
+    fn series_filtered_at(
+        &self,
+        instrument: &str,
+        who: Option<Respondent>,
+        timing: Option<Timing>,
+    ) -> Vec<(u32, f64)> {
         self.sessions
             .iter()
             .flat_map(|s| {
                 s.administrations()
                     .iter()
                     .filter(move |a| {
-                        a.instrument() == instrument && who.is_none_or(|r| a.respondent() == r)
+                        a.instrument() == instrument
+                            && who.is_none_or(|r| a.respondent() == r)
+                            && timing.is_none_or(|t| a.timing().is_none_or(|at| at == t))
                     })
                     .filter_map(move |a| a.score().map(|sc| (s.number(), sc.total)))
             })

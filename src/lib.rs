@@ -38,7 +38,8 @@
 //! # Overview
 //!
 //! - [`Instrument`]: a questionnaire as validated data (items by number, [`ResponseScale`],
-//!   [`Keying`], subscales, [`Aggregation`], [`MissingRule`], [`Cutoff`], [`Band`]s, [`Norms`],
+//!   [`Keying`], subscales, [`Aggregation`], [`MissingRule`], [`Direction`], [`Cutoff`] (a value
+//!   and an explicit [`Comparison`]), [`Band`]s, [`Norms`],
 //!   citation, licence note and [`Verification`] status). Build one with [`InstrumentBuilder`],
 //!   load one from JSON, or take one from the [`catalogue`] with [`Instrument::builtin`]
 //!   (`wai-sr`, `wai-sr-t`, `wai`, `srs`, `ors`, `care`, `core-om`, `core-10`, `phq-9`, `gad-7`;
@@ -119,8 +120,8 @@ pub mod stats;
 
 pub use instrument::catalogue;
 pub use instrument::{
-    Aggregation, Band, Comparison, Cutoff, Instrument, InstrumentBuilder, InstrumentError, Item,
-    Keying, MissingRule, Norms, Polarity, ResponseScale, Subscale, Verification,
+    Aggregation, Band, Comparison, Cutoff, Direction, Instrument, InstrumentBuilder,
+    InstrumentError, Item, Keying, MissingRule, Norms, ResponseScale, Subscale, Verification,
 };
 pub use read::{ReadError, ResponseColumns, item_number, parse_answer};
 #[cfg(feature = "csv")]
@@ -147,4 +148,4 @@ pub use conditions::{
 };
 pub use course::{Course, CourseError, SessionRejection};
 pub use id::{ClientId, CounsellorId, IdError, MAX_ID_LEN};
-pub use session::{Administration, Respondent, Session, SessionDate, SessionError};
+pub use session::{Administration, Respondent, Session, SessionDate, SessionError, Timing};

@@ -2,7 +2,7 @@
 
 use crate::barrier::BarrierFlag;
 use crate::id::{ClientId, CounsellorId};
-use crate::{Responses, Score};
+use crate::{Instrument, Responses, Score, ScoreError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -75,6 +75,26 @@ pub enum SessionError {
         session: u32,
         /// The number recorded in the flag.
         flag_session: u32,
+    },
+    /// An administration scored with an instrument of another id.
+    #[error(
+        "session {session}: administration of {instrument:?} cannot be scored with instrument {given:?}"
+    )]
+    InstrumentMismatch {
+        /// The session number (0 when not yet in a session).
+        session: u32,
+        /// The administration's instrument id.
+        instrument: String,
+        /// The id of the instrument given.
+        given: String,
+    },
+    /// The responses could not be scored by the instrument.
+    #[error("administration of {instrument:?} could not be scored: {source}")]
+    Score {
+        /// The instrument id.
+        instrument: String,
+        /// Why scoring failed (names the item and value).
+        source: ScoreError,
     },
     /// A standalone session without its client or counsellor id.
     #[error("session {session}: missing {field}")]
@@ -234,12 +254,28 @@ pub enum Respondent {
     Observer,
 }
 
+/// When in a session an administration was completed. Alliance measures are given after the
+/// session (SRS, WAI-SR) and sometimes also before it; rupture detection uses one timing at a
+/// time ([`monitor::detect_ruptures_pre_post`](crate::monitor::detect_ruptures_pre_post)
+/// compares the two).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Timing {
+    /// Completed before the session began (JSON `"pre_session"`).
+    PreSession,
+    /// Completed at the end of the session (JSON `"post_session"`).
+    PostSession,
+}
+
 /// One instrument given in one session: the responses and, once scored, the score.
 ///
 /// Either part may be absent, but not both: an app may store the responses before scoring
 /// them, or only a score imported from elsewhere. In JSON, `responses` may be omitted (empty)
 /// and `score` may be omitted or `null`. A present score must name the same instrument and
-/// have a finite total.
+/// have a finite total. An optional `timing` (`"pre_session"` / `"post_session"`, see
+/// [`Timing`]) records when in the session it was completed; omitted when unknown.
+///
+/// [`Administration::scored`] scores responses with the real instrument in one step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "AdministrationRepr", into = "AdministrationRepr")]
 pub struct Administration {
@@ -247,6 +283,7 @@ pub struct Administration {
     respondent: Respondent,
     responses: Responses,
     score: Option<Score>,
+    timing: Option<Timing>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -261,12 +298,16 @@ struct AdministrationRepr {
     responses: Responses,
     #[serde(default)]
     score: Option<Score>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    timing: Option<Timing>,
 }
 
 impl TryFrom<AdministrationRepr> for Administration {
     type Error = SessionError;
     fn try_from(r: AdministrationRepr) -> Result<Self, SessionError> {
-        Administration::new(r.instrument, r.respondent, r.responses, r.score)
+        let mut a = Administration::new(r.instrument, r.respondent, r.responses, r.score)?;
+        a.timing = r.timing;
+        Ok(a)
     }
 }
 
@@ -277,6 +318,7 @@ impl From<Administration> for AdministrationRepr {
             respondent: a.respondent,
             responses: a.responses,
             score: a.score,
+            timing: a.timing,
         }
     }
 }
@@ -299,9 +341,84 @@ impl Administration {
             respondent,
             responses,
             score,
+            timing: None,
         };
         a.validate(0)?;
         Ok(a)
+    }
+
+    /// Scores `responses` with `instrument` and records both: the administration's id is the
+    /// instrument's, so the score always belongs to it.
+    ///
+    /// ```
+    /// use therapeutic_alliance::{Administration, Answer, Instrument, Respondent, Responses, Timing};
+    /// let srs = Instrument::builtin("srs").ok_or("no srs")?;
+    /// let responses: Responses = [(1, 9.0), (2, 8.5), (3, 9.0), (4, 8.0)]
+    ///     .into_iter()
+    ///     .map(|(i, x)| (i, Answer::Value(x)))
+    ///     .collect();
+    /// let a = Administration::scored(&srs, Respondent::Client, responses)?
+    ///     .with_timing(Timing::PostSession);
+    /// assert_eq!(a.score().map(|s| s.total), Some(34.5));
+    /// assert_eq!(a.score().and_then(|s| s.flagged), Some(true)); // below the SRS cutoff of 36
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`SessionError::Score`] when the instrument rejects the responses (the error names the
+    /// item and value), and the errors of [`Administration::new`].
+    pub fn scored(
+        instrument: &Instrument,
+        respondent: Respondent,
+        responses: Responses,
+    ) -> Result<Self, SessionError> {
+        let score = instrument
+            .score(&responses)
+            .map_err(|source| SessionError::Score {
+                instrument: instrument.id().to_owned(),
+                source,
+            })?;
+        Self::new(instrument.id(), respondent, responses, Some(score))
+    }
+
+    /// This administration scored with `instrument` from its recorded responses (replacing any
+    /// score it held); the instrument's id must be the administration's.
+    ///
+    /// # Errors
+    /// [`SessionError::InstrumentMismatch`] for an instrument of another id,
+    /// [`SessionError::Score`] when the responses cannot be scored (including an
+    /// administration that holds only a score and no responses).
+    pub fn score_with(&self, instrument: &Instrument) -> Result<Self, SessionError> {
+        if instrument.id() != self.instrument {
+            return Err(SessionError::InstrumentMismatch {
+                session: 0,
+                instrument: self.instrument.clone(),
+                given: instrument.id().to_owned(),
+            });
+        }
+        let score = instrument
+            .score(&self.responses)
+            .map_err(|source| SessionError::Score {
+                instrument: self.instrument.clone(),
+                source,
+            })?;
+        let mut a = self.clone();
+        a.score = Some(score);
+        a.validate(0)?;
+        Ok(a)
+    }
+
+    /// This administration with its [`Timing`] recorded.
+    #[must_use]
+    pub fn with_timing(mut self, timing: Timing) -> Self {
+        self.timing = Some(timing);
+        self
+    }
+
+    /// When in the session it was completed, if recorded.
+    #[must_use]
+    pub fn timing(&self) -> Option<Timing> {
+        self.timing
     }
 
     fn validate(&self, session: u32) -> Result<(), SessionError> {

@@ -3,8 +3,9 @@
 
 use proptest::prelude::*;
 use serde_json::Value;
+use therapeutic_alliance::Direction;
 use therapeutic_alliance::stats::{
-    Boundary, ChangeCategory, Cutoff, Direction, Norms, RciMethod, ReliableChange, StatsError,
+    Boundary, ChangeCategory, ClinicalCutoff, Population, RciMethod, ReliableChange, StatsError,
     reliable_change_threshold,
 };
 
@@ -45,11 +46,11 @@ fn close(what: &str, a: f64, b: f64) {
     assert!(rel_err(a, b) <= TOL, "{what}: got {a}, expected {b}");
 }
 
-fn norms(e: &Value) -> (Norms, Norms) {
+fn norms(e: &Value) -> (Population, Population) {
     let n = &e["settings"]["norms_UNVERIFIED"];
     (
-        Norms::new(num(&n["functional_mean"]), num(&n["functional_sd"])).unwrap(),
-        Norms::new(num(&n["dysfunctional_mean"]), num(&n["dysfunctional_sd"])).unwrap(),
+        Population::new(num(&n["functional_mean"]), num(&n["functional_sd"])).unwrap(),
+        Population::new(num(&n["dysfunctional_mean"]), num(&n["dysfunctional_sd"])).unwrap(),
     )
 }
 
@@ -123,9 +124,9 @@ fn cutoffs_with_published_norms() {
     let (functional, dysfunctional) = norms(&e);
     let base = ReliableChange::new(0.84, Direction::HigherIsBetter).clinical_norms(dysfunctional);
     for (cut, key) in [
-        (Cutoff::A, "a"),
-        (Cutoff::B { functional }, "b"),
-        (Cutoff::C { functional }, "c"),
+        (ClinicalCutoff::A, "a"),
+        (ClinicalCutoff::B { functional }, "b"),
+        (ClinicalCutoff::C { functional }, "c"),
     ] {
         let res = base.cutoff(cut).compute(&pre, &post).unwrap();
         close(key, res.cutoff, num(&e["cutoffs"][key]));
@@ -139,7 +140,7 @@ fn categories_clinicalsignificance_style() {
     let (functional, dysfunctional) = norms(&e);
     let res = ReliableChange::new(0.84, Direction::HigherIsBetter)
         .clinical_norms(dysfunctional)
-        .cutoff(Cutoff::C { functional })
+        .cutoff(ClinicalCutoff::C { functional })
         .critical(num(&e["pieces"]["qnorm_975"]))
         .compute(&pre, &post)
         .unwrap();
@@ -212,8 +213,8 @@ fn bad_inputs_are_errors() {
         Err(StatsError::TooFewCases { .. })
     ));
     assert!(r.critical(-1.0).compute(&[1.0, 2.0], &[1.0, 2.0]).is_err());
-    assert!(Norms::new(1.0, 0.0).is_err());
-    assert!(serde_json::from_str::<Norms>(r#"{"mean": 1.0, "sd": -2.0}"#).is_err());
+    assert!(Population::new(1.0, 0.0).is_err());
+    assert!(serde_json::from_str::<Population>(r#"{"mean": 1.0, "sd": -2.0}"#).is_err());
     assert!(
         r.method(RciMethod::Ha)
             .compute(&[1.0, 2.0, 3.0], &[4.0, 4.0, 4.0])

@@ -5,8 +5,8 @@ use therapeutic_alliance::catalogue::{
     CORS_RC_CYP_IAPT_2015, OrsAge, wai_sr_rivet_bands,
 };
 use therapeutic_alliance::{
-    Aggregation, Band, Comparison, Cutoff, Instrument, InstrumentBuilder, InstrumentError, Item,
-    Keying, MissingRule, Norms, Polarity, ResponseScale, Verification,
+    Aggregation, Band, Comparison, Cutoff, Direction, Instrument, InstrumentBuilder,
+    InstrumentError, Item, Keying, MissingRule, Norms, ResponseScale, Verification,
 };
 
 fn builtin(id: &str) -> Instrument {
@@ -181,7 +181,7 @@ fn reliable_change_threshold_matches_r_golden() {
     let r = v["settings"]["reliability"].as_f64().unwrap();
     let expected = v["pieces"]["threshold_raw_1.96"].as_f64().unwrap();
     let inst = base()
-        .polarity(Polarity::HigherIsBetter)
+        .direction(Direction::HigherIsBetter)
         .norms(Norms::new(81.0, sd, r))
         .build()
         .unwrap();

@@ -3,12 +3,29 @@
 
 use proptest::prelude::*;
 use therapeutic_alliance::monitor::{
-    AlertInput, AlertKind, AlertRules, BarrierFinding, ChartOptions, CourseInput, Crit3, Cutoff,
-    Direction, ExpectedTrajectory, FindingCategory, MonitorError, MonitorOptions, NotOnTrackRule,
-    OnTrackBand, RuptureOptions, RuptureThreshold, Series, Severity, SizeCriterion,
+    AlertInput, AlertKind, AlertRules, AlertSeverity as Severity, BarrierFinding, ChartOptions,
+    CourseInput, Crit3, ExpectedTrajectory, FindingCategory, MonitorError, MonitorOptions,
+    NotOnTrackRule, OnTrackBand, RuptureOptions, RuptureThreshold, Series, SizeCriterion,
     SuddenChangeOptions, TrajectoryOptions, alerts, course_svg, detect_ruptures,
     lutz_critical_value, monitor_course, sudden_changes, trajectory,
 };
+use therapeutic_alliance::{Comparison, Cutoff, Direction, Instrument};
+
+/// The SRS cutoff from the catalogue (the one place the number lives).
+fn srs_cutoff() -> Cutoff {
+    Instrument::builtin("srs").unwrap().cutoff().unwrap()
+}
+
+/// The adult ORS cutoff from the catalogue.
+fn ors_cutoff() -> Cutoff {
+    Instrument::builtin("ors").unwrap().cutoff().unwrap()
+}
+
+#[test]
+fn catalogue_cutoffs_are_the_monitoring_ones() {
+    assert_eq!(srs_cutoff(), Cutoff::new(Comparison::Less, 36.0));
+    assert_eq!(ors_cutoff(), Cutoff::new(Comparison::Less, 25.0));
+}
 
 fn series(values: &[f64]) -> Series {
     Series::new(
@@ -188,13 +205,13 @@ fn srs_exactly_at_cutoff_is_not_flagged() {
     let srs = series(&[36.0, 36.0, 35.9]);
     let a = alerts(
         &AlertInput::new().alliance(&srs),
-        &AlertRules::new().alliance_cutoff(Cutoff::srs()),
+        &AlertRules::new().alliance_cutoff(srs_cutoff()),
     )
     .unwrap();
     assert_eq!(a.len(), 1);
     assert_eq!((a[0].session, a[0].kind), (3, AlertKind::SrsLow));
     // with <= the same total is flagged
-    let le = Cutoff::new(36.0, therapeutic_alliance::monitor::Operator::Le);
+    let le = Cutoff::new(Comparison::LessOrEqual, 36.0);
     let a = alerts(
         &AlertInput::new().alliance(&srs),
         &AlertRules::new().alliance_cutoff(le),
@@ -237,10 +254,7 @@ fn alerts_are_sorted_and_deterministic() {
         points5(),
         SuddenChangeOptions::new(SizeCriterion::Points(5.0), Direction::HigherIsBetter),
     )
-    .alert_rules(
-        AlertRules::pcoms()
-            .reliable_deterioration(5.0, therapeutic_alliance::monitor::Operator::Gt),
-    );
+    .alert_rules(AlertRules::pcoms().reliable_deterioration(5.0, Comparison::Greater));
     let run = |b: &[BarrierFinding]| {
         monitor_course(
             &CourseInput::new().alliance(&srs).outcome(&ors).barriers(b),
@@ -321,8 +335,8 @@ fn chart_shows_what_it_claims() {
         &ChartOptions::new()
             .title("Client <A&B>")
             .labels("SRS", "ORS")
-            .alliance_cutoff(Cutoff::srs())
-            .outcome_cutoff(Cutoff::ors_adult())
+            .alliance_cutoff(srs_cutoff())
+            .outcome_cutoff(ors_cutoff())
             .y_ranges((0.0, 40.0), (0.0, 40.0)),
     )
     .unwrap();
@@ -343,8 +357,8 @@ fn chart_shows_what_it_claims() {
             &ChartOptions::new()
                 .title("Client <A&B>")
                 .labels("SRS", "ORS")
-                .alliance_cutoff(Cutoff::srs())
-                .outcome_cutoff(Cutoff::ors_adult())
+                .alliance_cutoff(srs_cutoff())
+                .outcome_cutoff(ors_cutoff())
                 .y_ranges((0.0, 40.0), (0.0, 40.0))
         )
         .unwrap()
@@ -425,7 +439,7 @@ proptest! {
     fn alerts_are_always_sorted(values in prop::collection::vec((0i32..=80).prop_map(|k| f64::from(k) * 0.5), 1..12)) {
         let s = series(&values);
         let opts = MonitorOptions::pcoms(points5(), SuddenChangeOptions::new(SizeCriterion::Points(5.0), Direction::HigherIsBetter))
-            .alert_rules(AlertRules::pcoms().reliable_deterioration(5.0, therapeutic_alliance::monitor::Operator::Ge));
+            .alert_rules(AlertRules::pcoms().reliable_deterioration(5.0, Comparison::GreaterOrEqual));
         let r = monitor_course(&CourseInput::new().alliance(&s).outcome(&s), &opts).unwrap();
         prop_assert!(r.alerts.windows(2).all(|w| w[0] <= w[1]));
     }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub use error::InstrumentError;
 pub use rules::{
-    Aggregation, Band, Comparison, Cutoff, MissingRule, Norms, Polarity, Verification,
+    Aggregation, Band, Comparison, Cutoff, Direction, MissingRule, Norms, Verification,
 };
 pub use scale::{Keying, ResponseScale};
 
@@ -75,7 +75,8 @@ pub(crate) struct Spec {
     subscale_scores: Aggregation,
     #[serde(default)]
     missing: MissingRule,
-    polarity: Polarity,
+    #[serde(alias = "polarity")]
+    direction: Direction,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     cutoff: Option<Cutoff>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -260,10 +261,10 @@ impl Instrument {
             if !c.value.is_finite() {
                 return Err(bad("cutoff must be finite"));
             }
-            if !c.agrees_with(spec.polarity) {
+            if !c.agrees_with(spec.direction) {
                 return Err(bad(&format!(
                     "cutoff {} {} flags the good end of the scale ({:?})",
-                    c.comparison, c.value, spec.polarity
+                    c.comparison, c.value, spec.direction
                 )));
             }
         }
@@ -410,8 +411,8 @@ impl Instrument {
 
     /// Which end of the total is the good end.
     #[must_use]
-    pub fn polarity(&self) -> Polarity {
-        self.spec.polarity
+    pub fn direction(&self) -> Direction {
+        self.spec.direction
     }
 
     /// The cutoff on the total, if any.
@@ -543,11 +544,11 @@ impl Instrument {
 ///
 /// ```
 /// use therapeutic_alliance::{
-///     Answer, Instrument, InstrumentBuilder, Keying, MissingRule, Polarity, ResponseScale,
+///     Answer, Instrument, InstrumentBuilder, Keying, MissingRule, Direction, ResponseScale,
 ///     Responses,
 /// };
 /// let mine = InstrumentBuilder::new("my-alliance", "My alliance check", ResponseScale::likert(1, 5))
-///     .polarity(Polarity::HigherIsBetter)
+///     .direction(Direction::HigherIsBetter)
 ///     .subscale_items("bond", &[1, 2])
 ///     .subscale_items("task", &[3, 4])
 ///     .reverse(&[2])
@@ -570,7 +571,7 @@ pub struct InstrumentBuilder {
 impl InstrumentBuilder {
     /// Starts a definition. Defaults: verification [`Verification::Unverified`], no "does not
     /// apply" answer, no subscales, total and subscale scores [`Aggregation::Sum`],
-    /// [`MissingRule::NoneAllowed`], [`Polarity::HigherIsBetter`], no cutoff, bands or norms.
+    /// [`MissingRule::NoneAllowed`], [`Direction::HigherIsBetter`], no cutoff, bands or norms.
     #[must_use]
     pub fn new(id: impl Into<String>, name: impl Into<String>, scale: ResponseScale) -> Self {
         Self {
@@ -588,7 +589,7 @@ impl InstrumentBuilder {
                 total: Aggregation::Sum,
                 subscale_scores: Aggregation::Sum,
                 missing: MissingRule::NoneAllowed,
-                polarity: Polarity::HigherIsBetter,
+                direction: Direction::HigherIsBetter,
                 cutoff: None,
                 bands: Vec::new(),
                 norms: None,
@@ -738,10 +739,10 @@ impl InstrumentBuilder {
         self
     }
 
-    /// Which end of the total is good (default [`Polarity::HigherIsBetter`]).
+    /// Which end of the total is good (default [`Direction::HigherIsBetter`]).
     #[must_use]
-    pub fn polarity(mut self, p: Polarity) -> Self {
-        self.spec.polarity = p;
+    pub fn direction(mut self, p: Direction) -> Self {
+        self.spec.direction = p;
         self
     }
 

@@ -107,6 +107,17 @@ impl Comparison {
         }
     }
 
+    /// The operator as text (`<`, `<=`, `>`, `>=`).
+    #[must_use]
+    pub const fn symbol(self) -> &'static str {
+        match self {
+            Self::Less => "<",
+            Self::LessOrEqual => "<=",
+            Self::Greater => ">",
+            Self::GreaterOrEqual => ">=",
+        }
+    }
+
     fn flags_low(self) -> bool {
         matches!(self, Self::Less | Self::LessOrEqual)
     }
@@ -114,24 +125,38 @@ impl Comparison {
 
 impl fmt::Display for Comparison {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Less => "<",
-            Self::LessOrEqual => "<=",
-            Self::Greater => ">",
-            Self::GreaterOrEqual => ">=",
-        })
+        f.write_str(self.symbol())
     }
 }
 
-/// Which end of the total is the good end.
+/// Which end of a score is the good end: whether higher scores mean a better state (alliance
+/// measures, the SRS, ORS, WAI) or a worse one (symptom measures: CORE, PHQ-9, GAD-7, BDI).
+///
+/// One type for every layer: an [`Instrument`](crate::Instrument)'s polarity, the direction
+/// of improvement in [`stats::ReliableChange`](crate::stats::ReliableChange), and the outcome
+/// direction in [`monitor`](crate::monitor) (sudden changes, not-on-track, deterioration).
+/// Serialised as `"higher_is_better"` / `"lower_is_better"` (`"higher_is_worse"` is accepted
+/// as an alias of the latter). Exhaustive: a score has two ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Polarity {
-    /// Higher totals are better (alliance measures, the ORS).
+pub enum Direction {
+    /// Higher scores are better (alliance measures, the ORS).
     HigherIsBetter,
-    /// Higher totals are worse (symptom measures: CORE, PHQ-9, GAD-7).
-    HigherIsWorse,
+    /// Lower scores are better (symptom measures: CORE, PHQ-9, GAD-7).
+    #[serde(alias = "higher_is_worse")]
+    LowerIsBetter,
+}
+
+impl Direction {
+    /// `+1.0` when higher is better, `-1.0` when lower is better: multiply a raw change by this
+    /// to get an improvement.
+    #[must_use]
+    pub const fn sign(self) -> f64 {
+        match self {
+            Self::HigherIsBetter => 1.0,
+            Self::LowerIsBetter => -1.0,
+        }
+    }
 }
 
 /// A cutoff on the total: a score is *flagged* (clinical range for outcome measures, alliance
@@ -158,9 +183,9 @@ impl Cutoff {
         self.comparison.holds(total, self.value)
     }
 
-    /// Whether the flagged side is the bad end under `polarity`.
-    pub(crate) fn agrees_with(&self, polarity: Polarity) -> bool {
-        self.comparison.flags_low() == (polarity == Polarity::HigherIsBetter)
+    /// Whether the flagged side is the bad end under `direction`.
+    pub(crate) fn agrees_with(&self, direction: Direction) -> bool {
+        self.comparison.flags_low() == (direction == Direction::HigherIsBetter)
     }
 }
 
@@ -222,6 +247,16 @@ impl Norms {
         1.96 * self.sd * (2.0 * (1.0 - self.reliability)).sqrt()
     }
 
+    /// The normative mean and SD as a [`stats::Population`](crate::stats::Population), e.g.
+    /// the clinical population of [`stats::ReliableChange`](crate::stats::ReliableChange).
+    ///
+    /// # Errors
+    /// [`StatsError::InvalidParameter`](crate::stats::StatsError::InvalidParameter) if the
+    /// mean or SD is invalid (never for norms inside a built [`Instrument`](crate::Instrument)).
+    pub fn population(&self) -> Result<crate::stats::Population, crate::stats::StatsError> {
+        crate::stats::Population::new(self.mean, self.sd)
+    }
+
     pub(crate) fn problem(&self) -> Option<&'static str> {
         if !(self.mean.is_finite() && self.sd.is_finite() && self.reliability.is_finite()) {
             Some("norms must be finite")
@@ -276,8 +311,8 @@ mod tests {
         assert!(!Comparison::Less.holds(35.999_999_999_999_99, 36.0));
         assert!(Comparison::Less.holds(35.99, 36.0));
         let c = Cutoff::new(Comparison::Less, 36.0);
-        assert!(c.agrees_with(Polarity::HigherIsBetter));
-        assert!(!c.agrees_with(Polarity::HigherIsWorse));
+        assert!(c.agrees_with(Direction::HigherIsBetter));
+        assert!(!c.agrees_with(Direction::LowerIsBetter));
     }
 
     #[test]

@@ -8,88 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::check_nonneg;
 use super::{MonitorError, Rupture, Series, SuddenChange};
-
-/// A comparison operator, kept explicit because vendors disagree on `<` versus `≤` for the
-/// same cutoff (`facts/instruments.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum Operator {
-    /// `<`
-    #[serde(rename = "<")]
-    Lt,
-    /// `≤`
-    #[serde(rename = "<=")]
-    Le,
-    /// `>`
-    #[serde(rename = ">")]
-    Gt,
-    /// `≥`
-    #[serde(rename = ">=")]
-    Ge,
-}
-
-impl Operator {
-    /// `a op b`.
-    #[must_use]
-    pub fn holds(self, a: f64, b: f64) -> bool {
-        match self {
-            Self::Lt => a < b,
-            Self::Le => a <= b,
-            Self::Gt => a > b,
-            Self::Ge => a >= b,
-        }
-    }
-
-    /// The operator as text (`<`, `<=`, `>`, `>=`).
-    #[must_use]
-    pub const fn symbol(self) -> &'static str {
-        match self {
-            Self::Lt => "<",
-            Self::Le => "<=",
-            Self::Gt => ">",
-            Self::Ge => ">=",
-        }
-    }
-}
-
-/// A cutoff with its operator: the signal fires when `score op value`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Cutoff {
-    /// The cutoff score.
-    pub value: f64,
-    /// The signal fires when `score op value`.
-    pub operator: Operator,
-}
-
-impl Cutoff {
-    /// A cutoff: the signal fires when `score op value`.
-    #[must_use]
-    pub const fn new(value: f64, operator: Operator) -> Self {
-        Self { value, operator }
-    }
-
-    /// SRS: signal when the total is **below 36** (`< 36`; value and operator VERIFIED from two
-    /// independent non-developer sources, OpenFIT and cauceos; the developers' own wording is
-    /// unverified). A total of exactly 36 is not flagged.
-    #[must_use]
-    pub const fn srs() -> Self {
-        Self::new(36.0, Operator::Lt)
-    }
-
-    /// ORS, adults: clinical range **below 25** (`< 25`; VERIFIED, OpenFIT and an open-source
-    /// implementation). Children (CORS) use 32 (SECONDARY) and adolescents are often quoted at
-    /// 28 (UNVERIFIED): pass those with [`Cutoff::new`].
-    #[must_use]
-    pub const fn ors_adult() -> Self {
-        Self::new(25.0, Operator::Lt)
-    }
-
-    /// Whether `score` triggers the signal.
-    #[must_use]
-    pub fn fires(&self, score: f64) -> bool {
-        self.operator.holds(score, self.value)
-    }
-}
+use crate::{Comparison, Cutoff, Direction};
 
 /// What an alert is about. The declaration order is the sort order among alerts of equal
 /// session and severity.
@@ -142,7 +61,7 @@ impl fmt::Display for AlertKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
-pub enum Severity {
+pub enum AlertSeverity {
     /// Worth knowing.
     Info,
     /// Discuss with the client.
@@ -151,7 +70,7 @@ pub enum Severity {
     Critical,
 }
 
-impl Severity {
+impl AlertSeverity {
     /// The lowercase name (`"info"`, `"warning"`, `"critical"`).
     #[must_use]
     pub const fn as_str(self) -> &'static str {
@@ -163,7 +82,7 @@ impl Severity {
     }
 }
 
-impl fmt::Display for Severity {
+impl fmt::Display for AlertSeverity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -179,7 +98,7 @@ pub struct Alert {
     /// What the alert is about.
     pub kind: AlertKind,
     /// How urgent it is.
-    pub severity: Severity,
+    pub severity: AlertSeverity,
     /// A human-readable reason naming the values compared.
     pub reason: String,
 }
@@ -190,7 +109,7 @@ impl Alert {
     pub fn new(
         session: u32,
         kind: AlertKind,
-        severity: Severity,
+        severity: AlertSeverity,
         reason: impl Into<String>,
     ) -> Self {
         Self {
@@ -317,9 +236,9 @@ impl BarrierFinding {
             AlertKind::Barrier
         };
         let severity = if self.critical || self.category != FindingCategory::Barrier {
-            Severity::Critical
+            AlertSeverity::Critical
         } else {
-            Severity::Warning
+            AlertSeverity::Warning
         };
         let what = match self.category {
             FindingCategory::Barrier => "barrier",
@@ -339,9 +258,9 @@ impl BarrierFinding {
 /// sets the SRS rules.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
 pub struct AlertRules {
-    alliance_cutoff: Option<Cutoff>,
+    pub(super) alliance_cutoff: Option<Cutoff>,
     alliance_drop: Option<f64>,
-    reliable_deterioration: Option<(f64, Operator)>,
+    pub(super) reliable_deterioration: Option<(f64, Comparison)>,
 }
 
 impl AlertRules {
@@ -356,19 +275,21 @@ impl AlertRules {
         }
     }
 
-    /// The PCOMS/OpenFIT SRS rules: SRS `< 36` ([`Cutoff::srs`], VERIFIED) and an SRS drop of
-    /// at least 1 point since the last session (OpenFIT: "change from last session ≤ −1";
-    /// PRIMARY, the vendor on its own product).
+    /// The PCOMS/OpenFIT SRS rules: the SRS's own cutoff from the catalogue
+    /// (`Instrument::builtin("srs")`: `< 36`, VERIFIED) and an SRS drop of at least 1 point
+    /// since the last session (OpenFIT: "change from last session ≤ −1"; PRIMARY, the vendor
+    /// on its own product).
     #[must_use]
-    pub const fn pcoms() -> Self {
+    pub fn pcoms() -> Self {
         Self {
-            alliance_cutoff: Some(Cutoff::srs()),
+            alliance_cutoff: crate::Instrument::builtin("srs").and_then(|srs| srs.cutoff()),
             alliance_drop: Some(1.0),
             reliable_deterioration: None,
         }
     }
 
-    /// Alert (`srs_low`, warning) at every session whose alliance score fires `cutoff`.
+    /// Alert (`srs_low`, warning) at every session whose alliance score `cutoff` flags
+    /// ([`Cutoff::flags`]: `score <comparison> value`, equality within a relative `1e-9`).
     #[must_use]
     pub const fn alliance_cutoff(mut self, cutoff: Cutoff) -> Self {
         self.alliance_cutoff = Some(cutoff);
@@ -384,12 +305,12 @@ impl AlertRules {
     }
 
     /// Alert (`reliable_deterioration`, critical) at every session where the outcome has
-    /// worsened since intake by `threshold` points under `operator` (Jacobson–Truax: `>` the
+    /// worsened since intake by `threshold` points under `comparison` (Jacobson–Truax: `>` the
     /// reliable-change threshold 1.96·√2·SD·√(1 − r), which the caller derives from the
     /// instrument's norms; NHS England CYP statistics use `>=`).
     #[must_use]
-    pub const fn reliable_deterioration(mut self, threshold: f64, operator: Operator) -> Self {
-        self.reliable_deterioration = Some((threshold, operator));
+    pub const fn reliable_deterioration(mut self, threshold: f64, comparison: Comparison) -> Self {
+        self.reliable_deterioration = Some((threshold, comparison));
         self
     }
 }
@@ -401,7 +322,7 @@ pub struct AlertInput<'a> {
     ruptures: &'a [Rupture],
     rupture_window: u32,
     outcome: Option<&'a Series>,
-    outcome_direction: Option<super::Direction>,
+    outcome_direction: Option<Direction>,
     sudden_losses: &'a [SuddenChange],
     not_on_track: &'a [(u32, f64, f64)],
     barriers: &'a [BarrierFinding],
@@ -432,7 +353,7 @@ impl<'a> AlertInput<'a> {
 
     /// The outcome series and which way is improvement (for reliable deterioration).
     #[must_use]
-    pub fn outcome(mut self, series: &'a Series, direction: super::Direction) -> Self {
+    pub fn outcome(mut self, series: &'a Series, direction: Direction) -> Self {
         self.outcome = Some(series);
         self.outcome_direction = Some(direction);
         self
@@ -506,15 +427,15 @@ pub fn alerts(input: &AlertInput<'_>, rules: &AlertRules) -> Result<Vec<Alert>, 
                 ));
             }
             for &(s, v) in alliance.points() {
-                if c.fires(v) {
+                if c.flags(v) {
                     out.push(Alert::new(
                         s,
                         AlertKind::SrsLow,
-                        Severity::Warning,
+                        AlertSeverity::Warning,
                         format!(
                             "alliance {} {} cutoff {}",
                             num(v),
-                            c.operator.symbol(),
+                            c.comparison.symbol(),
                             num(c.value)
                         ),
                     ));
@@ -529,7 +450,7 @@ pub fn alerts(input: &AlertInput<'_>, rules: &AlertRules) -> Result<Vec<Alert>, 
                     out.push(Alert::new(
                         w[1].0,
                         AlertKind::SrsDrop,
-                        Severity::Warning,
+                        AlertSeverity::Warning,
                         format!(
                             "alliance fell from {} (session {}) to {}, a change of {}",
                             num(w[0].1),
@@ -552,7 +473,10 @@ pub fn alerts(input: &AlertInput<'_>, rules: &AlertRules) -> Result<Vec<Alert>, 
             num(r.depth)
         );
         let (severity, reason) = if let Some(rep) = r.repair {
-            (Severity::Info, format!("{head}, repaired at session {rep}"))
+            (
+                AlertSeverity::Info,
+                format!("{head}, repaired at session {rep}"),
+            )
         } else {
             let open =
                 last_alliance.is_some_and(|l| l.saturating_sub(r.trough) < input.rupture_window);
@@ -561,7 +485,7 @@ pub fn alerts(input: &AlertInput<'_>, rules: &AlertRules) -> Result<Vec<Alert>, 
             } else {
                 format!("not repaired within {} sessions", input.rupture_window)
             };
-            (Severity::Warning, format!("{head}, {tail}"))
+            (AlertSeverity::Warning, format!("{head}, {tail}"))
         };
         out.push(Alert::new(r.trough, AlertKind::Rupture, severity, reason));
     }
@@ -569,7 +493,7 @@ pub fn alerts(input: &AlertInput<'_>, rules: &AlertRules) -> Result<Vec<Alert>, 
         out.push(Alert::new(
             s,
             AlertKind::NotOnTrack,
-            Severity::Warning,
+            AlertSeverity::Warning,
             format!("outcome {} against an expected {}", num(v), num(e)),
         ));
     }
@@ -586,7 +510,7 @@ pub fn alerts(input: &AlertInput<'_>, rules: &AlertRules) -> Result<Vec<Alert>, 
                 out.push(Alert::new(
                     s,
                     AlertKind::ReliableDeterioration,
-                    Severity::Critical,
+                    AlertSeverity::Critical,
                     format!(
                         "outcome worsened by {} since session {} ({} to {}), {} reliable-change threshold {}",
                         num(worsening),
@@ -604,7 +528,7 @@ pub fn alerts(input: &AlertInput<'_>, rules: &AlertRules) -> Result<Vec<Alert>, 
         out.push(Alert::new(
             l.post_session,
             AlertKind::SuddenLoss,
-            Severity::Warning,
+            AlertSeverity::Warning,
             format!(
                 "sudden loss of {} from session {} ({} to {}); check for a confrontation rupture",
                 num(l.magnitude),
@@ -626,11 +550,11 @@ mod tests {
     #[test]
     fn ordering() {
         let mut v = [
-            Alert::new(2, AlertKind::SrsLow, Severity::Warning, "b"),
-            Alert::new(1, AlertKind::Barrier, Severity::Warning, "x"),
-            Alert::new(2, AlertKind::Ethics, Severity::Critical, "a"),
-            Alert::new(2, AlertKind::Rupture, Severity::Warning, "z"),
-            Alert::new(2, AlertKind::Rupture, Severity::Warning, "a"),
+            Alert::new(2, AlertKind::SrsLow, AlertSeverity::Warning, "b"),
+            Alert::new(1, AlertKind::Barrier, AlertSeverity::Warning, "x"),
+            Alert::new(2, AlertKind::Ethics, AlertSeverity::Critical, "a"),
+            Alert::new(2, AlertKind::Rupture, AlertSeverity::Warning, "z"),
+            Alert::new(2, AlertKind::Rupture, AlertSeverity::Warning, "a"),
         ];
         v.sort();
         let got: Vec<(u32, AlertKind, &str)> = v
@@ -653,9 +577,9 @@ mod tests {
     fn barrier_rules() {
         let b =
             BarrierFinding::new(3, FindingCategory::Barrier, false, "language barrier").unwrap();
-        assert_eq!(b.to_alert().severity, Severity::Warning);
+        assert_eq!(b.to_alert().severity, AlertSeverity::Warning);
         let b = BarrierFinding::new(3, FindingCategory::Barrier, true, "self-harm risk").unwrap();
-        assert_eq!(b.to_alert().severity, Severity::Critical);
+        assert_eq!(b.to_alert().severity, AlertSeverity::Critical);
         let b = BarrierFinding::new(
             3,
             FindingCategory::BoundaryViolation,
@@ -665,12 +589,12 @@ mod tests {
         .unwrap();
         assert_eq!(
             (b.to_alert().kind, b.to_alert().severity),
-            (AlertKind::Barrier, Severity::Critical)
+            (AlertKind::Barrier, AlertSeverity::Critical)
         );
         let b = BarrierFinding::new(3, FindingCategory::Ethics, false, "confidentiality").unwrap();
         assert_eq!(
             (b.to_alert().kind, b.to_alert().severity),
-            (AlertKind::Ethics, Severity::Critical)
+            (AlertKind::Ethics, AlertSeverity::Critical)
         );
         assert!(BarrierFinding::new(3, FindingCategory::Ethics, false, "  ").is_err());
         let j = r#"{"session":1,"category":"ethics","critical":false,"description":""}"#;
@@ -679,34 +603,37 @@ mod tests {
 
     #[test]
     fn serde_names() {
-        let a = Alert::new(5, AlertKind::NotOnTrack, Severity::Warning, "r");
+        let a = Alert::new(5, AlertKind::NotOnTrack, AlertSeverity::Warning, "r");
         assert_eq!(
             serde_json::to_string(&a).unwrap(),
             r#"{"session":5,"kind":"not_on_track","severity":"warning","reason":"r"}"#
         );
-        assert_eq!(serde_json::to_string(&Operator::Le).unwrap(), r#""<=""#);
+        assert_eq!(
+            serde_json::to_string(&Comparison::LessOrEqual).unwrap(),
+            r#""<=""#
+        );
     }
 
     #[test]
     fn reliable_deterioration_operator() {
         let ors = Series::new(vec![(1, 20.0), (2, 15.0), (3, 14.0)]).unwrap();
-        let input = AlertInput::new().outcome(&ors, super::super::Direction::HigherIsBetter);
+        let input = AlertInput::new().outcome(&ors, Direction::HigherIsBetter);
         let gt = alerts(
             &input,
-            &AlertRules::new().reliable_deterioration(5.0, Operator::Gt),
+            &AlertRules::new().reliable_deterioration(5.0, Comparison::Greater),
         )
         .unwrap();
         assert_eq!(gt.iter().map(|a| a.session).collect::<Vec<_>>(), vec![3]);
         let ge = alerts(
             &input,
-            &AlertRules::new().reliable_deterioration(5.0, Operator::Ge),
+            &AlertRules::new().reliable_deterioration(5.0, Comparison::GreaterOrEqual),
         )
         .unwrap();
         assert_eq!(ge.iter().map(|a| a.session).collect::<Vec<_>>(), vec![2, 3]);
         assert!(
             alerts(
                 &input,
-                &AlertRules::new().reliable_deterioration(-1.0, Operator::Gt)
+                &AlertRules::new().reliable_deterioration(-1.0, Comparison::Greater)
             )
             .is_err()
         );

@@ -9,9 +9,10 @@
 
 use std::fmt::Write as _;
 
-use super::alert::Cutoff;
+use crate::Cutoff;
+
 use super::{
-    Alert, AlertKind, CourseInput, CourseReport, MonitorError, Rupture, Series, Severity,
+    Alert, AlertKind, AlertSeverity, CourseInput, CourseReport, MonitorError, Rupture, Series,
     SuddenChange,
 };
 
@@ -251,11 +252,11 @@ fn panel(
             svg,
             r##"<line x1="{LEFT}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#c0392b" stroke-width="1.5" stroke-dasharray="6 4"><title>cutoff: signal if score {} {}</title></line><text x="{:.1}" y="{:.1}" font-size="11" fill="#c0392b">{} {}</text>"##,
             LEFT + PLOT_W,
-            esc(c.operator.symbol()),
+            esc(c.comparison.symbol()),
             fmt_num(c.value),
             LEFT + PLOT_W + 4.0,
             y + 4.0,
-            esc(c.operator.symbol()),
+            esc(c.comparison.symbol()),
             fmt_num(c.value)
         );
     }
@@ -360,10 +361,10 @@ fn short_label(kind: AlertKind) -> &'static str {
     }
 }
 
-fn severity_colour(s: Severity) -> &'static str {
+fn severity_colour(s: AlertSeverity) -> &'static str {
     match s {
-        Severity::Info => "#2e86c1",
-        Severity::Warning => "#e67e22",
+        AlertSeverity::Info => "#2e86c1",
+        AlertSeverity::Warning => "#e67e22",
         _ => "#c0392b",
     }
 }
@@ -447,6 +448,15 @@ fn legend(svg: &mut String, items: &[(&str, &str)]) {
                 r##"<rect x="{LEGEND_X}" y="{:.1}" width="22" height="10" fill="#e74c3c" fill-opacity="0.25"/>"##,
                 y - 5.0
             ),
+            "trough" => format!(
+                r##"<path d="M{:.1},{:.1} L{:.1},{:.1} L{:.1},{:.1} Z" fill="#c0392b"/>"##,
+                LEGEND_X + 5.0,
+                y - 5.0,
+                LEGEND_X + 17.0,
+                y - 5.0,
+                LEGEND_X + 11.0,
+                y + 5.0
+            ),
             "repair" => format!(
                 r##"<circle cx="{:.1}" cy="{y:.1}" r="6" fill="none" stroke="#27ae60" stroke-width="2"/>"##,
                 LEGEND_X + 11.0
@@ -462,17 +472,17 @@ fn legend(svg: &mut String, items: &[(&str, &str)]) {
             "info" => format!(
                 r#"<circle cx="{:.1}" cy="{y:.1}" r="5" fill="{}"/>"#,
                 LEGEND_X + 11.0,
-                severity_colour(Severity::Info)
+                severity_colour(AlertSeverity::Info)
             ),
             "warning" => format!(
                 r#"<circle cx="{:.1}" cy="{y:.1}" r="5" fill="{}"/>"#,
                 LEGEND_X + 11.0,
-                severity_colour(Severity::Warning)
+                severity_colour(AlertSeverity::Warning)
             ),
             _ => format!(
                 r#"<circle cx="{:.1}" cy="{y:.1}" r="5" fill="{}"/>"#,
                 LEGEND_X + 11.0,
-                severity_colour(Severity::Critical)
+                severity_colour(AlertSeverity::Critical)
             ),
         };
         let _ = writeln!(
@@ -497,6 +507,8 @@ fn legend(svg: &mut String, items: &[(&str, &str)]) {
 ///
 /// ```
 /// use therapeutic_alliance::monitor::*;
+/// use therapeutic_alliance::{Direction, Instrument};
+/// let srs_cutoff = Instrument::builtin("srs").and_then(|i| i.cutoff()).ok_or("no srs cutoff")?;
 /// let srs = Series::new(vec![(1, 37.0), (2, 30.0), (3, 38.0)])?;
 /// let input = CourseInput::new().alliance(&srs);
 /// let opts = MonitorOptions::pcoms(
@@ -504,7 +516,7 @@ fn legend(svg: &mut String, items: &[(&str, &str)]) {
 ///     SuddenChangeOptions::new(SizeCriterion::Points(5.0), Direction::HigherIsBetter),
 /// );
 /// let report = monitor_course(&input, &opts)?;
-/// let svg = course_svg(&input, &report, &ChartOptions::new().alliance_cutoff(Cutoff::srs()))?;
+/// let svg = course_svg(&input, &report, &ChartOptions::new().alliance_cutoff(srs_cutoff))?;
 /// assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -594,8 +606,18 @@ pub fn course_svg(
             x_step,
         );
         legend_items.push(("alliance", options.alliance_label.as_str()));
-        legend_items.push(("rupture", "rupture (start to trough)"));
-        legend_items.push(("repair", "repair"));
+        // Only marks that are drawn get a legend entry.
+        let ruptures = report
+            .alliance
+            .as_ref()
+            .map_or(&[][..], |r| &r.ruptures[..]);
+        if !ruptures.is_empty() {
+            legend_items.push(("rupture", "rupture (start to trough)"));
+            legend_items.push(("trough", "rupture trough"));
+        }
+        if ruptures.iter().any(|r| r.repair.is_some()) {
+            legend_items.push(("repair", "repair"));
+        }
         top += PANEL_H + GAP;
     }
     if let Some(o) = input.outcome {
@@ -635,17 +657,27 @@ pub fn course_svg(
             legend_items.len() - usize::from(!expected.is_empty()),
             ("outcome", options.outcome_label.as_str()),
         );
-        legend_items.push(("gain", "sudden gain"));
-        legend_items.push(("loss", "sudden loss"));
+        if let Some(r) = &report.outcome {
+            if !r.sudden.gains.is_empty() {
+                legend_items.push(("gain", "sudden gain"));
+            }
+            if !r.sudden.losses.is_empty() {
+                legend_items.push(("loss", "sudden loss"));
+            }
+        }
     }
     if options.alliance_cutoff.is_some() || options.outcome_cutoff.is_some() {
         legend_items.push(("cutoff", "cutoff"));
     }
-    legend_items.extend([
-        ("info", "alert: info"),
-        ("warning", "alert: warning"),
-        ("critical", "alert: critical"),
-    ]);
+    for (severity, item) in [
+        (AlertSeverity::Info, ("info", "alert: info")),
+        (AlertSeverity::Warning, ("warning", "alert: warning")),
+        (AlertSeverity::Critical, ("critical", "alert: critical")),
+    ] {
+        if report.alerts.iter().any(|a| a.severity == severity) {
+            legend_items.push(item);
+        }
+    }
     let sc = Scale {
         x0,
         x1,

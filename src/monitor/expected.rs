@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::error::check_nonneg;
 use super::series::mean;
-use super::{Direction, MonitorError, Series};
+use super::{MonitorError, Series};
+use crate::Direction;
 
 /// Expected value per session for one client.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

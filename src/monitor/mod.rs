@@ -2,14 +2,17 @@
 //! sudden gains and losses, deterministic alerts, and SVG charts.
 //!
 //! Everything works on a plain score series ([`Series`]: `(session, value)` pairs, validated).
+//! [`CourseMonitor`] builds those series (and barrier/ethics findings) from a
+//! [`Course`](crate::Course) and runs every analysis in one call.
 //! Thresholds that come from an instrument (cutoffs, reliable-change thresholds, between-client
 //! SDs) are numbers the caller passes in; the rules, their sources and their verification
 //! status (`facts/monitoring.md`) are documented on each item. Numbers marked UNVERIFIED in
 //! the facts are never defaults.
 //!
 //! ```
+//! use therapeutic_alliance::Direction;
 //! use therapeutic_alliance::monitor::{
-//!     monitor_course, CourseInput, Direction, MonitorOptions, RuptureOptions, RuptureThreshold,
+//!     monitor_course, CourseInput, MonitorOptions, RuptureOptions, RuptureThreshold,
 //!     Series, SizeCriterion, SuddenChangeOptions,
 //! };
 //! let srs = Series::new(vec![(1, 37.0), (2, 38.0), (3, 38.0), (4, 38.5), (5, 27.5), (6, 38.6)])?;
@@ -28,6 +31,7 @@
 
 mod alert;
 mod chart;
+mod course;
 mod error;
 mod expected;
 mod rupture;
@@ -38,17 +42,18 @@ mod trajectory;
 use serde::{Deserialize, Serialize};
 
 pub use alert::{
-    Alert, AlertInput, AlertKind, AlertRules, BarrierFinding, Cutoff, FindingCategory, Operator,
-    Severity, alerts,
+    Alert, AlertInput, AlertKind, AlertRules, AlertSeverity, BarrierFinding, FindingCategory,
+    alerts,
 };
 pub use chart::{ChartOptions, course_svg};
+pub use course::{CourseMonitor, CourseMonitoring, barrier_findings};
 pub use error::MonitorError;
 pub use expected::{ExpectedTrajectory, NotOnTrackRule, OnTrackBand};
 pub use rupture::{
     PrePostRuptures, RepairTarget, Rupture, RuptureOptions, RuptureThreshold, detect_ruptures,
     detect_ruptures_pre_post, estimate_between_client_sd,
 };
-pub use series::{Direction, Series};
+pub use series::Series;
 pub use sudden::{
     ChangeKind, Crit3, IntervalCheck, SizeCriterion, SuddenChange, SuddenChangeOptions,
     SuddenChanges, lutz_critical_value, sudden_changes,
@@ -126,7 +131,7 @@ impl MonitorOptions {
 
     /// As [`MonitorOptions::new`] with [`AlertRules::pcoms`] (SRS `< 36`, SRS drop ≥ 1).
     #[must_use]
-    pub const fn pcoms(rupture: RuptureOptions, sudden: SuddenChangeOptions) -> Self {
+    pub fn pcoms(rupture: RuptureOptions, sudden: SuddenChangeOptions) -> Self {
         let mut o = Self::new(rupture, sudden);
         o.alerts = AlertRules::pcoms();
         o

@@ -4,29 +4,6 @@ use serde::{Deserialize, Serialize};
 
 use super::MonitorError;
 
-/// Whether higher scores mean a better state (SRS, ORS, WAI) or a worse one (PHQ-9, BDI, CORE).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Direction {
-    /// Higher scores are better (alliance measures, the ORS).
-    HigherIsBetter,
-    /// Lower scores are better (symptom measures such as the BDI or PHQ-9).
-    LowerIsBetter,
-}
-
-impl Direction {
-    /// `+1.0` when higher is better, `-1.0` when lower is better: multiply a raw change by this
-    /// to get an improvement.
-    #[must_use]
-    pub const fn sign(self) -> f64 {
-        match self {
-            Self::HigherIsBetter => 1.0,
-            Self::LowerIsBetter => -1.0,
-        }
-    }
-}
-
 /// One client's scores on one measure, session by session.
 ///
 /// Validated on construction (and on deserialisation): at least one point, session numbers

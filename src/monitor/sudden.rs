@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use super::error::check_nonneg;
 use super::series::{mean, sample_sd};
-use super::{Direction, MonitorError, Series};
+use super::{MonitorError, Series};
+use crate::Direction;
 
 /// The size criterion (crit1) for a sudden change.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -51,6 +51,7 @@ use serde::{Deserialize, Serialize};
 use super::StatsError;
 use super::correlation::pearson_r;
 use super::summation::mean_var;
+use crate::Direction;
 
 /// Which reliable change index to compute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -104,25 +105,6 @@ impl std::str::FromStr for RciMethod {
     }
 }
 
-/// Which direction of change is an improvement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    /// Lower scores are better (symptom measures such as PHQ-9 or CORE-OM).
-    LowerIsBetter,
-    /// Higher scores are better (alliance, adjustment, well-being).
-    HigherIsBetter,
-}
-
-impl Direction {
-    fn sign(self) -> f64 {
-        match self {
-            Self::LowerIsBetter => -1.0,
-            Self::HigherIsBetter => 1.0,
-        }
-    }
-}
-
 /// Whether a value exactly at the critical value or cutoff counts as beyond it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -143,29 +125,36 @@ impl Boundary {
     }
 }
 
-/// A population's mean and standard deviation (validated: finite mean, finite SD > 0).
+/// A reference population's mean and standard deviation (validated: finite mean, finite
+/// SD > 0): the clinical (dysfunctional) or functional population of Jacobson & Truax's
+/// clinical-significance cutoffs.
+///
+/// Not the same concept as an instrument's [`Norms`](crate::Norms), which describe one
+/// instrument's normative sample *and its reliability* (from which a reliable-change
+/// threshold follows); `Population` is a bare distribution, with no reliability, used only to
+/// place a cutoff. [`Norms::population`](crate::Norms::population) converts one into the other.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "NormsRaw")]
-pub struct Norms {
+#[serde(try_from = "PopulationRaw")]
+pub struct Population {
     mean: f64,
     sd: f64,
 }
 
 #[derive(Deserialize)]
-struct NormsRaw {
+struct PopulationRaw {
     mean: f64,
     sd: f64,
 }
 
-impl TryFrom<NormsRaw> for Norms {
+impl TryFrom<PopulationRaw> for Population {
     type Error = StatsError;
-    fn try_from(raw: NormsRaw) -> Result<Self, Self::Error> {
+    fn try_from(raw: PopulationRaw) -> Result<Self, Self::Error> {
         Self::new(raw.mean, raw.sd)
     }
 }
 
-impl Norms {
-    /// Norms with the given mean and SD.
+impl Population {
+    /// A population with the given mean and SD.
     ///
     /// # Errors
     /// [`StatsError::InvalidParameter`] for a non-finite mean or an SD that is not finite and
@@ -197,20 +186,20 @@ impl Norms {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase", tag = "type")]
 #[non_exhaustive]
-pub enum Cutoff {
+pub enum ClinicalCutoff {
     /// `a`: two SDs beyond the clinical mean in the healthy direction (no norms needed; the
     /// default).
     A,
     /// `b`: two SDs of the functional population short of its mean.
     B {
         /// Functional (normal) population norms.
-        functional: Norms,
+        functional: Population,
     },
     /// `c`: the point equally many SDs from both means (J&T's preference when the
     /// distributions overlap).
     C {
         /// Functional (normal) population norms.
-        functional: Norms,
+        functional: Population,
     },
 }
 
@@ -333,7 +322,7 @@ pub struct ChangeResult {
     /// HA's reliability of the difference scores (`None` for other methods).
     pub r_dd: Option<f64>,
     /// The cutoff used.
-    pub cutoff_type: Cutoff,
+    pub cutoff_type: ClinicalCutoff,
     /// The cutoff value on the score scale.
     pub cutoff: f64,
     /// Per-person results in input order (used rows only).
@@ -350,11 +339,12 @@ pub struct ChangeResult {
 ///
 /// # Example
 /// ```
-/// use therapeutic_alliance::stats::{Cutoff, Direction, Norms, ReliableChange};
+/// use therapeutic_alliance::Direction;
+/// use therapeutic_alliance::stats::{ClinicalCutoff, Population, ReliableChange};
 /// let pre = [20.0, 18.0, 25.0, 22.0, 15.0];
 /// let post = [8.0, 17.0, 24.0, 30.0, 5.0];
 /// let res = ReliableChange::new(0.85, Direction::LowerIsBetter)
-///     .cutoff(Cutoff::C { functional: Norms::new(6.0, 4.0)? })
+///     .cutoff(ClinicalCutoff::C { functional: Population::new(6.0, 4.0)? })
 ///     .compute(&pre, &post)?;
 /// assert_eq!(res.persons.len(), 5);
 /// assert_eq!(res.counts.recovered, 2);
@@ -368,8 +358,8 @@ pub struct ReliableChange {
     method: RciMethod,
     critical: f64,
     boundary: Boundary,
-    cutoff: Cutoff,
-    clinical: Option<Norms>,
+    cutoff: ClinicalCutoff,
+    clinical: Option<Population>,
 }
 
 fn check_reliability(name: &str, r: f64) -> Result<f64, StatsError> {
@@ -400,7 +390,7 @@ impl ReliableChange {
             method: RciMethod::Jt,
             critical: 1.96,
             boundary: Boundary::Strict,
-            cutoff: Cutoff::A,
+            cutoff: ClinicalCutoff::A,
             clinical: None,
         }
     }
@@ -427,9 +417,9 @@ impl ReliableChange {
         self
     }
 
-    /// The cutoff (default [`Cutoff::A`]).
+    /// The cutoff (default [`ClinicalCutoff::A`]).
     #[must_use]
-    pub fn cutoff(mut self, cutoff: Cutoff) -> Self {
+    pub fn cutoff(mut self, cutoff: ClinicalCutoff) -> Self {
         self.cutoff = cutoff;
         self
     }
@@ -437,7 +427,7 @@ impl ReliableChange {
     /// Published clinical (dysfunctional) population norms for the cutoffs (default: the
     /// sample's pre mean and SD, as clinicalsignificance and JT-RCI).
     #[must_use]
-    pub fn clinical_norms(mut self, norms: Norms) -> Self {
+    pub fn clinical_norms(mut self, norms: Population) -> Self {
         self.clinical = Some(norms);
         self
     }
@@ -566,12 +556,12 @@ impl ReliableChange {
         let dir = self.direction.sign();
         let clinical = match self.clinical {
             Some(n) => n,
-            None => Norms::new(m_pre, sd_pre)?,
+            None => Population::new(m_pre, sd_pre)?,
         };
         let cutoff = match self.cutoff {
-            Cutoff::A => clinical.mean + dir * 2.0 * clinical.sd,
-            Cutoff::B { functional } => functional.mean - dir * 2.0 * functional.sd,
-            Cutoff::C { functional } => {
+            ClinicalCutoff::A => clinical.mean + dir * 2.0 * clinical.sd,
+            ClinicalCutoff::B { functional } => functional.mean - dir * 2.0 * functional.sd,
+            ClinicalCutoff::C { functional } => {
                 (clinical.sd * functional.mean + functional.sd * clinical.mean)
                     / (clinical.sd + functional.sd)
             }

@@ -23,8 +23,8 @@ mod table;
 
 pub use agreement::{Icc, IccForm, IccKind, IccMeanSquares, IccOptions, icc, icc_with_missing};
 pub use change::{
-    Boundary, CategoryCounts, ChangeCategory, ChangeResult, Cutoff, Direction, ExcludedRow, Norms,
-    PersonChange, RciMethod, ReliableChange, reliable_change_threshold,
+    Boundary, CategoryCounts, ChangeCategory, ChangeResult, ClinicalCutoff, ExcludedRow,
+    PersonChange, Population, RciMethod, ReliableChange, reliable_change_threshold,
 };
 pub use correlation::{
     Correlation, CorrelationMethod, CorrelationOptions, NonOverlapping, PValueMethod, RTest,

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::instrument::{
-    Instrument, InstrumentBuilder, InstrumentError, Item, Keying, Polarity, ResponseScale,
+    Direction, Instrument, InstrumentBuilder, InstrumentError, Item, Keying, ResponseScale,
     Verification,
 };
 
@@ -132,7 +132,7 @@ pub(super) fn blri(form: BlriForm, key: &BlriKey) -> Result<Instrument, Instrume
         "copyrighted (author / Wiley 2015); the key and item text come from the licence holder",
     )
     .verification(Verification::Unverified)
-    .polarity(Polarity::HigherIsBetter)
+    .direction(Direction::HigherIsBetter)
     .notes(
         "Structure only: four subscales on a -3..+3 scale without zero. The key is supplied by \
          the user; negatively worded items are scored -x (UNVERIFIED as a quoted rule). Sums. \

@@ -1,7 +1,7 @@
 //! CARE Measure (Consultation and Relational Empathy).
 
 use crate::instrument::{
-    Instrument, InstrumentBuilder, InstrumentError, MissingRule, Polarity, ResponseScale,
+    Direction, Instrument, InstrumentBuilder, InstrumentError, MissingRule, ResponseScale,
     Verification,
 };
 
@@ -23,7 +23,7 @@ pub(super) fn care() -> Result<Instrument, InstrumentError> {
              software may embed the wording is unconfirmed, so no item wording is shipped",
     )
     .verification(Verification::Secondary)
-    .polarity(Polarity::HigherIsBetter)
+    .direction(Direction::HigherIsBetter)
     .does_not_apply(true)
     .items(1..=10)
     .missing(MissingRule::ReplaceWithMean { max_missing: 2 })

@@ -1,8 +1,8 @@
 //! CORE family: CORE-OM (34 items) and CORE-10.
 
 use crate::instrument::{
-    Aggregation, Band, Comparison, Cutoff, Instrument, InstrumentBuilder, InstrumentError,
-    MissingRule, Polarity, ResponseScale, Verification,
+    Aggregation, Band, Comparison, Cutoff, Direction, Instrument, InstrumentBuilder,
+    InstrumentError, MissingRule, ResponseScale, Verification,
 };
 
 const CORE_LICENCE: &str = "CORE System Trust: scoring may be reproduced in software without \
@@ -22,7 +22,7 @@ pub(super) fn core_om() -> Result<Instrument, InstrumentError> {
     )
     .licence(CORE_LICENCE)
     .verification(Verification::Primary)
-    .polarity(Polarity::HigherIsWorse)
+    .direction(Direction::LowerIsBetter)
     .subscale_items("well_being", &[4, 14, 17, 31])
     .subscale_items("problems", &[2, 5, 8, 11, 13, 15, 18, 20, 23, 27, 28, 30])
     .subscale_items(
@@ -62,7 +62,7 @@ pub(super) fn core_10() -> Result<Instrument, InstrumentError> {
         )
         .licence(CORE_LICENCE)
         .verification(Verification::Verified)
-        .polarity(Polarity::HigherIsWorse)
+        .direction(Direction::LowerIsBetter)
         .items(1..=10)
         .reverse(&[2, 3])
         .missing(MissingRule::Prorate { max_missing: 1 })

@@ -35,7 +35,7 @@
 //!   "items": [{"number": 1, "subscale": "bond"}, {"number": 2, "subscale": "bond", "keying": "reverse"},
 //!             {"number": 3}],
 //!   "missing": {"prorate": {"max_missing": 1}},
-//!   "polarity": "higher_is_better",
+//!   "direction": "higher_is_better",
 //!   "cutoff": {"value": 8, "comparison": "<"}
 //! }"#;
 //! let mine: Instrument = serde_json::from_str(json)?;

@@ -1,7 +1,7 @@
 //! PCOMS: Session Rating Scale (SRS) and Outcome Rating Scale (ORS).
 
 use crate::instrument::{
-    Comparison, Cutoff, Instrument, InstrumentBuilder, InstrumentError, Polarity, ResponseScale,
+    Comparison, Cutoff, Direction, Instrument, InstrumentBuilder, InstrumentError, ResponseScale,
     Verification,
 };
 
@@ -35,7 +35,7 @@ pub(super) fn srs() -> Result<Instrument, InstrumentError> {
     )
     .licence(PCOMS_LICENCE)
     .verification(Verification::Verified)
-    .polarity(Polarity::HigherIsBetter)
+    .direction(Direction::HigherIsBetter)
     .items(1..=4)
     .cutoff(Cutoff::new(Comparison::Less, 36.0))
     .notes(
@@ -65,7 +65,7 @@ pub(super) fn ors(age: OrsAge) -> Result<Instrument, InstrumentError> {
     )
     .licence(PCOMS_LICENCE)
     .verification(Verification::Verified)
-    .polarity(Polarity::HigherIsBetter)
+    .direction(Direction::HigherIsBetter)
     .items(1..=4)
     .cutoff(Cutoff::new(Comparison::Less, cutoff))
     .notes(

@@ -1,7 +1,7 @@
 //! PHQ-9 and GAD-7 (public domain).
 
 use crate::instrument::{
-    Band, Comparison, Cutoff, Instrument, InstrumentBuilder, InstrumentError, Polarity,
+    Band, Comparison, Cutoff, Direction, Instrument, InstrumentBuilder, InstrumentError,
     ResponseScale, Verification,
 };
 
@@ -22,7 +22,7 @@ pub(super) fn phq_9() -> Result<Instrument, InstrumentError> {
     )
     .licence(PHQ_LICENCE)
     .verification(Verification::Verified)
-    .polarity(Polarity::HigherIsWorse)
+    .direction(Direction::LowerIsBetter)
     .items(1..=9)
     .cutoff(Cutoff::new(Comparison::GreaterOrEqual, 10.0))
     .bands(vec![
@@ -56,7 +56,7 @@ pub(super) fn gad_7() -> Result<Instrument, InstrumentError> {
     )
     .licence(PHQ_LICENCE)
     .verification(Verification::Verified)
-    .polarity(Polarity::HigherIsWorse)
+    .direction(Direction::LowerIsBetter)
     .items(1..=7)
     .cutoff(Cutoff::new(Comparison::GreaterOrEqual, 10.0))
     .bands(vec![

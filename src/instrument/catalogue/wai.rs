@@ -1,7 +1,7 @@
 //! Working Alliance Inventory family: WAI-SR (client, therapist) and the 36-item WAI.
 
 use crate::instrument::{
-    Instrument, InstrumentBuilder, InstrumentError, Polarity, ResponseScale, Verification,
+    Direction, Instrument, InstrumentBuilder, InstrumentError, ResponseScale, Verification,
 };
 
 const WAI_LICENCE: &str = "items (c) Horvath; rights held by the Society for Psychotherapy \
@@ -11,7 +11,7 @@ is shipped, only item numbers, subscales and keying";
 /// WAI-SR key: Task 1, 2, 10, 12; Bond 3, 5, 7, 9; Goal 4, 6, 8, 11 (VERIFIED); no reversals.
 fn wai_sr_builder(id: &str, name: &str) -> InstrumentBuilder {
     InstrumentBuilder::new(id, name, ResponseScale::likert(1, 5))
-        .polarity(Polarity::HigherIsBetter)
+        .direction(Direction::HigherIsBetter)
         .subscale_items("task", &[1, 2, 10, 12])
         .subscale_items("bond", &[3, 5, 7, 9])
         .subscale_items("goal", &[4, 6, 8, 11])
@@ -69,7 +69,7 @@ pub(super) fn wai() -> Result<Instrument, InstrumentError> {
     )
     .licence(WAI_LICENCE)
     .verification(Verification::Secondary)
-    .polarity(Polarity::HigherIsBetter)
+    .direction(Direction::HigherIsBetter)
     .subscale_items("task", &[2, 4, 7, 11, 13, 15, 16, 18, 24, 31, 33, 35])
     .subscale_items("bond", &[1, 5, 8, 17, 19, 20, 21, 23, 26, 28, 29, 36])
     .subscale_items("goal", &[3, 6, 9, 10, 12, 14, 22, 25, 27, 30, 32, 34])

@@ -1,0 +1,282 @@
+//! The Course → monitoring adapter and scoring inside sessions: the bundled courses run
+//! through `CourseMonitor`, numbers taken from the instruments, barrier flags and ethics
+//! findings as alerts, and `Administration::scored` / `score_with`.
+
+use therapeutic_alliance::monitor::{
+    AlertKind, AlertRules, AlertSeverity, CourseMonitor, FindingCategory, MonitorError,
+    MonitorOptions, RuptureOptions, RuptureThreshold, SizeCriterion, SuddenChangeOptions,
+    barrier_findings,
+};
+use therapeutic_alliance::{
+    Administration, Answer, ClientStatus, Comparison, Course, Direction, Instrument,
+    PostTerminationRule, Respondent, Responses, SessionDate, SessionError, Timing,
+    check_relationship,
+};
+
+fn courses() -> Vec<Course> {
+    serde_json::from_str(include_str!("data/courses.json")).unwrap()
+}
+
+fn course(id: &str) -> Course {
+    courses()
+        .into_iter()
+        .find(|c| c.client().as_str() == id)
+        .unwrap()
+}
+
+fn options(direction: Direction) -> MonitorOptions {
+    MonitorOptions::new(
+        RuptureOptions::new(RuptureThreshold::Points(5.0)),
+        SuddenChangeOptions::new(SizeCriterion::ReliableChange(5.0), direction),
+    )
+}
+
+fn pcoms() -> CourseMonitor {
+    CourseMonitor::new(options(Direction::HigherIsBetter))
+        .alliance(Instrument::builtin("srs").unwrap(), Respondent::Client)
+        .outcome(Instrument::builtin("ors").unwrap(), Respondent::Client)
+}
+
+fn responses(values: &[f64]) -> Responses {
+    (1..)
+        .zip(values)
+        .map(|(i, &x)| (i, Answer::Value(x)))
+        .collect()
+}
+
+#[test]
+fn every_bundled_course_can_be_monitored() {
+    for c in courses() {
+        let m = pcoms().run(&c).unwrap();
+        assert_eq!(&m.client, c.client());
+        // the series are exactly Course::series_by
+        assert_eq!(
+            m.alliance.as_ref().map(|s| s.points().to_vec()),
+            Some(c.series_by("srs", Respondent::Client)).filter(|v| !v.is_empty())
+        );
+        assert_eq!(m.report.alliance.is_some(), m.alliance.is_some());
+        assert_eq!(m.report.outcome.is_some(), m.outcome.is_some());
+        // alerts are sorted
+        let keys: Vec<_> = m.report.alerts.iter().map(|a| a.session).collect();
+        assert!(keys.windows(2).all(|w| w[0] <= w[1]));
+    }
+}
+
+#[test]
+fn same_numbers_as_the_series_api() {
+    let c = course("c-104");
+    let m = pcoms().run(&c).unwrap();
+    let srs =
+        therapeutic_alliance::monitor::Series::new(c.series_by("srs", Respondent::Client)).unwrap();
+    let ors =
+        therapeutic_alliance::monitor::Series::new(c.series_by("ors", Respondent::Client)).unwrap();
+    let ors_rc = Instrument::builtin("ors")
+        .unwrap()
+        .reliable_change_threshold()
+        .unwrap();
+    let srs_cut = Instrument::builtin("srs").unwrap().cutoff().unwrap();
+    let rules = AlertRules::new()
+        .alliance_cutoff(srs_cut)
+        .reliable_deterioration(ors_rc, Comparison::Greater);
+    let findings = barrier_findings(&c).unwrap();
+    let direct = therapeutic_alliance::monitor::monitor_course(
+        &therapeutic_alliance::monitor::CourseInput::new()
+            .alliance(&srs)
+            .outcome(&ors)
+            .barriers(&findings),
+        &options(Direction::HigherIsBetter).alert_rules(rules),
+    )
+    .unwrap();
+    assert_eq!(m.report, direct);
+}
+
+#[test]
+fn srs_cutoff_and_reliable_change_come_from_the_instruments() {
+    let c = course("c-104");
+    let m = pcoms().run(&c).unwrap();
+    let srs = c.series_by("srs", Respondent::Client);
+    let low: Vec<u32> = srs.iter().filter(|p| p.1 < 36.0).map(|p| p.0).collect();
+    let got: Vec<u32> = m
+        .report
+        .alerts
+        .iter()
+        .filter(|a| a.kind == AlertKind::SrsLow)
+        .map(|a| a.session)
+        .collect();
+    assert_eq!(got, low);
+    let ors = c.series_by("ors", Respondent::Client);
+    let det: Vec<u32> = ors[1..]
+        .iter()
+        .filter(|p| ors[0].1 - p.1 > 5.0)
+        .map(|p| p.0)
+        .collect();
+    let got: Vec<u32> = m
+        .report
+        .alerts
+        .iter()
+        .filter(|a| a.kind == AlertKind::ReliableDeterioration)
+        .map(|a| a.session)
+        .collect();
+    assert_eq!(got, det);
+    // an explicit rule wins over the instrument's threshold
+    let strict = CourseMonitor::new(
+        options(Direction::HigherIsBetter)
+            .alert_rules(AlertRules::new().reliable_deterioration(1000.0, Comparison::Greater)),
+    )
+    .outcome(Instrument::builtin("ors").unwrap(), Respondent::Client);
+    let m = strict.run(&c).unwrap();
+    assert!(
+        m.report
+            .alerts
+            .iter()
+            .all(|a| a.kind != AlertKind::ReliableDeterioration)
+    );
+}
+
+#[test]
+fn barrier_flags_become_findings_with_critical_from_the_flag() {
+    let c = course("c-103");
+    let f = barrier_findings(&c).unwrap();
+    let expected: Vec<(u32, bool)> = c
+        .flags()
+        .filter(|fl| !fl.resolved() || fl.is_critical())
+        .map(|fl| (fl.session(), fl.is_critical()))
+        .collect();
+    assert_eq!(
+        f.iter()
+            .map(|b| (b.session(), b.critical()))
+            .collect::<Vec<_>>(),
+        expected
+    );
+    let m = pcoms().run(&c).unwrap();
+    let barrier_alerts: Vec<_> = m
+        .report
+        .alerts
+        .iter()
+        .filter(|a| a.kind == AlertKind::Barrier)
+        .collect();
+    assert_eq!(barrier_alerts.len(), expected.len());
+    for b in &f {
+        if b.category() == FindingCategory::BoundaryViolation || b.critical() {
+            assert!(m.report.alerts.iter().any(|a| a.session == b.session()
+                && a.kind == AlertKind::Barrier
+                && a.severity == AlertSeverity::Critical));
+        }
+    }
+    // resolved, non-critical flags raise no alert (c-101 has only those)
+    let m = pcoms().run(&course("c-101")).unwrap();
+    assert!(m.report.alerts.iter().all(|a| a.kind != AlertKind::Barrier));
+}
+
+#[test]
+fn ethics_violations_become_critical_alerts_at_the_last_session() {
+    let c = course("c-104");
+    let terminated = SessionDate::new(2025, 3, 1).unwrap();
+    let rule = PostTerminationRule::apa_10_08();
+    let violation = check_relationship(
+        &rule,
+        ClientStatus::Former { terminated },
+        SessionDate::new(2025, 6, 1).unwrap(),
+    );
+    let review = check_relationship(
+        &rule,
+        ClientStatus::Former { terminated },
+        SessionDate::new(2030, 6, 1).unwrap(),
+    );
+    assert!(violation.is_violation() && !review.is_violation());
+    let m = pcoms().run_with(&c, &[violation, review], None).unwrap();
+    let ethics: Vec<_> = m
+        .report
+        .alerts
+        .iter()
+        .filter(|a| a.kind == AlertKind::Ethics)
+        .collect();
+    assert_eq!(ethics.len(), 1);
+    assert_eq!(ethics[0].severity, AlertSeverity::Critical);
+    assert_eq!(ethics[0].session, c.sessions().last().unwrap().number());
+    assert!(
+        ethics[0].reason.contains("APA 10.08"),
+        "{}",
+        ethics[0].reason
+    );
+}
+
+#[test]
+fn outcome_direction_must_agree_with_the_instrument() {
+    let c = course("c-104");
+    let m = CourseMonitor::new(options(Direction::LowerIsBetter))
+        .outcome(Instrument::builtin("ors").unwrap(), Respondent::Client);
+    assert!(matches!(
+        m.run(&c),
+        Err(MonitorError::InvalidParameter { .. })
+    ));
+}
+
+#[test]
+fn missing_measures_are_left_out() {
+    // c-102 has no SRS or ORS
+    let m = pcoms().run(&course("c-102")).unwrap();
+    assert!(m.alliance.is_none() && m.outcome.is_none());
+    assert!(m.report.alliance.is_none() && m.report.outcome.is_none());
+    assert!(!m.report.alerts.is_empty()); // its unresolved barrier flags
+}
+
+#[test]
+fn scored_uses_the_real_instrument() {
+    let srs = Instrument::builtin("srs").unwrap();
+    let r = responses(&[9.0, 8.5, 9.0, 8.0]);
+    let a = Administration::scored(&srs, Respondent::Client, r.clone()).unwrap();
+    assert_eq!(a.instrument(), "srs");
+    assert_eq!(a.score(), Some(&srs.score(&r).unwrap()));
+    // off the 0-10 scale: the scoring error names the problem
+    let e = Administration::scored(&srs, Respondent::Client, responses(&[9.0, 8.0, 12.0, 8.0]))
+        .unwrap_err();
+    assert!(matches!(e, SessionError::Score { .. }));
+    assert!(e.to_string().contains("srs"), "{e}");
+}
+
+#[test]
+fn score_with_checks_the_instrument_id() {
+    let srs = Instrument::builtin("srs").unwrap();
+    let ors = Instrument::builtin("ors").unwrap();
+    let r = responses(&[9.0, 8.5, 9.0, 8.0]);
+    let unscored = Administration::new("srs", Respondent::Client, r.clone(), None).unwrap();
+    let scored = unscored.score_with(&srs).unwrap();
+    assert_eq!(scored.score().map(|s| s.total), Some(34.5));
+    assert!(matches!(
+        unscored.score_with(&ors),
+        Err(SessionError::InstrumentMismatch { .. })
+    ));
+}
+
+#[test]
+fn timing_round_trips_and_selects_ratings() {
+    let srs = Instrument::builtin("srs").unwrap();
+    let pre = Administration::scored(&srs, Respondent::Client, responses(&[5.0, 5.0, 5.0, 5.0]))
+        .unwrap()
+        .with_timing(Timing::PreSession);
+    let json = serde_json::to_string(&pre).unwrap();
+    assert!(json.contains(r#""timing":"pre_session""#), "{json}");
+    let back: Administration = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, pre);
+    assert_eq!(back.timing(), Some(Timing::PreSession));
+    // a course with both timings in one session: select one
+    let mut c = course("c-104");
+    let first = c.sessions()[0].clone().with_administration(pre).unwrap();
+    let rest: Vec<_> = c.sessions()[1..].to_vec();
+    c = Course::new(std::iter::once(first).chain(rest)).unwrap();
+    assert!(matches!(
+        pcoms().run(&c),
+        Err(MonitorError::DuplicateSession { session: 1 })
+    ));
+    let post = pcoms()
+        .alliance_timing(Timing::PostSession)
+        .run(&c)
+        .unwrap();
+    assert_eq!(
+        post.alliance.unwrap().points().to_vec(),
+        c.series_at("srs", Respondent::Client, Timing::PostSession)
+    );
+    let pre_only = c.series_at("srs", Respondent::Client, Timing::PreSession);
+    assert_eq!(pre_only.len(), c.series_by("srs", Respondent::Client).len());
+}
