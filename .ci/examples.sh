@@ -29,3 +29,8 @@ run_example icc --json > "$out/icc.json"
 run_example course_report
 run_example course_report --json
 run_example course_report -- examples/data/courses.json --json > /dev/null
+run_example generate_data --out "$out/synthetic"
+run_example generate_data --json --out "$out/synthetic" > "$out/generate_data.json"
+diff -r "$out/synthetic" examples/data/synthetic
+run_example monitor examples/data/synthetic/totals.csv > /dev/null
+run_example course_report examples/data/synthetic/courses.json > /dev/null
