@@ -29,3 +29,16 @@ run_example icc --json > "$out/icc.json"
 run_example course_report
 run_example course_report --json
 run_example course_report -- examples/data/courses.json --json > /dev/null
+run_example generate_data --out "$out/synthetic"
+run_example generate_data --json --out "$out/synthetic" > "$out/generate_data.json"
+diff -r "$out/synthetic" examples/data/synthetic
+run_example monitor examples/data/synthetic/totals.csv > /dev/null
+run_example course_report examples/data/synthetic/courses.json > /dev/null
+run_example cookbook_custom_instrument
+run_example cookbook_custom_instrument --json > "$out/cookbook_custom_instrument.json"
+run_example cookbook_batch
+run_example cookbook_batch --instrument care --json > "$out/cookbook_batch.json"
+run_example cookbook_alerts
+run_example cookbook_alerts --json > "$out/cookbook_alerts.json"
+run_example cookbook_within_between
+run_example cookbook_within_between --alliance srs --json > "$out/cookbook_wb.json"

@@ -53,13 +53,49 @@
 //!
 //! # Untrusted input
 //!
-//! Responses and definitions often come from apps and files the caller does not control.
-//! Scoring validates every value (NaN, infinities, values off the scale, unknown or repeated
-//! items, "does not apply" where none exists, too many missing answers) and returns an error
-//! naming the item and the value; no input makes it panic (property-tested with arbitrary
-//! floats and item numbers). Instrument definitions are validated when built or
-//! deserialised, so an invalid instrument cannot exist. Scoring is linear in the number of
-//! answers and allocates nothing per record in batches.
+//! Responses, definitions, courses and data files often come from forms, apps and files the
+//! caller does not control. What the crate guarantees, layer by layer:
+//!
+//! - **Scoring** ([`Instrument::score`], [`Instrument::score_batch`]): every value is validated
+//!   (NaN, infinities, values off the scale, unknown or repeated items, "does not apply" where
+//!   none exists, too many missing answers) and an error names the item and the value; no input
+//!   makes it panic (property-tested with arbitrary floats and item numbers). Batches keep every
+//!   record, scored or rejected with its reason. Scoring is linear in the number of answers and
+//!   allocates nothing per record in batches.
+//! - **Instrument definitions** are validated when built or deserialised, so an invalid
+//!   instrument cannot exist; a BLRI key must cover every item exactly once.
+//! - **Courses JSON** ([`Course`], [`Session`], [`Administration`], [`BarrierFlag`]):
+//!   deserialisation runs the same validation as the constructors: pseudonymous ids of 1–64
+//!   restricted characters, ISO dates, unique session numbers with non-decreasing dates, flags
+//!   naming their own session, scores naming their instrument with a finite total; unknown
+//!   fields are errors. A value that deserialises is a valid value.
+//! - **Statistics inputs** ([`stats`], [`monitor`]): empty input, length mismatches, NaN or
+//!   infinite values, zero variance, too few cases and out-of-range parameters (p, levels,
+//!   thresholds) are typed errors ([`stats::StatsError`], [`monitor::MonitorError`]), never a
+//!   silent `NaN` or a panic.
+//! - **CSV files in the examples**: the example programs (not the library) read files; a file
+//!   that cannot be used ends the program with a one-line error, and unusable rows are reported
+//!   with their row number and reason rather than dropped silently.
+//!
+//! Limits are the caller's to set: the crate does not cap the number of records or sessions, so
+//! an app accepting uploads should bound their size before parsing.
+//!
+//! # Privacy
+//!
+//! The library does **no I/O, logging or networking**: it never writes, sends or prints the
+//! data it is given; errors carry only the offending item, value, row or id. Client and
+//! counsellor identifiers ([`ClientId`], [`CounsellorId`]) are **pseudonymous** by design: short
+//! codes of `A-Z a-z 0-9 - _ . :`, which cannot hold a full name with spaces or an e-mail
+//! address. To keep identifying data out: issue pseudonyms in your own system and keep the key
+//! that links them to people elsewhere; do not put names, dates of birth or contact details in
+//! ids, notes or file names; session dates are the only dates stored, so shift or coarsen them
+//! before sharing data sets; and no item wording is shipped, so responses are numbers only.
+//! The bundled data in `examples/data/` are synthetic.
+//!
+//! # Guides
+//!
+//! The [`guide::tutorial`] walks from scoring one questionnaire to a meta-analysis; the
+//! [`guide::cookbook`] has short recipes. Every step names a runnable example.
 //!
 //! # Crate features
 //!
@@ -112,6 +148,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod guide;
 pub mod instrument;
 pub mod monitor;
 mod read;
