@@ -17,10 +17,10 @@ mod common;
 use common::{AppResult, Args};
 use serde::Serialize;
 use therapeutic_alliance::monitor::{
-    Alert, CourseInput, Direction, MonitorOptions, RuptureOptions, RuptureThreshold, Series,
-    SizeCriterion, SuddenChangeOptions, monitor_course,
+    Alert, CourseInput, MonitorOptions, RuptureOptions, RuptureThreshold, Series, SizeCriterion,
+    SuddenChangeOptions, monitor_course,
 };
-use therapeutic_alliance::{Course, Respondent};
+use therapeutic_alliance::{Course, Direction, Respondent};
 
 #[derive(Serialize)]
 struct CourseAlerts {

@@ -24,10 +24,10 @@ use std::path::PathBuf;
 use common::{AppResult, Args, fmt, print_table};
 use serde::Serialize;
 use therapeutic_alliance::monitor::{
-    Direction, RuptureOptions, RuptureThreshold, Series, SizeCriterion, SuddenChangeOptions,
-    detect_ruptures, estimate_between_client_sd, sudden_changes,
+    RuptureOptions, RuptureThreshold, Series, SizeCriterion, SuddenChangeOptions, detect_ruptures,
+    estimate_between_client_sd, sudden_changes,
 };
-use therapeutic_alliance::{BarrierCategory, Respondent};
+use therapeutic_alliance::{BarrierCategory, Direction, Respondent};
 
 #[derive(Serialize)]
 struct EventRate {
