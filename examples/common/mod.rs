@@ -278,3 +278,45 @@ pub fn score_table(
 pub fn bundled_responses(instrument_id: &str) -> PathBuf {
     bundled_path(&format!("{instrument_id}.csv"))
 }
+
+/// Within- and between-client association of a session-level predictor with an outcome.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WithinBetween {
+    /// Rows (value pairs) used.
+    pub pairs: usize,
+    /// Clients (distinct ids).
+    pub clients: usize,
+    /// Pearson correlation of the client means (between clients).
+    pub between: therapeutic_alliance::stats::Correlation,
+    /// Fixed-effects slope of the outcome on the client-centred predictor (within clients).
+    pub within: therapeutic_alliance::stats::WithinCoefficient,
+}
+
+/// Splits the association of `x` with `y` (one pair per row, rows grouped by `ids`) into the
+/// between-client correlation of client means (`stats::pearson`) and the within-client slope
+/// on the person-mean-centred predictor (`stats::person_mean_centre`,
+/// `stats::within_regression`), as in the within/between disaggregation literature
+/// (Falkenström et al.; Curran & Bauer).
+pub fn within_between(ids: &[String], x: &[f64], y: &[f64]) -> AppResult<WithinBetween> {
+    use therapeutic_alliance::stats::{GrandMean, pearson, person_mean_centre, within_regression};
+    let d = person_mean_centre(ids, x, GrandMean::Rows)?;
+    let fit = within_regression(ids, &[&d.within], y)?;
+    let within = fit
+        .coefficients
+        .first()
+        .cloned()
+        .ok_or("within-client regression returned no coefficient")?;
+    let mut means: std::collections::BTreeMap<&str, (f64, f64, f64)> =
+        std::collections::BTreeMap::new();
+    for ((id, xi), yi) in ids.iter().zip(x).zip(y) {
+        let m = means.entry(id.as_str()).or_default();
+        *m = (m.0 + xi, m.1 + yi, m.2 + 1.0);
+    }
+    let (mx, my): (Vec<f64>, Vec<f64>) = means.values().map(|m| (m.0 / m.2, m.1 / m.2)).unzip();
+    Ok(WithinBetween {
+        pairs: ids.len(),
+        clients: mx.len(),
+        between: pearson(&mx, &my)?,
+        within,
+    })
+}
