@@ -295,8 +295,7 @@ fn score_all(path: &Path) -> AppResult<Scored> {
 
 /// Step 2: the courses, validated while they are deserialised.
 fn read_courses(path: &Path) -> AppResult<Vec<Course>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = common::read_text(path)?;
     Ok(serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?)
 }
 
@@ -368,9 +367,6 @@ fn monitor_all(
         }
     }
     let count = |f: &dyn Fn(&CourseMonitoring) -> bool| results.iter().filter(|m| f(m)).count();
-    fn ruptures(m: &CourseMonitoring) -> impl Iterator<Item = &monitor::Rupture> {
-        m.report.alliance.iter().flat_map(|a| &a.ruptures)
-    }
     let mut by_kind: BTreeMap<String, [usize; 3]> = BTreeMap::new();
     let mut alerts = Vec::new();
     for m in &results {
@@ -413,6 +409,10 @@ fn monitor_all(
         alerts,
     };
     Ok((summary, results))
+}
+
+fn ruptures(m: &CourseMonitoring) -> impl Iterator<Item = &monitor::Rupture> {
+    m.report.alliance.iter().flat_map(|a| &a.ruptures)
 }
 
 /// Step 4: alpha of each instrument at each client's first administration.

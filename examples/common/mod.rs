@@ -94,6 +94,23 @@ pub fn bundled_path(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The message for a file that cannot be read; for a missing file of the synthetic data set
+/// (left out of the published package) it says how to regenerate it.
+pub fn cannot_read(path: &Path, e: impl std::fmt::Display) -> String {
+    let hint = if !path.exists() && path.starts_with(bundled_path("synthetic")) {
+        " (the synthetic data set is not in the published package: regenerate it with \
+         `cargo run --release --example generate_data -- --out examples/data/synthetic`)"
+    } else {
+        ""
+    };
+    format!("cannot read {}: {e}{hint}", path.display())
+}
+
+/// Reads a whole text file (`cannot_read` on failure).
+pub fn read_text(path: &Path) -> AppResult<String> {
+    Ok(std::fs::read_to_string(path).map_err(|e| cannot_read(path, e))?)
+}
+
 /// A CSV file read as text: the header and every record.
 #[derive(Debug)]
 pub struct Table {
@@ -110,7 +127,7 @@ impl Table {
             .trim(csv::Trim::All)
             .flexible(false)
             .from_path(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            .map_err(|e| cannot_read(path, e))?;
         let headers = rdr
             .headers()
             .map_err(|e| format!("{}: {e}", path.display()))?

@@ -316,7 +316,7 @@ impl AlertRules {
 }
 
 /// Everything [`alerts`] looks at. Build with [`AlertInput::new`] and the setters.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct AlertInput<'a> {
     alliance: Option<&'a Series>,
     ruptures: &'a [Rupture],
