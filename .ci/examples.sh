@@ -1,7 +1,9 @@
 # Sourced by .ci/run: every example, once, on its bundled data (and its --json form).
 # `run_example NAME [ARGS…]` runs one (ARGS go to the program; no `--` needed); `$out` is a scratch directory for files examples write.
 # Keep one block per example; add yours when you add an example.
-run_example quickstart
+run_example quickstart --out "$out/quickstart"
+test -s "$out/quickstart/course-c-001.svg"
+run_example quickstart --json --out "$out/quickstart" > "$out/quickstart.json"
 run_example meta
 run_example meta --json > "$out/meta.json"
 run_example meta --method dl --knha
@@ -38,7 +40,7 @@ run_example cookbook_custom_instrument
 run_example cookbook_custom_instrument --json > "$out/cookbook_custom_instrument.json"
 run_example cookbook_batch
 run_example cookbook_batch --instrument care --json > "$out/cookbook_batch.json"
-run_example cookbook_alerts
+run_example cookbook_alerts --rupture-points 6
 run_example cookbook_alerts --json > "$out/cookbook_alerts.json"
 run_example cookbook_within_between
 run_example cookbook_within_between --alliance srs --json > "$out/cookbook_wb.json"

@@ -1,26 +1,29 @@
 //! Cookbook: read courses from JSON and list the alerts for each.
 //!
 //! ```sh
-//! cargo run --example cookbook_alerts -- [COURSES.json] [--json]
+//! cargo run --example cookbook_alerts -- [COURSES.json] [--rupture-points N] [--json]
 //! ```
 //!
-//! Reads a JSON list of courses (default: the synthetic `examples/data/synthetic/courses.json`),
-//! takes each course's client SRS series as the alliance and its ORS series as the outcome
-//! ([`Course::series_by`]), runs [`monitor_course`] with the PCOMS alert rules (SRS `< 36`,
-//! SRS drop ≥ 1), ruptures as a fall of ≥ 5 SRS points, and sudden changes of ≥ 5 ORS points
-//! (the ORS reliable-change figure, SECONDARY), and prints every alert with its session,
-//! severity and reason, plus the count of unresolved barrier flags. Courses whose series cannot
-//! be analysed are reported on stderr and skipped.
+//! Reads a JSON list of courses (default: the synthetic `examples/data/synthetic/courses.json`)
+//! and runs [`CourseMonitor`], the recommended path from a [`Course`] to monitoring, with the
+//! built-in SRS (client) as the alliance and the built-in ORS (client) as the outcome. The
+//! numbers come from the instruments: the SRS cutoff (`< 36`, VERIFIED) raises `srs_low`, the
+//! ORS reliable-change threshold (5 points, SECONDARY) sizes sudden changes and raises
+//! `reliable_deterioration`, and the ORS direction must match the sudden-change options. The
+//! PCOMS drop rule (SRS drop ≥ 1) comes from [`MonitorOptions::pcoms`]. Only the rupture size
+//! has no published rule, so it is a parameter (`--rupture-points`, default 5 SRS points).
+//! Prints every alert with its session, severity and reason, plus the count of unresolved
+//! barrier flags. Courses that cannot be monitored are reported on stderr and skipped.
 
 mod common;
 
-use common::{AppResult, Args};
+use common::Args;
 use serde::Serialize;
 use therapeutic_alliance::monitor::{
-    Alert, CourseInput, MonitorOptions, RuptureOptions, RuptureThreshold, Series, SizeCriterion,
-    SuddenChangeOptions, monitor_course,
+    Alert, CourseMonitor, MonitorOptions, RuptureOptions, RuptureThreshold, SizeCriterion,
+    SuddenChangeOptions,
 };
-use therapeutic_alliance::{Course, Direction, Respondent};
+use therapeutic_alliance::{Course, Instrument, Respondent};
 
 #[derive(Serialize)]
 struct CourseAlerts {
@@ -31,28 +34,32 @@ struct CourseAlerts {
 
 fn main() {
     common::run(|| {
-        let args = Args::parse(&[])?;
+        let args = Args::parse(&["rupture-points"])?;
         let path = args.file_or_bundled("synthetic/courses.json");
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let text = common::read_text(&path)?;
         let courses: Vec<Course> =
             serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let srs = Instrument::builtin("srs").ok_or("no built-in srs")?;
+        let ors = Instrument::builtin("ors").ok_or("no built-in ors")?;
+        let rc = ors
+            .reliable_change_threshold()
+            .ok_or("the ors has no reliable-change threshold")?;
         let options = MonitorOptions::pcoms(
-            RuptureOptions::new(RuptureThreshold::Points(5.0)),
-            SuddenChangeOptions::new(SizeCriterion::Points(5.0), Direction::HigherIsBetter),
+            RuptureOptions::new(RuptureThreshold::Points(
+                args.number("rupture-points")?.unwrap_or(5.0),
+            )),
+            SuddenChangeOptions::new(SizeCriterion::ReliableChange(rc), ors.direction()),
         );
+        // The SRS cutoff and the ORS reliable deterioration rule come from the instruments.
+        let monitor = CourseMonitor::new(options)
+            .alliance(srs, Respondent::Client)
+            .outcome(ors, Respondent::Client);
         let mut out = Vec::new();
         for course in &courses {
-            let analysed = (|| -> AppResult<Vec<Alert>> {
-                let srs = Series::new(course.series_by("srs", Respondent::Client))?;
-                let ors = Series::new(course.series_by("ors", Respondent::Client))?;
-                let input = CourseInput::new().alliance(&srs).outcome(&ors);
-                Ok(monitor_course(&input, &options)?.alerts)
-            })();
-            match analysed {
-                Ok(alerts) => out.push(CourseAlerts {
+            match monitor.run(course) {
+                Ok(m) => out.push(CourseAlerts {
                     client: course.client().to_string(),
-                    alerts,
+                    alerts: m.report.alerts,
                     unresolved_flags: course.unresolved_flags().count(),
                 }),
                 Err(e) => eprintln!("{}: skipped: {e}", course.client()),
@@ -76,7 +83,13 @@ fn main() {
                 c.unresolved_flags
             );
             for a in &c.alerts {
-                println!("  session {:>2}  {:?}  {}", a.session, a.severity, a.reason);
+                println!(
+                    "  session {:>2}  {:<8}  {:<22}  {}",
+                    a.session,
+                    format!("{:?}", a.severity).to_lowercase(),
+                    a.kind.as_str(),
+                    a.reason
+                );
             }
         }
         if out.len() > 10 {

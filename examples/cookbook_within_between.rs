@@ -7,10 +7,11 @@
 //! Reads a long CSV of totals (`client, session, instrument, total`; default the synthetic
 //! `examples/data/synthetic/totals.csv`), pairs each session's alliance (default `wai-sr`) with
 //! the **next** session's outcome (default `ors`), and reports:
-//! * the **between-client** correlation of client means ([`pearson`] on the person means);
+//! * the **between-client** correlation of client means (`stats::pearson` on the person means);
 //! * the **within-client** slope: the fixed-effects regression of next-session outcome on the
-//!   client-centred alliance ([`person_mean_centre`], [`within_regression`]), as in the
-//!   within/between disaggregation literature (Falkenström et al.; Curran & Bauer).
+//!   client-centred alliance (`stats::person_mean_centre`, `stats::within_regression`), as in
+//!   the within/between disaggregation literature (Falkenström et al.; Curran & Bauer); both in
+//!   `common::within_between`, shared with the quickstart.
 //!
 //! Rows with a missing or non-numeric total are reported on stderr and skipped.
 
@@ -19,7 +20,6 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{Args, Table, fmt};
-use therapeutic_alliance::stats::{GrandMean, pearson, person_mean_centre, within_regression};
 
 fn main() {
     common::run(|| {
@@ -58,21 +58,12 @@ fn main() {
                 y.push(o);
             }
         }
-        let d = person_mean_centre(&ids, &x, GrandMean::Rows)?;
-        let fit = within_regression(&ids, &[&d.within], &y)?;
-        // one row per client for the between-client correlation
-        let mut means: BTreeMap<&str, (f64, f64, f64)> = BTreeMap::new();
-        for ((id, xi), yi) in ids.iter().zip(&x).zip(&y) {
-            let m = means.entry(id.as_str()).or_default();
-            *m = (m.0 + xi, m.1 + yi, m.2 + 1.0);
-        }
-        let (mx, my): (Vec<f64>, Vec<f64>) = means.values().map(|m| (m.0 / m.2, m.1 / m.2)).unzip();
-        let between = pearson(&mx, &my)?;
-        let w = &fit.coefficients[0];
+        let wb = common::within_between(&ids, &x, &y)?;
+        let (between, w) = (&wb.between, &wb.within);
         if args.flag("json") {
             let v = serde_json::json!({
                 "alliance": alliance_id, "outcome_next_session": outcome_id,
-                "pairs": ids.len(), "clients": mx.len(),
+                "pairs": wb.pairs, "clients": wb.clients,
                 "between_r": between.r, "between_p": between.p,
                 "within_slope": w.estimate, "within_se": w.se, "within_t": w.t, "within_p": w.p,
             });
@@ -81,8 +72,7 @@ fn main() {
         }
         println!(
             "{alliance_id} at session t -> {outcome_id} at t+1: {} pairs, {} clients",
-            ids.len(),
-            mx.len()
+            wb.pairs, wb.clients
         );
         println!(
             "  between clients: r = {} (p = {})",

@@ -103,6 +103,7 @@ impl fmt::Display for RaisedBy {
 /// Westen 2005, *Br J Psychiatry* 186:342).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TransferencePattern {
     /// Angry/entitled.
     AngryEntitled,
@@ -120,6 +121,7 @@ pub enum TransferencePattern {
 /// Conklin & Westen 2005, *Am J Psychiatry* 162:890).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CountertransferenceFactor {
     /// Overwhelmed/disorganised.
     Overwhelmed,
@@ -142,6 +144,7 @@ pub enum CountertransferenceFactor {
 /// Boundary crossing (possibly benign) or violation (harmful, exploitative): Gutheil & Gabbard 1998.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum BoundaryType {
     /// A crossing: judged in its clinical context; can be benign or even helpful.
     Crossing,
@@ -180,6 +183,7 @@ pub enum BoundaryCategory {
 /// Client attachment difficulties (Levy et al. 2018).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum AttachmentStyle {
     /// Anxious.
     Anxious,
@@ -278,6 +282,7 @@ impl BarrierKind {
 /// report order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum BarrierCategory {
     /// Transference.
     Transference,

@@ -105,6 +105,7 @@ impl fmt::Display for Condition {
 /// The measure a condition's value comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ConditionMeasure {
     /// Barrett-Lennard Relationship Inventory subscale (any form; user-supplied key).
     Blri,

@@ -466,6 +466,14 @@ impl Course {
     }
 }
 
+impl TryFrom<Vec<Session>> for Course {
+    type Error = CourseError;
+    /// As [`Course::new`].
+    fn try_from(sessions: Vec<Session>) -> Result<Self, CourseError> {
+        Self::new(sessions)
+    }
+}
+
 impl<'a> IntoIterator for &'a Course {
     type Item = &'a Session;
     type IntoIter = std::slice::Iter<'a, Session>;

@@ -118,6 +118,13 @@ macro_rules! define_id {
             }
         }
 
+        impl TryFrom<&str> for $name {
+            type Error = IdError;
+            fn try_from(id: &str) -> Result<Self, IdError> {
+                Self::new(id)
+            }
+        }
+
         impl From<$name> for String {
             fn from(id: $name) -> String {
                 id.0

@@ -99,16 +99,27 @@
 //!
 //! # Crate features
 //!
+//! No feature is on by default: the default build depends only on `serde`, `thiserror`,
+//! `jiff` (dates) and `statrs` (distributions, never in the public API).
+//!
 //! - `csv` (off by default): [`read_responses`], reading response tables through the `csv`
 //!   crate.
+//!
+//! serde support is not optional: domain values and results implement `Serialize` and
+//! `Deserialize`, and validated types deserialise through their constructors' validation.
+//! Error types are not serialisable (store their `to_string()` instead).
+//!
 //! # Courses of therapy as JSON
+//!
 //! Apps store and exchange courses as a JSON **list of courses** (see
 //! `examples/data/courses.json`, read by the `course_report` example). Each course:
+//!
 //! | field | type | |
 //! |---|---|---|
 //! | `client`, `counsellor` | string | pseudonymous ids ([`ClientId`], [`CounsellorId`]): 1–64 of `A-Z a-z 0-9 - _ . :` |
 //! | `termination` | `"YYYY-MM-DD"` | optional: therapy ended (termination or last professional contact) |
 //! | `sessions` | array | at least one; any order (kept sorted by number); numbers unique; dates non-decreasing with the number |
+//!
 //! Each session: `number` (from 1), `date` (`"YYYY-MM-DD"`), `interpreter` (bool, default
 //! `false`), `administrations` (default `[]`), `flags` (default `[]`). Inside a course, a session
 //! may repeat `client`/`counsellor` (they must match) or omit them. Each administration:
@@ -118,6 +129,7 @@
 //! number), `kind` (an object tagged by `type`, see [`BarrierKind`]), `severity` (`"noted"`,
 //! `"moderate"`, `"severe"`), `raised_by` (`"client"`, `"counsellor"`, `"supervisor"`,
 //! `"observer"`) and `resolved` (default `false`). Unknown fields are errors.
+//!
 //! ```
 //! use therapeutic_alliance::{BarrierCategory, Course, Respondent};
 //! let json = r#"[{

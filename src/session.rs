@@ -224,6 +224,13 @@ impl TryFrom<String> for SessionDate {
     }
 }
 
+impl TryFrom<&str> for SessionDate {
+    type Error = SessionError;
+    fn try_from(s: &str) -> Result<Self, SessionError> {
+        s.parse()
+    }
+}
+
 impl From<SessionDate> for String {
     fn from(d: SessionDate) -> String {
         d.to_string()

@@ -9,11 +9,21 @@ use std::path::Path;
 
 use therapeutic_alliance::Course;
 
-fn committed(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples/data/synthetic")
-        .join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+/// The committed file, or `None` in the published package, which leaves the data set out (see
+/// the `include` list in Cargo.toml). Only a packaged crate, recognised by the
+/// `Cargo.toml.orig` that `cargo package` writes, may lack the files: in the repository a
+/// missing file fails the test.
+fn committed(name: &str) -> Option<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let path = root.join("examples/data/synthetic").join(name);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(_) if !path.exists() && root.join("Cargo.toml.orig").exists() => {
+            eprintln!("{}: not in the published package; skipped", path.display());
+            None
+        }
+        Err(e) => panic!("{}: {e}", path.display()),
+    }
 }
 
 #[test]
@@ -22,7 +32,9 @@ fn regenerates_the_committed_files_bit_for_bit() {
     assert_eq!(data.files.len(), 4);
     for (name, text) in &data.files {
         // compare lengths first for a readable failure, then bytes
-        let want = committed(name);
+        let Some(want) = committed(name) else {
+            return;
+        };
         assert_eq!(
             text.len(),
             want.len(),
@@ -37,7 +49,10 @@ fn regenerates_the_committed_files_bit_for_bit() {
 
 #[test]
 fn committed_courses_load_with_the_crate() {
-    let courses: Vec<Course> = serde_json::from_str(&committed("courses.json")).unwrap();
+    let Some(text) = committed("courses.json") else {
+        return;
+    };
+    let courses: Vec<Course> = serde_json::from_str(&text).unwrap();
     assert_eq!(courses.len(), synth::CLIENTS);
     for c in &courses {
         assert!(

@@ -94,6 +94,23 @@ pub fn bundled_path(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The message for a file that cannot be read; for a missing file of the synthetic data set
+/// (left out of the published package) it says how to regenerate it.
+pub fn cannot_read(path: &Path, e: impl std::fmt::Display) -> String {
+    let hint = if !path.exists() && path.starts_with(bundled_path("synthetic")) {
+        " (the synthetic data set is not in the published package: regenerate it with \
+         `cargo run --release --example generate_data -- --out examples/data/synthetic`)"
+    } else {
+        ""
+    };
+    format!("cannot read {}: {e}{hint}", path.display())
+}
+
+/// Reads a whole text file (`cannot_read` on failure).
+pub fn read_text(path: &Path) -> AppResult<String> {
+    Ok(std::fs::read_to_string(path).map_err(|e| cannot_read(path, e))?)
+}
+
 /// A CSV file read as text: the header and every record.
 #[derive(Debug)]
 pub struct Table {
@@ -110,7 +127,7 @@ impl Table {
             .trim(csv::Trim::All)
             .flexible(false)
             .from_path(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            .map_err(|e| cannot_read(path, e))?;
         let headers = rdr
             .headers()
             .map_err(|e| format!("{}: {e}", path.display()))?
@@ -277,4 +294,46 @@ pub fn score_table(
 /// The bundled response file for a built-in instrument id, e.g. `examples/data/wai-sr.csv`.
 pub fn bundled_responses(instrument_id: &str) -> PathBuf {
     bundled_path(&format!("{instrument_id}.csv"))
+}
+
+/// Within- and between-client association of a session-level predictor with an outcome.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WithinBetween {
+    /// Rows (value pairs) used.
+    pub pairs: usize,
+    /// Clients (distinct ids).
+    pub clients: usize,
+    /// Pearson correlation of the client means (between clients).
+    pub between: therapeutic_alliance::stats::Correlation,
+    /// Fixed-effects slope of the outcome on the client-centred predictor (within clients).
+    pub within: therapeutic_alliance::stats::WithinCoefficient,
+}
+
+/// Splits the association of `x` with `y` (one pair per row, rows grouped by `ids`) into the
+/// between-client correlation of client means (`stats::pearson`) and the within-client slope
+/// on the person-mean-centred predictor (`stats::person_mean_centre`,
+/// `stats::within_regression`), as in the within/between disaggregation literature
+/// (Falkenström et al.; Curran & Bauer).
+pub fn within_between(ids: &[String], x: &[f64], y: &[f64]) -> AppResult<WithinBetween> {
+    use therapeutic_alliance::stats::{GrandMean, pearson, person_mean_centre, within_regression};
+    let d = person_mean_centre(ids, x, GrandMean::Rows)?;
+    let fit = within_regression(ids, &[&d.within], y)?;
+    let within = fit
+        .coefficients
+        .first()
+        .cloned()
+        .ok_or("within-client regression returned no coefficient")?;
+    let mut means: std::collections::BTreeMap<&str, (f64, f64, f64)> =
+        std::collections::BTreeMap::new();
+    for ((id, xi), yi) in ids.iter().zip(x).zip(y) {
+        let m = means.entry(id.as_str()).or_default();
+        *m = (m.0 + xi, m.1 + yi, m.2 + 1.0);
+    }
+    let (mx, my): (Vec<f64>, Vec<f64>) = means.values().map(|m| (m.0 / m.2, m.1 / m.2)).unzip();
+    Ok(WithinBetween {
+        pairs: ids.len(),
+        clients: mx.len(),
+        between: pearson(&mx, &my)?,
+        within,
+    })
 }

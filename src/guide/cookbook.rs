@@ -45,11 +45,34 @@
 //!
 //! # Read courses JSON and list alerts
 //!
-//! Deserialise `Vec<Course>`, take [`Course::series_by`](crate::Course::series_by) for the
-//! alliance (SRS) and outcome (ORS), and run
-//! [`monitor::monitor_course`](crate::monitor::monitor_course) with the PCOMS alert rules.
+//! Deserialise `Vec<Course>` and run a [`monitor::CourseMonitor`](crate::monitor::CourseMonitor)
+//! (the adapter from a [`Course`](crate::Course) to monitoring) with the built-in SRS as the
+//! alliance and the built-in ORS as the outcome. The thresholds come from the instruments: the
+//! SRS cutoff raises `srs_low`, the ORS reliable-change threshold sizes sudden changes and
+//! raises `reliable_deterioration`; [`MonitorOptions::pcoms`](crate::monitor::MonitorOptions::pcoms)
+//! adds the PCOMS drop rule. Only the rupture size is yours to choose (no published rule).
 //!
-//! Example: `cargo run --example cookbook_alerts -- [COURSES.json] [--json]`.
+//! ```
+//! use therapeutic_alliance::monitor::{
+//!     CourseMonitor, MonitorOptions, RuptureOptions, RuptureThreshold, SizeCriterion,
+//!     SuddenChangeOptions,
+//! };
+//! use therapeutic_alliance::{Instrument, Respondent};
+//! let (srs, ors) = (Instrument::builtin("srs").ok_or("srs")?, Instrument::builtin("ors").ok_or("ors")?);
+//! let rc = ors.reliable_change_threshold().ok_or("no ORS reliable change")?; // 5 points
+//! let options = MonitorOptions::pcoms(
+//!     RuptureOptions::new(RuptureThreshold::Points(5.0)),
+//!     SuddenChangeOptions::new(SizeCriterion::ReliableChange(rc), ors.direction()),
+//! );
+//! let monitor = CourseMonitor::new(options)
+//!     .alliance(srs, Respondent::Client)
+//!     .outcome(ors, Respondent::Client);
+//! // for course in &courses { let alerts = monitor.run(course)?.report.alerts; … }
+//! # let _ = monitor;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Example: `cargo run --example cookbook_alerts -- [COURSES.json] [--rupture-points N] [--json]`.
 //!
 //! # Alpha with reversed items and missing data
 //!

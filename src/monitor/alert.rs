@@ -316,7 +316,7 @@ impl AlertRules {
 }
 
 /// Everything [`alerts`] looks at. Build with [`AlertInput::new`] and the setters.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct AlertInput<'a> {
     alliance: Option<&'a Series>,
     ruptures: &'a [Rupture],
@@ -381,9 +381,20 @@ impl<'a> AlertInput<'a> {
     }
 }
 
+/// A number for a human-readable reason: rounded to at most 2 decimals, trailing zeros (and a
+/// bare decimal point) trimmed, no negative zero: `35`, `35.5`, `-2.2` (not
+/// `-2.200000000000003`). The numeric fields of results stay exact.
 fn num(x: f64) -> String {
-    // Shortest round-trip form, e.g. 35 or 35.5.
-    format!("{x}")
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    let s = format!("{x:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_owned()
+    } else {
+        s.to_owned()
+    }
 }
 
 /// Raises every alert the rules and findings call for, sorted (see [`Alert`]).
@@ -599,6 +610,22 @@ mod tests {
         assert!(BarrierFinding::new(3, FindingCategory::Ethics, false, "  ").is_err());
         let j = r#"{"session":1,"category":"ethics","critical":false,"description":""}"#;
         assert!(serde_json::from_str::<BarrierFinding>(j).is_err());
+    }
+
+    #[test]
+    fn reason_numbers_are_rounded() {
+        assert_eq!(num(35.0), "35");
+        assert_eq!(num(35.5), "35.5");
+        assert_eq!(num(-2.200000000000003), "-2.2");
+        assert_eq!(num(1.005_000_1), "1.01");
+        assert_eq!(num(-0.001), "0");
+        assert_eq!(num(100.0), "100");
+        let srs = Series::new(vec![(1, 38.3), (2, 36.1)]).unwrap();
+        let a = alerts(&AlertInput::new().alliance(&srs), &AlertRules::pcoms()).unwrap();
+        assert_eq!(
+            a[0].reason,
+            "alliance fell from 38.3 (session 1) to 36.1, a change of -2.2"
+        );
     }
 
     #[test]

@@ -61,7 +61,7 @@ pub use sudden::{
 pub use trajectory::{Trajectory, TrajectoryOptions, trajectory};
 
 /// One client's data for [`monitor_course`].
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct CourseInput<'a> {
     alliance: Option<&'a Series>,
     outcome: Option<&'a Series>,

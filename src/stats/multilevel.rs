@@ -37,6 +37,7 @@ use super::summation::CompensatedSum;
 /// Which grand mean the between-person component is centred on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum GrandMean {
     /// Mean over all rows (each person weighted by their number of sessions; the default).
     #[default]

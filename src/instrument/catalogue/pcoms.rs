@@ -10,7 +10,10 @@ licence for individual practitioners after registration; groups and agencies nee
 licence. Item labels and form wording are not shipped and must be used under that licence";
 
 /// Which ORS cutoff to use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum OrsAge {
     /// Adults and adolescents: clinical if total `< 25` (VERIFIED: OpenFIT KA-01031 and an
