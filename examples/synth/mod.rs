@@ -31,7 +31,10 @@
 //! * Distress falls along a concave path scaled by `g`, with AR(1) noise.
 //! * Items: WAI-SR (client, 12 × 1–5) and WAI-SR-T (therapist, 12 × 1–5; the therapist's view
 //!   correlates about .5 with the client's) from the alliance; SRS (4 × 0–10 VAS) from the
-//!   alliance, ORS (4 × 0–10 VAS) from distress, every session; PHQ-9 and GAD-7 (0–3) at the
+//!   alliance (items centred near 9.3 of 10 with a ceiling, so the median total is about 37
+//!   and roughly a third of sessions fall below the SRS cutoff of 36 — SRS scores are known
+//!   to crowd the ceiling; the exact base rate is the crate's own choice, no verified figure
+//!   exists), ORS (4 × 0–10 VAS) from distress, every session; PHQ-9 and GAD-7 (0–3) at the
 //!   first and last session; **CARE** (10 × 1–5, 2% "does not apply") at session 3 and at the
 //!   last session for half of the clients. **No BLRI item data** are generated: the BLRI key
 //!   is licensed (see `Instrument::blri`), and a made-up key would look real; the CARE Measure
@@ -491,7 +494,7 @@ pub fn generate(seed: u64) -> GenResult<Dataset> {
                 .collect();
             rows.push(("wai-sr-t", Respondent::Therapist, wai_t));
             let srs = (0..4)
-                .map(|_| Some(vas(8.9 + 0.75 * alliance + 0.45 * sub.normal())))
+                .map(|_| Some(vas(9.3 + 0.75 * alliance + 0.4 * sub.normal())))
                 .collect();
             rows.push(("srs", Respondent::Client, srs));
             let ors = (0..4)
