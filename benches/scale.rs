@@ -9,8 +9,10 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use therapeutic_alliance::stats::{AlphaOptions, IccOptions, alpha, icc};
-use therapeutic_alliance::{Answer, BatchScores, Instrument};
+use therapeutic_alliance::stats::{
+    AlphaAccumulator, AlphaOptions, CorrelationAccumulator, IccOptions, alpha, icc,
+};
+use therapeutic_alliance::{Answer, BatchScores, FlatScores, Instrument};
 
 fn bench_alpha(c: &mut Criterion) {
     let (n, p) = (1_000_000, 12);
@@ -25,6 +27,15 @@ fn bench_alpha(c: &mut Criterion) {
     });
     let opts = AlphaOptions::new().without_omega();
     g.bench_function("alpha", |b| b.iter(|| alpha(black_box(&data), p, &opts)));
+    g.bench_function("accumulator_push_row_by_row", |b| {
+        b.iter(|| {
+            let mut acc = AlphaAccumulator::new(p).expect("12 items");
+            for row in black_box(&data).chunks_exact(p) {
+                acc.push(row).expect("finite");
+            }
+            acc.finish(&opts)
+        });
+    });
     let with_omega = AlphaOptions::new();
     g.bench_function("alpha_with_omega", |b| {
         b.iter(|| alpha(black_box(&data), p, &with_omega));
@@ -67,8 +78,54 @@ fn bench_scoring(c: &mut Criterion) {
     g.bench_function("baseline_sum", |b| {
         b.iter(|| common::baseline_sum(black_box(&data)));
     });
+    let mut flat = FlatScores::new();
+    g.bench_function("score_flat", |b| {
+        b.iter(|| inst.score_flat(black_box(&data), &mut flat));
+    });
     g.bench_function("score_dense", |b| {
         b.iter(|| inst.score_dense(black_box(&answers), &mut out));
+    });
+    g.finish();
+}
+
+fn bench_merge(c: &mut Criterion) {
+    let p = 12;
+    let data = common::likert(10_000, p, 7, 5);
+    let (left, right) = data.split_at(5_000 * p);
+    let mut a = AlphaAccumulator::new(p).expect("12 items");
+    a.push_rows(left).expect("finite");
+    let mut b = AlphaAccumulator::new(p).expect("12 items");
+    b.push_rows(right).expect("finite");
+    let mut x = CorrelationAccumulator::new();
+    let mut y = CorrelationAccumulator::new();
+    for (i, r) in data.chunks_exact(p).enumerate() {
+        let acc = if i % 2 == 0 { &mut x } else { &mut y };
+        acc.push(r[0], r[1]).expect("finite");
+    }
+    // the state a merge reads: p means + p² co-moments
+    let state = &data[..p * p + p];
+    let mut g = c.benchmark_group("merge_12_items");
+    g.warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(2));
+    g.bench_function("baseline_sum_of_state", |bch| {
+        bch.iter(|| common::baseline_sum(black_box(state)));
+    });
+    g.bench_function("alpha_accumulator_merge", |bch| {
+        bch.iter(|| {
+            let mut m = a.clone();
+            m.merge(black_box(&b)).expect("same items");
+            m
+        });
+    });
+    g.bench_function("alpha_accumulator_clone_only", |bch| {
+        bch.iter(|| black_box(&a).clone());
+    });
+    g.bench_function("correlation_accumulator_merge", |bch| {
+        bch.iter(|| {
+            let mut m = x;
+            m.merge(black_box(&y));
+            m
+        });
     });
     g.finish();
 }
@@ -76,6 +133,6 @@ fn bench_scoring(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default();
-    targets = bench_alpha, bench_icc, bench_scoring
+    targets = bench_alpha, bench_icc, bench_scoring, bench_merge
 }
 criterion_main!(benches);

@@ -126,7 +126,8 @@ pub use read::{ReadError, ResponseColumns, item_number, parse_answer};
 #[cfg(feature = "csv")]
 pub use read::{ResponseRecord, read_responses};
 pub use score::{
-    Answer, BatchRecord, BatchScores, RecordScore, Responses, Score, ScoreError, SubscaleScore,
+    Answer, BatchRecord, BatchScores, FlatScores, RecordScore, Responses, Score, ScoreError,
+    SubscaleScore,
 };
 
 mod barrier;

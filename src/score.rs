@@ -247,6 +247,15 @@ pub enum ScoreError {
         /// The instrument the responses are tagged with.
         found: String,
     },
+    /// A record of a flat buffer ([`Instrument::score_flat`]) has fewer values than the
+    /// instrument has items (only the trailing record can).
+    #[error("record has {got} of {expected} values (one per item)")]
+    IncompleteRecord {
+        /// Values needed: the instrument's item count.
+        expected: usize,
+        /// Values present.
+        got: usize,
+    },
     /// More items are missing (or "does not apply") than the instrument's rule allows.
     #[error(
         "{instrument}: {missing} of {items} items missing (first: item {first}), at most {allowed} allowed"
@@ -507,6 +516,130 @@ fn build_score<'a>(
     }
 }
 
+/// Caller-owned output of [`Instrument::score_flat`]: totals and subscale scores as flat
+/// arrays (struct of arrays), for throughput.
+///
+/// Reuse one `FlatScores` across batches: scoring clears and refills it, allocating only when
+/// it must grow (and for a rejected record's message). Every record of the input is either
+/// scored or listed in [`FlatScores::rejected`] with its reason.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FlatScores {
+    instrument: String,
+    subscale_names: Vec<String>,
+    totals: Vec<f64>,
+    subscales: Vec<f64>,
+    scored: Vec<bool>,
+    rejected: Vec<(usize, ScoreError)>,
+    /// Per item position: (subscale index or `usize::MAX`, a, b) with keyed value a + b·x.
+    plan: Vec<(usize, f64, f64)>,
+    sub_sums: Vec<f64>,
+}
+
+impl FlatScores {
+    /// An empty output buffer.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The instrument id of the last batch.
+    #[must_use]
+    pub fn instrument(&self) -> &str {
+        &self.instrument
+    }
+
+    /// Subscale names, in the order of each record's [`FlatScores::subscales`].
+    #[must_use]
+    pub fn subscale_names(&self) -> &[String] {
+        &self.subscale_names
+    }
+
+    /// Number of records (scored and rejected).
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.totals.len()
+    }
+
+    /// Whether the batch held no records.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.totals.is_empty()
+    }
+
+    /// The total of record `index`; `None` if it was rejected or `index` is out of range.
+    #[must_use]
+    pub fn total(&self, index: usize) -> Option<f64> {
+        self.is_scored(index).then(|| self.totals[index])
+    }
+
+    /// The subscale scores of record `index` (in [`FlatScores::subscale_names`] order); `None`
+    /// if it was rejected or `index` is out of range.
+    #[must_use]
+    pub fn subscales(&self, index: usize) -> Option<&[f64]> {
+        let k = self.subscale_names.len();
+        if self.is_scored(index) {
+            self.subscales.get(index * k..(index + 1) * k)
+        } else {
+            None
+        }
+    }
+
+    /// Whether record `index` was scored.
+    #[must_use]
+    pub fn is_scored(&self, index: usize) -> bool {
+        self.scored.get(index).copied().unwrap_or(false)
+    }
+
+    /// All totals in record order. A rejected record's slot holds `0.0`: check
+    /// [`FlatScores::is_scored`] or [`FlatScores::rejected`] before using it.
+    #[must_use]
+    pub fn totals(&self) -> &[f64] {
+        &self.totals
+    }
+
+    /// The rejected records (0-based index and reason), in record order.
+    #[must_use]
+    pub fn rejected(&self) -> &[(usize, ScoreError)] {
+        &self.rejected
+    }
+
+    fn reset(&mut self, inst: &Instrument, records: usize) {
+        if self.instrument != inst.id() {
+            self.instrument.clear();
+            self.instrument.push_str(inst.id());
+        }
+        let names = inst.subscales().iter().map(|s| &s.name);
+        if !self.subscale_names.iter().eq(names.clone()) {
+            self.subscale_names = names.cloned().collect();
+        }
+        let k = self.subscale_names.len();
+        self.totals.clear();
+        self.totals.reserve(records);
+        self.subscales.clear();
+        self.subscales.reserve(records * k);
+        self.scored.clear();
+        self.scored.reserve(records);
+        self.rejected.clear();
+        let scale = inst.scale();
+        let (lo, hi) = scale.bounds();
+        self.plan.clear();
+        self.plan.extend(inst.items.iter().map(|it| {
+            let sub = if it.subscale == NO_SUBSCALE {
+                usize::MAX
+            } else {
+                usize::from(it.subscale)
+            };
+            match (it.keying, scale) {
+                (Keying::Positive, _) => (sub, 0.0, 1.0),
+                (Keying::Reverse, ResponseScale::Bipolar { .. }) => (sub, 0.0, -1.0),
+                (Keying::Reverse, _) => (sub, lo + hi, -1.0),
+            }
+        }));
+        self.sub_sums.clear();
+        self.sub_sums.resize(k, 0.0);
+    }
+}
+
 /// Per-subscale accumulator (Neumaier-compensated, so `9.1 + 9.0 + 9.0 + 8.9` is `36.0`).
 #[derive(Debug, Clone, Copy, Default)]
 struct Acc {
@@ -607,6 +740,104 @@ impl Instrument {
                     subs,
                 )
             });
+        }
+    }
+
+    /// Scores a flat, row-major buffer of complete administrations: `values[r * n + i]` is
+    /// record r's answer to the item at position i ([`Instrument::item_numbers`] order, n =
+    /// [`Instrument::item_count`]). Every value is validated (finite, on the scale, a whole step
+    /// where the scale has steps); totals and subscale scores go into `out` (cleared first)
+    /// without allocating per record. A record with an invalid value is rejected with the
+    /// reason [`Instrument::score`] would give, and a trailing partial record with
+    /// [`ScoreError::IncompleteRecord`]; nothing is dropped.
+    ///
+    /// Results equal [`Instrument::score`] of the same answers exactly. On integer scales
+    /// (Likert, bipolar) sums of whole numbers are exact, so the loop adds plainly; on a
+    /// visual analogue scale each record takes the compensated-sum path of
+    /// [`Instrument::score`]. A flat `f64` buffer cannot hold "missing" (NaN is rejected, not
+    /// missing): use [`Instrument::score_dense`] for data with missing answers.
+    ///
+    /// ```
+    /// use therapeutic_alliance::{FlatScores, Instrument};
+    /// let wai = Instrument::builtin("wai-sr").ok_or("no such instrument")?;
+    /// let mut values = vec![3.0; 12 * 3];
+    /// values[12 + 4] = 9.0; // record 1, item 5: outside 1..=5
+    /// let mut out = FlatScores::new();
+    /// wai.score_flat(&values, &mut out);
+    /// assert_eq!(out.len(), 3);
+    /// assert_eq!(out.total(0), Some(36.0));
+    /// assert_eq!(out.subscales(2), Some(&[12.0, 12.0, 12.0][..]));
+    /// assert_eq!(out.rejected()[0].0, 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn score_flat(&self, values: &[f64], out: &mut FlatScores) {
+        /// 2⁵²: for |x| < 2⁵¹, (x + 2⁵²) − 2⁵² is x rounded to an integer (SSE2, no libm call).
+        const ROUND: f64 = 4_503_599_627_370_496.0;
+        let n = self.item_count();
+        out.reset(self, values.len().div_ceil(n));
+        let k = out.subscale_names.len();
+        let scale = self.scale();
+        let (lo, hi) = scale.bounds();
+        let (stepped, excluded) = match scale {
+            ResponseScale::Likert { .. } => (true, f64::NAN),
+            ResponseScale::Bipolar { .. } => (true, 0.0),
+            ResponseScale::VisualAnalogue { .. } => (false, f64::NAN),
+        };
+        let (total_agg, sub_agg) = (self.total_aggregation(), self.subscale_aggregation());
+        let mut scratch = vec![Acc::default(); k];
+        let mut subs = vec![None; k];
+        let (rows, tail) = values.split_at(values.len() - values.len() % n);
+        for (r, row) in rows.chunks_exact(n).enumerate() {
+            let mut ok = stepped;
+            let mut total = 0.0;
+            let sums = &mut out.sub_sums;
+            sums.fill(0.0);
+            for (&x, &(sub, a, b)) in row.iter().zip(&out.plan) {
+                // NaN fails every comparison; the bounds are small, so ROUND tests the step
+                ok &= x >= lo && x <= hi && (x + ROUND) - ROUND == x && x != excluded;
+                let v = a + b * x;
+                total += v;
+                if let Some(s) = sums.get_mut(sub) {
+                    *s += v;
+                }
+            }
+            if ok {
+                out.totals.push(total_agg.apply(total, n));
+                out.subscales.extend(
+                    sums.iter()
+                        .zip(&self.subscale_sizes)
+                        .map(|(&s, &size)| sub_agg.apply(s, size)),
+                );
+                out.scored.push(true);
+                continue;
+            }
+            // Exactly [`Instrument::score`]'s path: VAS sums, and the reason for a rejection.
+            let outcome = self.score_core(|pos| Answer::Value(row[pos]), &mut scratch, &mut subs);
+            out.scored.push(outcome.is_ok());
+            match outcome {
+                Ok(s) => {
+                    out.totals.push(s.total);
+                    out.subscales
+                        .extend(subs.iter().map(|v| v.unwrap_or_default()));
+                }
+                Err(e) => {
+                    out.totals.push(0.0);
+                    out.subscales.extend(std::iter::repeat_n(0.0, k));
+                    out.rejected.push((r, e));
+                }
+            }
+        }
+        if !tail.is_empty() {
+            out.rejected.push((
+                rows.len() / n,
+                ScoreError::IncompleteRecord {
+                    expected: n,
+                    got: tail.len(),
+                },
+            ));
+            out.totals.push(0.0);
+            out.subscales.extend(std::iter::repeat_n(0.0, k));
+            out.scored.push(false);
         }
     }
 

@@ -132,7 +132,7 @@ fn parts(rows: usize, cuts: &[f64]) -> Vec<(usize, usize)> {
 
 fn split_strategy() -> impl Strategy<Value = (usize, usize, u64, bool, Vec<f64>, bool, bool)> {
     (
-        3usize..80,
+        3usize..300,
         2usize..7,
         any::<u64>(),
         any::<bool>(),

@@ -123,7 +123,7 @@ impl AlphaAccumulator {
     /// # Errors
     /// [`StatsError::LengthMismatch`] for a partial trailing row (nothing is added);
     /// [`StatsError::NonFinite`] for NaN or infinity, naming the row within `data`. Values are
-    /// checked 64 rows at a time, so on that error the rows of earlier 64-row blocks have been
+    /// checked 128 rows at a time, so on that error the rows of earlier 128-row blocks have been
     /// added ([`AlphaAccumulator::count`] tells how many) and the rest have not.
     pub fn push_rows(&mut self, data: &[f64]) -> Result<(), StatsError> {
         let p = self.n_items();
