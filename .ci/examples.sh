@@ -29,3 +29,5 @@ run_example icc --json > "$out/icc.json"
 run_example course_report
 run_example course_report --json
 run_example course_report -- examples/data/courses.json --json > /dev/null
+run_example parallel_alpha --rows 20000 --threads 2 --out "$out/parallel"
+run_example parallel_alpha "$out/parallel/parallel_alpha_20000x12.csv" --threads 2 --json > "$out/parallel_alpha.json"

@@ -45,19 +45,18 @@ fn run() -> AppResult {
         Some(t) => return Err(format!("option --threads: {t} is not a positive integer").into()),
         None => std::thread::available_parallelism().map_or(2, usize::from),
     };
-    let path = match args.file() {
-        Some(f) => PathBuf::from(f),
-        None => {
-            let rows = match args.number("rows")? {
-                Some(r) if r >= 2.0 && r.fract() == 0.0 => r as usize,
-                Some(r) => return Err(format!("option --rows: {r} is not an integer >= 2").into()),
-                None => 200_000,
-            };
-            let dir = args
-                .value("out")
-                .map_or_else(std::env::temp_dir, PathBuf::from);
-            generate(&dir, rows)?
-        }
+    let path = if let Some(f) = args.file() {
+        PathBuf::from(f)
+    } else {
+        let rows = match args.number("rows")? {
+            Some(r) if r >= 2.0 && r.fract() == 0.0 => r as usize,
+            Some(r) => return Err(format!("option --rows: {r} is not an integer >= 2").into()),
+            None => 200_000,
+        };
+        let dir = args
+            .value("out")
+            .map_or_else(std::env::temp_dir, PathBuf::from);
+        generate(&dir, rows)?
     };
     let (names, skip_first, data_start, len) = header(&path)?;
     let p = names.len();

@@ -530,9 +530,41 @@ pub struct FlatScores {
     subscales: Vec<f64>,
     scored: Vec<bool>,
     rejected: Vec<(usize, ScoreError)>,
-    /// Per item position: (subscale index or `usize::MAX`, a, b) with keyed value a + b·x.
-    plan: Vec<(usize, f64, f64)>,
-    sub_sums: Vec<f64>,
+    plan: FlatPlan,
+}
+
+/// The instrument compiled for [`Instrument::score_flat`] (kept in [`FlatScores`] and reused).
+#[derive(Debug, Clone, Default, PartialEq)]
+struct FlatPlan {
+    /// (position, a, b) per item, grouped by subscale, keyed value a + b·x; group s is
+    /// `members[starts[s]..starts[s + 1]]`, and the last group holds the items in no subscale.
+    members: Vec<(usize, f64, f64)>,
+    starts: Vec<usize>,
+}
+
+impl FlatPlan {
+    fn compile(&mut self, inst: &Instrument, k: usize) {
+        let scale = inst.scale();
+        let (lo, hi) = scale.bounds();
+        self.members.clear();
+        self.starts.clear();
+        for s in (0..k).map(Some).chain([None]) {
+            self.starts.push(self.members.len());
+            for (pos, it) in inst.items.iter().enumerate() {
+                let sub = (it.subscale != NO_SUBSCALE).then(|| usize::from(it.subscale));
+                if sub != s {
+                    continue;
+                }
+                let (a, b) = match (it.keying, scale) {
+                    (Keying::Positive, _) => (0.0, 1.0),
+                    (Keying::Reverse, ResponseScale::Bipolar { .. }) => (0.0, -1.0),
+                    (Keying::Reverse, _) => (lo + hi, -1.0),
+                };
+                self.members.push((pos, a, b));
+            }
+        }
+        self.starts.push(self.members.len());
+    }
 }
 
 impl FlatScores {
@@ -620,24 +652,26 @@ impl FlatScores {
         self.scored.clear();
         self.scored.reserve(records);
         self.rejected.clear();
-        let scale = inst.scale();
-        let (lo, hi) = scale.bounds();
-        self.plan.clear();
-        self.plan.extend(inst.items.iter().map(|it| {
-            let sub = if it.subscale == NO_SUBSCALE {
-                usize::MAX
-            } else {
-                usize::from(it.subscale)
-            };
-            match (it.keying, scale) {
-                (Keying::Positive, _) => (sub, 0.0, 1.0),
-                (Keying::Reverse, ResponseScale::Bipolar { .. }) => (sub, 0.0, -1.0),
-                (Keying::Reverse, _) => (sub, lo + hi, -1.0),
-            }
-        }));
-        self.sub_sums.clear();
-        self.sub_sums.resize(k, 0.0);
+        self.plan.compile(inst, k);
     }
+}
+
+/// Whether every value of `xs` is an answer on a stepped scale `lo..=hi` (excluding
+/// `excluded`, NaN for none): four independent lanes without branches, so the compiler
+/// vectorises it. NaN fails every comparison; the bounds are small, so adding and subtracting
+/// 2⁵² rounds to an integer (exact test of a whole step, no libm call).
+#[allow(clippy::needless_bitwise_bool)] // branch-free on purpose: `&&` would stop vectorising
+fn all_steps(xs: &[f64], lo: f64, hi: f64, excluded: f64) -> bool {
+    const ROUND: f64 = 4_503_599_627_370_496.0;
+    let ok = |x: f64| (x >= lo) & (x <= hi) & ((x + ROUND) - ROUND == x) & (x != excluded);
+    let (chunks, rest) = xs.as_chunks::<4>();
+    let mut lanes = [true; 4];
+    for c in chunks {
+        for k in 0..4 {
+            lanes[k] &= ok(c[k]);
+        }
+    }
+    lanes.iter().all(|&l| l) && rest.iter().all(|&x| ok(x))
 }
 
 /// Per-subscale accumulator (Neumaier-compensated, so `9.1 + 9.0 + 9.0 + 8.9` is `36.0`).
@@ -771,8 +805,8 @@ impl Instrument {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn score_flat(&self, values: &[f64], out: &mut FlatScores) {
-        /// 2⁵²: for |x| < 2⁵¹, (x + 2⁵²) − 2⁵² is x rounded to an integer (SSE2, no libm call).
-        const ROUND: f64 = 4_503_599_627_370_496.0;
+        /// Records per validation block.
+        const BLOCK: usize = 64;
         let n = self.item_count();
         out.reset(self, values.len().div_ceil(n));
         let k = out.subscale_names.len();
@@ -786,47 +820,52 @@ impl Instrument {
         let (total_agg, sub_agg) = (self.total_aggregation(), self.subscale_aggregation());
         let mut scratch = vec![Acc::default(); k];
         let mut subs = vec![None; k];
+        // A local, so the hot loop keeps its slices in registers (no reloads through `out`).
+        let plan = std::mem::take(&mut out.plan);
         let (rows, tail) = values.split_at(values.len() - values.len() % n);
-        for (r, row) in rows.chunks_exact(n).enumerate() {
-            let mut ok = stepped;
-            let mut total = 0.0;
-            let sums = &mut out.sub_sums;
-            sums.fill(0.0);
-            for (&x, &(sub, a, b)) in row.iter().zip(&out.plan) {
-                // NaN fails every comparison; the bounds are small, so ROUND tests the step
-                ok &= x >= lo && x <= hi && (x + ROUND) - ROUND == x && x != excluded;
-                let v = a + b * x;
-                total += v;
-                if let Some(s) = sums.get_mut(sub) {
-                    *s += v;
+        for (b, block) in rows.chunks(BLOCK * n).enumerate() {
+            // One vectorised check per block; per record only when the block has a bad value.
+            let block_ok = stepped && all_steps(block, lo, hi, excluded);
+            for (i, row) in block.chunks_exact(n).enumerate() {
+                let r = b * BLOCK + i;
+                if block_ok || (stepped && all_steps(row, lo, hi, excluded)) {
+                    // Whole steps sum exactly in any order, so these sums (and the total as
+                    // their sum) equal the compensated sums of `score` bit for bit.
+                    let mut total = 0.0;
+                    for (g, w) in plan.starts.windows(2).enumerate() {
+                        let members = plan.members.get(w[0]..w[1]).unwrap_or(&[]);
+                        let mut sum = 0.0;
+                        for &(pos, a, f) in members {
+                            sum += a + f * row.get(pos).copied().unwrap_or_default();
+                        }
+                        total += sum;
+                        if g < k {
+                            out.subscales.push(sub_agg.apply(sum, members.len()));
+                        }
+                    }
+                    out.totals.push(total_agg.apply(total, n));
+                    out.scored.push(true);
+                    continue;
                 }
-            }
-            if ok {
-                out.totals.push(total_agg.apply(total, n));
-                out.subscales.extend(
-                    sums.iter()
-                        .zip(&self.subscale_sizes)
-                        .map(|(&s, &size)| sub_agg.apply(s, size)),
-                );
-                out.scored.push(true);
-                continue;
-            }
-            // Exactly [`Instrument::score`]'s path: VAS sums, and the reason for a rejection.
-            let outcome = self.score_core(|pos| Answer::Value(row[pos]), &mut scratch, &mut subs);
-            out.scored.push(outcome.is_ok());
-            match outcome {
-                Ok(s) => {
-                    out.totals.push(s.total);
-                    out.subscales
-                        .extend(subs.iter().map(|v| v.unwrap_or_default()));
-                }
-                Err(e) => {
-                    out.totals.push(0.0);
-                    out.subscales.extend(std::iter::repeat_n(0.0, k));
-                    out.rejected.push((r, e));
+                // Exactly [`Instrument::score`]'s path: VAS sums, and the reason for a rejection.
+                let outcome =
+                    self.score_core(|pos| Answer::Value(row[pos]), &mut scratch, &mut subs);
+                out.scored.push(outcome.is_ok());
+                match outcome {
+                    Ok(s) => {
+                        out.totals.push(s.total);
+                        out.subscales
+                            .extend(subs.iter().map(|v| v.unwrap_or_default()));
+                    }
+                    Err(e) => {
+                        out.totals.push(0.0);
+                        out.subscales.extend(std::iter::repeat_n(0.0, k));
+                        out.rejected.push((r, e));
+                    }
                 }
             }
         }
+        out.plan = plan;
         if !tail.is_empty() {
             out.rejected.push((
                 rows.len() / n,

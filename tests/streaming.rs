@@ -210,7 +210,7 @@ proptest! {
             }
             accs.push(acc);
         }
-        let merged = merge_all(accs, tree, |a, b| a.merge(b));
+        let merged = merge_all(accs, tree, CorrelationAccumulator::merge);
         assert_same(&merged.finish(&CorrelationOptions::new()), &direct)?;
     }
 }

@@ -525,12 +525,11 @@ impl CorrelationAccumulator {
                 });
             }
         }
-        match (x, y) {
-            (Some(x), Some(y)) => self.push(x, y),
-            _ => {
-                self.n_missing += 1;
-                Ok(())
-            }
+        if let (Some(x), Some(y)) = (x, y) {
+            self.push(x, y)
+        } else {
+            self.n_missing += 1;
+            Ok(())
         }
     }
 

@@ -112,35 +112,47 @@ impl CovarianceAccumulator {
                 continue;
             }
             let block = &block[..nb * p];
+            let cols: &mut [f64] = &mut self.block_t;
+            // rows are read in order (prefetch-friendly); the scattered writes stay in L1
+            for (r, row) in block.chunks_exact(p).enumerate() {
+                for (c, &x) in cols[r..].iter_mut().step_by(BLOCK_ROWS).zip(row) {
+                    *c = x;
+                }
+            }
+            // Per item column: finiteness, range and mean in one vectorisable pass.
             let (mut lo, mut hi) = (self.min, self.max);
             let mut finite = true;
-            let cols = &mut self.block_t;
-            for (r, row) in block.chunks_exact(p).enumerate() {
-                for (j, &x) in row.iter().enumerate() {
-                    finite &= x.is_finite();
-                    lo = lo.min(x);
-                    hi = hi.max(x);
-                    cols[j * BLOCK_ROWS + r] = x;
-                }
+            let inv = 1.0 / nb as f64;
+            for (j, m) in self.block_mean.iter_mut().enumerate() {
+                let col = &mut cols[j * BLOCK_ROWS..j * BLOCK_ROWS + nb];
+                let st = column_stats(col);
+                finite &= st.finite;
+                lo = if st.min < lo { st.min } else { lo };
+                hi = if st.max > hi { st.max } else { hi };
+                *m = st.sum * inv;
             }
             if !finite {
                 let at = block.iter().position(|x| !x.is_finite()).unwrap_or(0);
                 return Err(b * BLOCK_ROWS * p + at);
             }
             (self.min, self.max) = (lo, hi);
-            let inv = 1.0 / nb as f64;
-            for (j, m) in self.block_mean.iter_mut().enumerate() {
-                let col = &mut cols[j * BLOCK_ROWS..j * BLOCK_ROWS + nb];
-                *m = lane_sum(col) * inv;
-                for x in col.iter_mut() {
-                    *x -= *m;
+            for (j, &m) in self.block_mean.iter().enumerate() {
+                for x in &mut cols[j * BLOCK_ROWS..j * BLOCK_ROWS + nb] {
+                    *x -= m;
                 }
             }
+            let col = |j: usize| &cols[j * BLOCK_ROWS..j * BLOCK_ROWS + nb];
             for i in 0..p {
-                let ci = &cols[i * BLOCK_ROWS..i * BLOCK_ROWS + nb];
-                for j in i..p {
-                    let cj = &cols[j * BLOCK_ROWS..j * BLOCK_ROWS + nb];
-                    self.block_m2[i * p + j] = lane_dot(ci, cj);
+                let ci = col(i);
+                let mut j = i;
+                // four columns per pass: each load of column i feeds four products
+                while j + 4 <= p {
+                    let m = lane_dot4(ci, [col(j), col(j + 1), col(j + 2), col(j + 3)]);
+                    self.block_m2[i * p + j..i * p + j + 4].copy_from_slice(&m);
+                    j += 4;
+                }
+                for j in j..p {
+                    self.block_m2[i * p + j] = lane_dot(ci, col(j));
                 }
             }
             merge_moments(
@@ -194,37 +206,86 @@ impl CovarianceAccumulator {
     }
 }
 
-/// Σ x in four independent lanes (vectorisable without reassociation), then the lanes.
-fn lane_sum(x: &[f64]) -> f64 {
-    let (chunks, rest) = x.as_chunks::<4>();
-    let mut acc = [0.0f64; 4];
-    for c in chunks {
-        for k in 0..4 {
-            acc[k] += c[k];
-        }
-    }
-    let mut s = (acc[0] + acc[2]) + (acc[1] + acc[3]);
-    for &v in rest {
-        s += v;
-    }
-    s
+/// Sum, minimum, maximum and finiteness of a column.
+struct ColumnStats {
+    sum: f64,
+    min: f64,
+    max: f64,
+    finite: bool,
 }
 
-/// Σ a·b in four independent lanes (see [`lane_sum`]).
-fn lane_dot(a: &[f64], b: &[f64]) -> f64 {
-    let (ca, ra) = a.as_chunks::<4>();
-    let (cb, rb) = b.as_chunks::<4>();
-    let mut acc = [0.0f64; 4];
-    for (x, y) in ca.iter().zip(cb) {
+/// [`ColumnStats`] in four independent lanes, which the compiler vectorises without
+/// reassociating anything. `x·0` is ±0 for finite x and NaN otherwise, so one running sum of
+/// it detects any NaN or infinity.
+fn column_stats(x: &[f64]) -> ColumnStats {
+    let (chunks, rest) = x.as_chunks::<4>();
+    let mut sum = [0.0f64; 4];
+    let mut check = [0.0f64; 4];
+    let mut lo = [f64::INFINITY; 4];
+    let mut hi = [f64::NEG_INFINITY; 4];
+    for c in chunks {
         for k in 0..4 {
+            sum[k] += c[k];
+            check[k] += c[k] * 0.0;
+            lo[k] = if c[k] < lo[k] { c[k] } else { lo[k] };
+            hi[k] = if c[k] > hi[k] { c[k] } else { hi[k] };
+        }
+    }
+    let mut out = ColumnStats {
+        sum: (sum[0] + sum[2]) + (sum[1] + sum[3]),
+        min: lo[0].min(lo[1]).min(lo[2]).min(lo[3]),
+        max: hi[0].max(hi[1]).max(hi[2]).max(hi[3]),
+        finite: check.iter().all(|&c| c == 0.0),
+    };
+    for &v in rest {
+        out.sum += v;
+        out.finite &= v.is_finite();
+        out.min = out.min.min(v);
+        out.max = out.max.max(v);
+    }
+    out
+}
+
+/// Σ a·b in eight independent lanes (enough independent additions to hide their latency;
+/// see [`column_stats`]).
+fn lane_dot(a: &[f64], b: &[f64]) -> f64 {
+    let (ca, ra) = a.as_chunks::<8>();
+    let (cb, rb) = b.as_chunks::<8>();
+    let mut acc = [0.0f64; 8];
+    for (x, y) in ca.iter().zip(cb) {
+        for k in 0..8 {
             acc[k] += x[k] * y[k];
         }
     }
-    let mut s = (acc[0] + acc[2]) + (acc[1] + acc[3]);
+    let mut s = ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
     for (x, y) in ra.iter().zip(rb) {
         s += x * y;
     }
     s
+}
+
+/// Four dot products of `a` with `b[0..4]` at once, each in four lanes (register tile: one
+/// load of `a` per four products).
+fn lane_dot4(a: &[f64], b: [&[f64]; 4]) -> [f64; 4] {
+    let (ca, ra) = a.as_chunks::<4>();
+    let [b0, b1, b2, b3] = b.map(|c| c.as_chunks::<4>());
+    let mut acc = [[0.0f64; 4]; 4];
+    for ((((x, y0), y1), y2), y3) in ca.iter().zip(b0.0).zip(b1.0).zip(b2.0).zip(b3.0) {
+        for k in 0..4 {
+            acc[0][k] += x[k] * y0[k];
+            acc[1][k] += x[k] * y1[k];
+            acc[2][k] += x[k] * y2[k];
+            acc[3][k] += x[k] * y3[k];
+        }
+    }
+    let mut out = [0.0; 4];
+    for ((o, acc), rb) in out.iter_mut().zip(&acc).zip([b0.1, b1.1, b2.1, b3.1]) {
+        *o = (acc[0] + acc[2]) + (acc[1] + acc[3]);
+        for (x, y) in ra.iter().zip(rb) {
+            *o += x * y;
+        }
+    }
+    out
 }
 
 /// Chan et al.'s combination of part B (n_b, means, upper-triangle co-moments) into part A.
