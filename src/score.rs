@@ -440,14 +440,7 @@ impl BatchScores {
     }
 
     fn reset(&mut self, inst: &Instrument) {
-        if self.instrument != inst.id() {
-            self.instrument.clear();
-            self.instrument.push_str(inst.id());
-        }
-        let names = inst.subscales().iter().map(|s| &s.name);
-        if !self.subscale_names.iter().eq(names.clone()) {
-            self.subscale_names = names.cloned().collect();
-        }
+        sync_labels(inst, &mut self.instrument, &mut self.subscale_names);
         let labels = inst.bands().iter().map(|b| &b.label);
         if !self.band_labels.iter().eq(labels.clone()) {
             self.band_labels = labels.cloned().collect();
@@ -473,6 +466,19 @@ impl BatchScores {
             }
         }
         self.records.push(BatchRecord { index, outcome });
+    }
+}
+
+/// Sets a batch's instrument id and subscale names to `inst`'s, allocating only when they
+/// change (so a reused output buffer does not allocate per batch).
+fn sync_labels(inst: &Instrument, instrument: &mut String, subscale_names: &mut Vec<String>) {
+    if instrument != inst.id() {
+        instrument.clear();
+        instrument.push_str(inst.id());
+    }
+    let names = inst.subscales().iter().map(|s| &s.name);
+    if !subscale_names.iter().eq(names.clone()) {
+        *subscale_names = names.cloned().collect();
     }
 }
 
@@ -636,14 +642,7 @@ impl FlatScores {
     }
 
     fn reset(&mut self, inst: &Instrument, records: usize) {
-        if self.instrument != inst.id() {
-            self.instrument.clear();
-            self.instrument.push_str(inst.id());
-        }
-        let names = inst.subscales().iter().map(|s| &s.name);
-        if !self.subscale_names.iter().eq(names.clone()) {
-            self.subscale_names = names.cloned().collect();
-        }
+        sync_labels(inst, &mut self.instrument, &mut self.subscale_names);
         let k = self.subscale_names.len();
         self.totals.clear();
         self.totals.reserve(records);
