@@ -46,10 +46,14 @@
 //!   the BLRI with a key you supply, [`Instrument::blri`]).
 //! - [`Responses`] → [`Instrument::score`] → [`Score`] (total, subscales, answered, prorated,
 //!   imputed, band, flagged), or [`Instrument::score_batch`] into a reusable [`BatchScores`]
-//!   that keeps every record, scored or rejected with its [`ScoreError`].
+//!   that keeps every record, scored or rejected with its [`ScoreError`]; for throughput,
+//!   [`Instrument::score_flat`] scores a flat row-major `f64` buffer into a reusable
+//!   [`FlatScores`].
 //! - [`ResponseColumns`] maps a table's header (`id`, `1`/`item1`/`q1`, …) to an instrument's
 //!   items; with the `csv` feature, [`read_responses`] reads any `std::io::Read`.
-//! - [`stats`]: reliability, agreement, change, correlation and meta-analysis.
+//! - [`stats`]: reliability, agreement, change, correlation and meta-analysis, plus streaming,
+//!   mergeable accumulators ([`stats::AlphaAccumulator`], [`stats::IccAccumulator`],
+//!   [`stats::CorrelationAccumulator`]) for data split across threads or machines.
 //!
 //! # Untrusted input
 //!
@@ -176,7 +180,8 @@ pub use read::{ReadError, ResponseColumns, item_number, parse_answer};
 #[cfg(feature = "csv")]
 pub use read::{ResponseRecord, read_responses};
 pub use score::{
-    Answer, BatchRecord, BatchScores, RecordScore, Responses, Score, ScoreError, SubscaleScore,
+    Answer, BatchRecord, BatchScores, FlatScores, RecordScore, Responses, Score, ScoreError,
+    SubscaleScore,
 };
 
 mod barrier;

@@ -247,6 +247,15 @@ pub enum ScoreError {
         /// The instrument the responses are tagged with.
         found: String,
     },
+    /// A record of a flat buffer ([`Instrument::score_flat`]) has fewer values than the
+    /// instrument has items (only the trailing record can).
+    #[error("record has {got} of {expected} values (one per item)")]
+    IncompleteRecord {
+        /// Values needed: the instrument's item count.
+        expected: usize,
+        /// Values present.
+        got: usize,
+    },
     /// More items are missing (or "does not apply") than the instrument's rule allows.
     #[error(
         "{instrument}: {missing} of {items} items missing (first: item {first}), at most {allowed} allowed"
@@ -431,14 +440,7 @@ impl BatchScores {
     }
 
     fn reset(&mut self, inst: &Instrument) {
-        if self.instrument != inst.id() {
-            self.instrument.clear();
-            self.instrument.push_str(inst.id());
-        }
-        let names = inst.subscales().iter().map(|s| &s.name);
-        if !self.subscale_names.iter().eq(names.clone()) {
-            self.subscale_names = names.cloned().collect();
-        }
+        sync_labels(inst, &mut self.instrument, &mut self.subscale_names);
         let labels = inst.bands().iter().map(|b| &b.label);
         if !self.band_labels.iter().eq(labels.clone()) {
             self.band_labels = labels.cloned().collect();
@@ -464,6 +466,19 @@ impl BatchScores {
             }
         }
         self.records.push(BatchRecord { index, outcome });
+    }
+}
+
+/// Sets a batch's instrument id and subscale names to `inst`'s, allocating only when they
+/// change (so a reused output buffer does not allocate per batch).
+fn sync_labels(inst: &Instrument, instrument: &mut String, subscale_names: &mut Vec<String>) {
+    if instrument != inst.id() {
+        instrument.clear();
+        instrument.push_str(inst.id());
+    }
+    let names = inst.subscales().iter().map(|s| &s.name);
+    if !subscale_names.iter().eq(names.clone()) {
+        *subscale_names = names.cloned().collect();
     }
 }
 
@@ -505,6 +520,157 @@ fn build_score<'a>(
         flagged: r.flagged,
         unscored_subscales: unscored,
     }
+}
+
+/// Caller-owned output of [`Instrument::score_flat`]: totals and subscale scores as flat
+/// arrays (struct of arrays), for throughput.
+///
+/// Reuse one `FlatScores` across batches: scoring clears and refills it, allocating only when
+/// it must grow (and for a rejected record's message). Every record of the input is either
+/// scored or listed in [`FlatScores::rejected`] with its reason.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FlatScores {
+    instrument: String,
+    subscale_names: Vec<String>,
+    totals: Vec<f64>,
+    subscales: Vec<f64>,
+    scored: Vec<bool>,
+    rejected: Vec<(usize, ScoreError)>,
+    plan: FlatPlan,
+}
+
+/// The instrument compiled for [`Instrument::score_flat`] (kept in [`FlatScores`] and reused).
+#[derive(Debug, Clone, Default, PartialEq)]
+struct FlatPlan {
+    /// (position, a, b) per item, grouped by subscale, keyed value a + b·x; group s is
+    /// `members[starts[s]..starts[s + 1]]`, and the last group holds the items in no subscale.
+    members: Vec<(usize, f64, f64)>,
+    starts: Vec<usize>,
+}
+
+impl FlatPlan {
+    fn compile(&mut self, inst: &Instrument, k: usize) {
+        let scale = inst.scale();
+        let (lo, hi) = scale.bounds();
+        self.members.clear();
+        self.starts.clear();
+        for s in (0..k).map(Some).chain([None]) {
+            self.starts.push(self.members.len());
+            for (pos, it) in inst.items.iter().enumerate() {
+                let sub = (it.subscale != NO_SUBSCALE).then(|| usize::from(it.subscale));
+                if sub != s {
+                    continue;
+                }
+                let (a, b) = match (it.keying, scale) {
+                    (Keying::Positive, _) => (0.0, 1.0),
+                    (Keying::Reverse, ResponseScale::Bipolar { .. }) => (0.0, -1.0),
+                    (Keying::Reverse, _) => (lo + hi, -1.0),
+                };
+                self.members.push((pos, a, b));
+            }
+        }
+        self.starts.push(self.members.len());
+    }
+}
+
+impl FlatScores {
+    /// An empty output buffer.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The instrument id of the last batch.
+    #[must_use]
+    pub fn instrument(&self) -> &str {
+        &self.instrument
+    }
+
+    /// Subscale names, in the order of each record's [`FlatScores::subscales`].
+    #[must_use]
+    pub fn subscale_names(&self) -> &[String] {
+        &self.subscale_names
+    }
+
+    /// Number of records (scored and rejected).
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.totals.len()
+    }
+
+    /// Whether the batch held no records.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.totals.is_empty()
+    }
+
+    /// The total of record `index`; `None` if it was rejected or `index` is out of range.
+    #[must_use]
+    pub fn total(&self, index: usize) -> Option<f64> {
+        self.is_scored(index).then(|| self.totals[index])
+    }
+
+    /// The subscale scores of record `index` (in [`FlatScores::subscale_names`] order); `None`
+    /// if it was rejected or `index` is out of range.
+    #[must_use]
+    pub fn subscales(&self, index: usize) -> Option<&[f64]> {
+        let k = self.subscale_names.len();
+        if self.is_scored(index) {
+            self.subscales.get(index * k..(index + 1) * k)
+        } else {
+            None
+        }
+    }
+
+    /// Whether record `index` was scored.
+    #[must_use]
+    pub fn is_scored(&self, index: usize) -> bool {
+        self.scored.get(index).copied().unwrap_or(false)
+    }
+
+    /// All totals in record order. A rejected record's slot holds `0.0`: check
+    /// [`FlatScores::is_scored`] or [`FlatScores::rejected`] before using it.
+    #[must_use]
+    pub fn totals(&self) -> &[f64] {
+        &self.totals
+    }
+
+    /// The rejected records (0-based index and reason), in record order.
+    #[must_use]
+    pub fn rejected(&self) -> &[(usize, ScoreError)] {
+        &self.rejected
+    }
+
+    fn reset(&mut self, inst: &Instrument, records: usize) {
+        sync_labels(inst, &mut self.instrument, &mut self.subscale_names);
+        let k = self.subscale_names.len();
+        self.totals.clear();
+        self.totals.reserve(records);
+        self.subscales.clear();
+        self.subscales.reserve(records * k);
+        self.scored.clear();
+        self.scored.reserve(records);
+        self.rejected.clear();
+        self.plan.compile(inst, k);
+    }
+}
+
+/// Whether every value of `xs` is an answer on a stepped scale `lo..=hi` (excluding
+/// `excluded`, NaN for none): four independent lanes without branches, so the compiler
+/// vectorises it. NaN fails every comparison; the bounds are small, so adding and subtracting
+/// 2⁵² rounds to an integer (exact test of a whole step, no libm call).
+#[allow(clippy::needless_bitwise_bool)] // branch-free on purpose: `&&` would stop vectorising
+fn all_steps(xs: &[f64], lo: f64, hi: f64, excluded: f64) -> bool {
+    const ROUND: f64 = 4_503_599_627_370_496.0;
+    let ok = |x: f64| (x >= lo) & (x <= hi) & ((x + ROUND) - ROUND == x) & (x != excluded);
+    let (chunks, rest) = xs.as_chunks::<4>();
+    let mut lanes = [true; 4];
+    for c in chunks {
+        for k in 0..4 {
+            lanes[k] &= ok(c[k]);
+        }
+    }
+    lanes.iter().all(|&l| l) && rest.iter().all(|&x| ok(x))
 }
 
 /// Per-subscale accumulator (Neumaier-compensated, so `9.1 + 9.0 + 9.0 + 8.9` is `36.0`).
@@ -607,6 +773,109 @@ impl Instrument {
                     subs,
                 )
             });
+        }
+    }
+
+    /// Scores a flat, row-major buffer of complete administrations: `values[r * n + i]` is
+    /// record r's answer to the item at position i ([`Instrument::item_numbers`] order, n =
+    /// [`Instrument::item_count`]). Every value is validated (finite, on the scale, a whole step
+    /// where the scale has steps); totals and subscale scores go into `out` (cleared first)
+    /// without allocating per record. A record with an invalid value is rejected with the
+    /// reason [`Instrument::score`] would give, and a trailing partial record with
+    /// [`ScoreError::IncompleteRecord`]; nothing is dropped.
+    ///
+    /// Results equal [`Instrument::score`] of the same answers exactly. On integer scales
+    /// (Likert, bipolar) sums of whole numbers are exact, so the loop adds plainly; on a
+    /// visual analogue scale each record takes the compensated-sum path of
+    /// [`Instrument::score`]. A flat `f64` buffer cannot hold "missing" (NaN is rejected, not
+    /// missing): use [`Instrument::score_dense`] for data with missing answers.
+    ///
+    /// ```
+    /// use therapeutic_alliance::{FlatScores, Instrument};
+    /// let wai = Instrument::builtin("wai-sr").ok_or("no such instrument")?;
+    /// let mut values = vec![3.0; 12 * 3];
+    /// values[12 + 4] = 9.0; // record 1, item 5: outside 1..=5
+    /// let mut out = FlatScores::new();
+    /// wai.score_flat(&values, &mut out);
+    /// assert_eq!(out.len(), 3);
+    /// assert_eq!(out.total(0), Some(36.0));
+    /// assert_eq!(out.subscales(2), Some(&[12.0, 12.0, 12.0][..]));
+    /// assert_eq!(out.rejected()[0].0, 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn score_flat(&self, values: &[f64], out: &mut FlatScores) {
+        /// Records per validation block.
+        const BLOCK: usize = 64;
+        let n = self.item_count();
+        out.reset(self, values.len().div_ceil(n));
+        let k = out.subscale_names.len();
+        let scale = self.scale();
+        let (lo, hi) = scale.bounds();
+        let (stepped, excluded) = match scale {
+            ResponseScale::Likert { .. } => (true, f64::NAN),
+            ResponseScale::Bipolar { .. } => (true, 0.0),
+            ResponseScale::VisualAnalogue { .. } => (false, f64::NAN),
+        };
+        let (total_agg, sub_agg) = (self.total_aggregation(), self.subscale_aggregation());
+        let mut scratch = vec![Acc::default(); k];
+        let mut subs = vec![None; k];
+        // A local, so the hot loop keeps its slices in registers (no reloads through `out`).
+        let plan = std::mem::take(&mut out.plan);
+        let (rows, tail) = values.split_at(values.len() - values.len() % n);
+        for (b, block) in rows.chunks(BLOCK * n).enumerate() {
+            // One vectorised check per block; per record only when the block has a bad value.
+            let block_ok = stepped && all_steps(block, lo, hi, excluded);
+            for (i, row) in block.chunks_exact(n).enumerate() {
+                let r = b * BLOCK + i;
+                if block_ok || (stepped && all_steps(row, lo, hi, excluded)) {
+                    // Whole steps sum exactly in any order, so these sums (and the total as
+                    // their sum) equal the compensated sums of `score` bit for bit.
+                    let mut total = 0.0;
+                    for (g, w) in plan.starts.windows(2).enumerate() {
+                        let members = plan.members.get(w[0]..w[1]).unwrap_or(&[]);
+                        let mut sum = 0.0;
+                        for &(pos, a, f) in members {
+                            sum += a + f * row.get(pos).copied().unwrap_or_default();
+                        }
+                        total += sum;
+                        if g < k {
+                            out.subscales.push(sub_agg.apply(sum, members.len()));
+                        }
+                    }
+                    out.totals.push(total_agg.apply(total, n));
+                    out.scored.push(true);
+                    continue;
+                }
+                // Exactly [`Instrument::score`]'s path: VAS sums, and the reason for a rejection.
+                let outcome =
+                    self.score_core(|pos| Answer::Value(row[pos]), &mut scratch, &mut subs);
+                out.scored.push(outcome.is_ok());
+                match outcome {
+                    Ok(s) => {
+                        out.totals.push(s.total);
+                        out.subscales
+                            .extend(subs.iter().map(|v| v.unwrap_or_default()));
+                    }
+                    Err(e) => {
+                        out.totals.push(0.0);
+                        out.subscales.extend(std::iter::repeat_n(0.0, k));
+                        out.rejected.push((r, e));
+                    }
+                }
+            }
+        }
+        out.plan = plan;
+        if !tail.is_empty() {
+            out.rejected.push((
+                rows.len() / n,
+                ScoreError::IncompleteRecord {
+                    expected: n,
+                    got: tail.len(),
+                },
+            ));
+            out.totals.push(0.0);
+            out.subscales.extend(std::iter::repeat_n(0.0, k));
+            out.scored.push(false);
         }
     }
 

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::StatsError;
 use super::dist;
-use super::summation::CompensatedSum;
+use super::streaming::IccAccumulator;
 
 /// Which of the six intraclass correlations (psych's names; McGraw & Wong 1996 in brackets).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -179,6 +179,16 @@ impl IccOptions {
         self.drop_incomplete = drop;
         self
     }
+
+    /// Whether incomplete targets are dropped.
+    pub(crate) fn drops_incomplete(&self) -> bool {
+        self.drop_incomplete
+    }
+
+    /// The confidence level (unvalidated).
+    pub(crate) fn confidence_level(&self) -> f64 {
+        self.conf_level
+    }
 }
 
 /// The six ICCs of complete, row-major data: `data[t * n_raters + j]` is rater j's rating of
@@ -203,11 +213,9 @@ impl IccOptions {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn icc(data: &[f64], n_raters: usize, options: &IccOptions) -> Result<Icc, StatsError> {
-    let n = super::table::check_row_major(data, n_raters, "raters", |j| {
-        format!("rater {j} (0-based)")
-    })?;
-    let (msr, msc, mse) = mean_squares(data.chunks_exact(n_raters), n, n_raters)?;
-    icc_from_mean_squares(n, n_raters, msr, msc, mse, options.conf_level, 0)
+    let mut acc = IccAccumulator::new(n_raters)?;
+    acc.push_rows(data)?;
+    acc.finish(options)
 }
 
 /// [`icc`] for rows that may contain missing ratings (`None`).
@@ -255,58 +263,6 @@ pub fn icc_with_missing<R: AsRef<[Option<f64>]>>(
     let mut out = icc(&flat, k, options)?;
     out.n_dropped = dropped;
     Ok(out)
-}
-
-/// Two-way ANOVA mean squares (MSR, MSC, MSE) by two passes with compensated sums.
-fn mean_squares<'a>(
-    rows: impl Iterator<Item = &'a [f64]> + Clone,
-    n: usize,
-    k: usize,
-) -> Result<(f64, f64, f64), StatsError> {
-    if n < 2 {
-        return Err(StatsError::TooFewCases {
-            what: "targets".to_owned(),
-            needed: 2,
-            got: n,
-        });
-    }
-    let mut row_means = Vec::with_capacity(n);
-    let mut col_sums = vec![CompensatedSum::new(); k];
-    let mut grand = CompensatedSum::new();
-    for row in rows.clone() {
-        let mut s = CompensatedSum::new();
-        for (c, &x) in col_sums.iter_mut().zip(row) {
-            s.add(x);
-            c.add(x);
-            grand.add(x);
-        }
-        row_means.push(s.total() / k as f64);
-    }
-    let g = grand.total() / (n * k) as f64;
-    let col_means: Vec<f64> = col_sums.iter().map(|c| c.total() / n as f64).collect();
-    let (mut ssr, mut ssc, mut sse) = (
-        CompensatedSum::new(),
-        CompensatedSum::new(),
-        CompensatedSum::new(),
-    );
-    for &m in &row_means {
-        ssr.add((m - g) * (m - g));
-    }
-    for &m in &col_means {
-        ssc.add((m - g) * (m - g));
-    }
-    for (row, &rm) in rows.zip(&row_means) {
-        for (&x, &cm) in row.iter().zip(&col_means) {
-            let e = x - rm - cm + g;
-            sse.add(e * e);
-        }
-    }
-    let (nf, kf) = (n as f64, k as f64);
-    Ok((
-        kf * ssr.total() / (nf - 1.0),
-        nf * ssc.total() / (kf - 1.0),
-        sse.total() / ((nf - 1.0) * (kf - 1.0)),
-    ))
 }
 
 /// Step 2: the six ICCs from N targets, k raters and the two-way mean squares.
@@ -499,7 +455,9 @@ mod tests {
 
     #[test]
     fn mean_squares_match_psych() {
-        let (msr, msc, mse) = mean_squares(SF.chunks_exact(4), 6, 4).unwrap();
+        let mut acc = IccAccumulator::new(4).unwrap();
+        acc.push_rows(&SF).unwrap();
+        let (msr, msc, mse) = acc.mean_squares().unwrap();
         assert!((msr - 11.2416666666667).abs() < 1e-12);
         assert!((msc - 32.4861111111111).abs() < 1e-12);
         assert!((mse - 1.01944444444444).abs() < 1e-12);

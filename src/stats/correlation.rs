@@ -143,6 +143,11 @@ impl CorrelationOptions {
         self.spearman_ci = how;
         self
     }
+
+    /// The coefficient chosen.
+    pub(crate) fn correlation_method(&self) -> CorrelationMethod {
+        self.method
+    }
 }
 
 /// A correlation coefficient with its test and confidence interval.
@@ -319,24 +324,8 @@ fn compute(
     let df = nf - 2.0;
     match options.method {
         CorrelationMethod::Pearson => {
-            let r = pearson_r(x, y)?;
-            let (t, p) = t_test(r, df)?;
-            let ci = fisher_ci(r, n, conf_level, 1.0)?;
-            Ok(Correlation {
-                method: CorrelationMethod::Pearson,
-                r,
-                n,
-                n_missing,
-                t,
-                df,
-                s: None,
-                p,
-                p_method: PValueMethod::TDistribution,
-                ci_lb: ci.map(|c| c.0),
-                ci_ub: ci.map(|c| c.1),
-                conf_level,
-                ties: has_ties(x) || has_ties(y),
-            })
+            let sums = centred_sums(x, y);
+            pearson_from_sums(n, n_missing, sums, has_ties(x) || has_ties(y), options)
         }
         CorrelationMethod::Spearman => {
             let (rx, tx) = average_ranks(x);
@@ -388,8 +377,9 @@ fn compute(
     }
 }
 
-/// Pearson r by two passes with compensated sums; errors on a constant variable.
-pub(crate) fn pearson_r(x: &[f64], y: &[f64]) -> Result<f64, StatsError> {
+/// Centred sums of squares and products (Σdx², Σdy², Σdxdy) by two passes with compensated
+/// sums.
+fn centred_sums(x: &[f64], y: &[f64]) -> (f64, f64, f64) {
     let n = x.len() as f64;
     let mx = super::summation::sum(x) / n;
     let my = super::summation::sum(y) / n;
@@ -404,7 +394,11 @@ pub(crate) fn pearson_r(x: &[f64], y: &[f64]) -> Result<f64, StatsError> {
         sxx.add(dx * dx);
         syy.add(dy * dy);
     }
-    let (sxx, syy) = (sxx.total(), syy.total());
+    (sxx.total(), syy.total(), sxy.total())
+}
+
+/// Pearson r from centred sums; errors on a constant variable.
+fn r_from_sums((sxx, syy, sxy): (f64, f64, f64)) -> Result<f64, StatsError> {
     for (what, ss) in [("x", sxx), ("y", syy)] {
         if ss.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) || !ss.is_finite() {
             return Err(StatsError::ConstantInput {
@@ -412,7 +406,7 @@ pub(crate) fn pearson_r(x: &[f64], y: &[f64]) -> Result<f64, StatsError> {
             });
         }
     }
-    let r = sxy.total() / (sxx.sqrt() * syy.sqrt());
+    let r = sxy / (sxx.sqrt() * syy.sqrt());
     if r.is_finite() {
         Ok(r.clamp(-1.0, 1.0))
     } else {
@@ -420,6 +414,49 @@ pub(crate) fn pearson_r(x: &[f64], y: &[f64]) -> Result<f64, StatsError> {
             what: "x or y".to_owned(),
         })
     }
+}
+
+/// Pearson r by two passes with compensated sums; errors on a constant variable.
+pub(crate) fn pearson_r(x: &[f64], y: &[f64]) -> Result<f64, StatsError> {
+    r_from_sums(centred_sums(x, y))
+}
+
+/// The Pearson [`Correlation`] (t test, Fisher-z interval) of `n` pairs from their centred sums
+/// (Σdx², Σdy², Σdxdy): shared by [`correlate`] and the streaming accumulator.
+pub(crate) fn pearson_from_sums(
+    n: usize,
+    n_missing: usize,
+    sums: (f64, f64, f64),
+    ties: bool,
+    options: &CorrelationOptions,
+) -> Result<Correlation, StatsError> {
+    let conf_level = check_conf_level(options.conf_level)?;
+    if n < 3 {
+        return Err(StatsError::TooFewCases {
+            what: "complete pairs".to_owned(),
+            needed: 3,
+            got: n,
+        });
+    }
+    let df = n as f64 - 2.0;
+    let r = r_from_sums(sums)?;
+    let (t, p) = t_test(r, df)?;
+    let ci = fisher_ci(r, n, conf_level, 1.0)?;
+    Ok(Correlation {
+        method: CorrelationMethod::Pearson,
+        r,
+        n,
+        n_missing,
+        t,
+        df,
+        s: None,
+        p,
+        p_method: PValueMethod::TDistribution,
+        ci_lb: ci.map(|c| c.0),
+        ci_ub: ci.map(|c| c.1),
+        conf_level,
+        ties,
+    })
 }
 
 /// t test of a correlation: `t = r·sqrt(df/(1-r²))`, two-sided p.

@@ -88,6 +88,13 @@ pub enum StatsError {
         /// The name that was not found.
         name: String,
     },
+    /// The computation cannot be done this way (for example Spearman's rho from a streaming
+    /// accumulator, which keeps no ranks).
+    #[error("{what}: not supported")]
+    Unsupported {
+        /// What was asked for.
+        what: String,
+    },
     /// A matrix that must be inverted or factorised is singular or not positive definite.
     #[error("{what}: matrix is singular or not positive definite")]
     Singular {

@@ -9,6 +9,9 @@
 //!   [`omega_total`] (`psych::omega` one-factor `omega.tot`), [`sem`].
 //! - Agreement: [`icc`] / [`icc_with_missing`] (`psych::ICC(lmer = FALSE)`, pingouin
 //!   `intraclass_corr`).
+//! - Streaming: [`AlphaAccumulator`], [`IccAccumulator`], [`CorrelationAccumulator`] — push
+//!   records, merge parts computed anywhere, finish into the same results as the in-memory
+//!   functions, in memory independent of the number of records.
 
 mod agreement;
 pub mod change;
@@ -18,6 +21,7 @@ mod error;
 mod meta;
 pub mod multilevel;
 mod reliability;
+mod streaming;
 pub(crate) mod summation;
 mod table;
 
@@ -45,3 +49,4 @@ pub use reliability::{
     Alpha, AlphaItem, AlphaOptions, MissingPolicy, Omega, alpha, alpha_rows, alpha_with_missing,
     omega_from_correlation, omega_total, sem,
 };
+pub use streaming::{AlphaAccumulator, CorrelationAccumulator, IccAccumulator};

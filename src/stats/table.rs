@@ -3,15 +3,24 @@
 
 use super::StatsError;
 
-/// Checks that `data` is a non-empty table of `n_cols ≥ 2` columns with finite values and
-/// returns its number of rows. `cols` names the columns in messages (`"items"`, `"raters"`),
-/// `col_name(j)` names column j in a non-finite-value error.
-pub(crate) fn check_row_major(
+/// The error for the non-finite value at offset `i` of a row-major table.
+pub(crate) fn non_finite(
     data: &[f64],
     n_cols: usize,
-    cols: &str,
+    i: usize,
     col_name: impl Fn(usize) -> String,
-) -> Result<usize, StatsError> {
+) -> StatsError {
+    StatsError::NonFinite {
+        what: col_name(i % n_cols.max(1)),
+        row: i / n_cols.max(1),
+        value: data.get(i).copied().unwrap_or(f64::NAN),
+    }
+}
+
+/// Checks that `data` is a non-empty table of `n_cols ≥ 2` columns and returns its number of
+/// rows (values are checked for finiteness by the callers while they accumulate). `cols` names
+/// the columns in messages (`"items"`, `"raters"`).
+pub(crate) fn check_shape(data: &[f64], n_cols: usize, cols: &str) -> Result<usize, StatsError> {
     if n_cols < 2 {
         return Err(StatsError::TooFewCases {
             what: cols.to_owned(),
@@ -29,13 +38,6 @@ pub(crate) fn check_row_major(
             what: format!("data (a whole number of rows of {n_cols} {cols})"),
             expected: data.len().div_ceil(n_cols) * n_cols,
             got: data.len(),
-        });
-    }
-    if let Some(i) = data.iter().position(|x| !x.is_finite()) {
-        return Err(StatsError::NonFinite {
-            what: col_name(i % n_cols),
-            row: i / n_cols,
-            value: data[i],
         });
     }
     Ok(data.len() / n_cols)

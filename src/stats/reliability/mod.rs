@@ -272,12 +272,22 @@ fn accumulate(
     n_items: usize,
     names: &[String],
 ) -> Result<CovarianceAccumulator, StatsError> {
-    super::table::check_row_major(data, n_items, "items", |j| names[j].clone())?;
+    super::table::check_shape(data, n_items, "items")?;
     let mut acc = CovarianceAccumulator::new(n_items);
-    for row in data.chunks_exact(n_items) {
-        acc.push(row);
-    }
+    acc.push_rows(data)
+        .map_err(|i| super::table::non_finite(data, n_items, i, |j| names[j].clone()))?;
     Ok(acc)
+}
+
+/// Step 2 for an accumulator of complete rows (the streaming [`super::AlphaAccumulator`]):
+/// names and keys from `options`, then the same finish as [`alpha`].
+pub(crate) fn alpha_from_accumulator(
+    acc: &CovarianceAccumulator,
+    options: &AlphaOptions,
+) -> Result<Alpha, StatsError> {
+    let names = item_names(options, acc.items())?;
+    let reversed = resolve_keys(options, &names)?;
+    finish_complete(acc, acc.count(), &names, &reversed, options)
 }
 
 /// [`alpha`] for data given as rows (`rows[r][j]` = respondent r, item j).
