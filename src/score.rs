@@ -721,7 +721,6 @@ fn reject(item: u16, value: f64, scale: ResponseScale, why: Reject) -> ScoreErro
 /// members, sum)` per group in order and returns the total (the sum of the group sums).
 /// Whole steps sum exactly in any order, so these equal the compensated sums of
 /// [`Instrument::score`] bit for bit.
-
 fn plan_sums(
     members: &[(usize, f64)],
     groups: &[(usize, f64, usize)],
