@@ -91,3 +91,41 @@ fn reversed_items_and_reuse() {
     assert_eq!(out.totals().len(), 1);
     assert!(out.subscales(1).is_none());
 }
+
+#[test]
+fn valid_blocks_equal_one_by_one() {
+    // Long runs of valid records take the per-block fast path: several full blocks, a partial
+    // one, and subscales as well as totals must match `score` exactly, for every instrument.
+    for inst in Instrument::all_builtin() {
+        let n = inst.item_count();
+        let (lo, hi) = inst.scale().bounds();
+        let values: Vec<f64> = (0..n * 150)
+            .map(|i| (lo + ((i * 7 + i / n) % 11) as f64 * (hi - lo) / 10.0).round())
+            .map(|v| if v == 0.0 && lo < 0.0 { 1.0 } else { v })
+            .collect();
+        let mut out = FlatScores::new();
+        inst.score_flat(&values, &mut out);
+        assert_eq!(out.len(), 150);
+        assert!(out.rejected().is_empty(), "{}", inst.id());
+        for (r, row) in values.chunks(n).enumerate() {
+            let resp: Responses = inst
+                .item_numbers()
+                .zip(row)
+                .map(|(i, &x)| (i, Answer::Value(x)))
+                .collect();
+            match inst.score(&resp) {
+                Ok(s) => {
+                    assert_eq!(out.total(r), Some(s.total), "{} record {r}", inst.id());
+                    let subs: Vec<f64> = s.subscales.iter().map(|x| x.value).collect();
+                    assert_eq!(
+                        out.subscales(r),
+                        Some(&subs[..]),
+                        "{} record {r}",
+                        inst.id()
+                    );
+                }
+                Err(_) => assert!(!out.is_scored(r), "{} record {r}", inst.id()),
+            }
+        }
+    }
+}
