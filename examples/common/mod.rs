@@ -252,6 +252,21 @@ pub fn fmt(x: f64, decimals: usize) -> String {
 
 /// Runs an example's `main`, printing a one-line error and exiting non-zero on failure.
 pub fn run(main: impl FnOnce() -> AppResult) {
+    // `println!` panics when stdout is a closed pipe (`… | head`); a command-line tool should
+    // stop quietly instead, as Unix tools do.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default_hook(info);
+    }));
     if let Err(e) = main() {
         eprintln!("error: {e}");
         std::process::exit(1);
