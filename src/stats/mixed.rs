@@ -187,7 +187,7 @@ impl Design {
                 b[j] += w * m[j] * yb;
             }
         }
-        let chol = cholesky(&mut a, p)?;
+        let chol = cholesky(&a, p)?;
         let beta = chol_solve(&chol, p, &b);
         let mut r = CompensatedSum::new();
         for (x, y) in self.xw.chunks_exact(p).zip(&self.yw) {
@@ -235,7 +235,7 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 
 /// In-place Cholesky of the lower triangle of the `p × p` row-major matrix `a`; `None` when it
 /// is not numerically positive definite.
-fn cholesky(a: &mut [f64], p: usize) -> Option<Vec<f64>> {
+fn cholesky(a: &[f64], p: usize) -> Option<Vec<f64>> {
     let mut l = vec![0.0; p * p];
     for j in 0..p {
         let mut d = a[j * p + j];
@@ -518,7 +518,7 @@ fn zeroin(
 /// Fits the random-intercept model `y ~ x1 + … + xk + (1 | id)` by profiled REML (default) or
 /// ML, reproducing `lme4::lmer(y ~ x1 + … + (1 | id), REML = TRUE)` (lme4 1.1-31): fixed
 /// effects, their standard errors as `vcov()`, the variance components as `VarCorr()`, and the
-/// REML criterion / log-likelihood. See the [module documentation](self) for the formulas.
+/// REML criterion / log-likelihood. See the [module documentation](crate::stats::mixed) for the formulas.
 ///
 /// `ids` identify the groups (any ordered key; rows need not be sorted, groups may be
 /// unbalanced); each predictor is `(name, column)`; an intercept named `"(Intercept)"` is always
@@ -647,4 +647,54 @@ pub fn random_intercept<K: Ord>(
         n_groups: design.sizes.len(),
         iterations,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toy(method: MixedMethod) -> Design {
+        let ids = [1, 1, 1, 2, 2, 3, 3, 3, 3];
+        let x = [0.3, 1.2, 2.0, 0.5, 1.9, 0.1, 0.8, 1.7, 2.4];
+        let y = [2.0, 3.1, 4.4, 5.2, 6.0, 1.1, 1.7, 2.6, 3.9];
+        build(&ids, &[("x", &x)], &y, method).unwrap()
+    }
+
+    #[test]
+    fn analytic_derivative_matches_finite_difference() {
+        for method in [MixedMethod::Reml, MixedMethod::Ml] {
+            let d = toy(method);
+            for theta in [0.05, 0.7, 3.0] {
+                let h = 1e-6 * theta;
+                let up = d.eval(theta + h).unwrap().criterion;
+                let down = d.eval(theta - h).unwrap().criterion;
+                let numeric = (up - down) / (2.0 * h);
+                let exact = d.eval(theta).unwrap().derivative;
+                assert!(
+                    (numeric - exact).abs() < 1e-6 * (1.0 + exact.abs()),
+                    "{method:?} θ={theta}: {numeric} vs {exact}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn zeroin_finds_a_root_to_machine_precision() {
+        let mut it = 0;
+        let f = |x: f64| Some(x * x - 2.0);
+        let r = zeroin(f, 0.0, 2.0, -2.0, 2.0, &mut it).unwrap();
+        assert!((r - std::f64::consts::SQRT_2).abs() < 4.0 * f64::EPSILON);
+        assert!(it < 20);
+    }
+
+    #[test]
+    fn cholesky_solves_and_rejects_indefinite() {
+        let a = [4.0, 0.0, 2.0, 3.0];
+        let l = cholesky(&a, 2).unwrap();
+        let x = chol_solve(&l, 2, &[2.0, 1.0]);
+        assert!((4.0 * x[0] + 2.0 * x[1] - 2.0).abs() < 1e-15);
+        assert!((2.0 * x[0] + 3.0 * x[1] - 1.0).abs() < 1e-15);
+        assert!(cholesky(&[1.0, 0.0, 2.0, 4.0], 2).is_none());
+        assert!(cholesky(&[f64::NAN], 1).is_none());
+    }
 }

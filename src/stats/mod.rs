@@ -21,7 +21,7 @@ pub mod correlation;
 pub(crate) mod dist;
 mod error;
 mod meta;
-mod mixed;
+pub mod mixed;
 pub mod multilevel;
 mod reliability;
 mod streaming;
