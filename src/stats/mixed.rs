@@ -679,6 +679,15 @@ mod tests {
     }
 
     #[test]
+    fn public_types_are_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<MixedOptions>();
+        check::<MixedMethod>();
+        check::<RandomIntercept>();
+        check::<FixedEffect>();
+    }
+
+    #[test]
     fn zeroin_finds_a_root_to_machine_precision() {
         let mut it = 0;
         let f = |x: f64| Some(x * x - 2.0);
