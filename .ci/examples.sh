@@ -44,5 +44,6 @@ run_example cookbook_alerts --rupture-points 6
 run_example cookbook_alerts --json > "$out/cookbook_alerts.json"
 run_example cookbook_within_between
 run_example cookbook_within_between --alliance srs --json > "$out/cookbook_wb.json"
+run_example cookbook_within_between --mixed --json > "$out/cookbook_wb_mixed.json"
 run_example parallel_alpha --rows 20000 --threads 2 --out "$out/parallel"
 run_example parallel_alpha "$out/parallel/parallel_alpha_20000x12.csv" --threads 2 --json > "$out/parallel_alpha.json"

@@ -1,7 +1,7 @@
 //! Cookbook: separate within-client from between-client alliance–outcome associations.
 //!
 //! ```sh
-//! cargo run --example cookbook_within_between -- [totals.csv] [--alliance ID] [--outcome ID] [--json]
+//! cargo run --example cookbook_within_between -- [totals.csv] [--alliance ID] [--outcome ID] [--mixed] [--json]
 //! ```
 //!
 //! Reads a long CSV of totals (`client, session, instrument, total`; default the synthetic
@@ -11,7 +11,10 @@
 //! * the **within-client** slope: the fixed-effects regression of next-session outcome on the
 //!   client-centred alliance (`stats::person_mean_centre`, `stats::within_regression`), as in
 //!   the within/between disaggregation literature (Falkenström et al.; Curran & Bauer); both in
-//!   `common::within_between`, shared with the quickstart.
+//!   `common::within_between`, shared with the quickstart;
+//! * with `--mixed`, also the random-intercept model `outcome ~ alliance_w + alliance_b +
+//!   (1 | client)` fitted by REML as `lme4::lmer` (`stats::random_intercept`): fixed effects with
+//!   SE and t, the client and residual variances and the ICC.
 //!
 //! Rows with a missing or non-numeric total are reported on stderr and skipped.
 
@@ -19,7 +22,10 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{Args, Table, fmt};
+use common::{Args, Table, fmt, print_table};
+use therapeutic_alliance::stats::{
+    GrandMean, MixedOptions, RandomIntercept, person_mean_centre, random_intercept,
+};
 
 fn main() {
     common::run(|| {
@@ -60,13 +66,21 @@ fn main() {
         }
         let wb = common::within_between(&ids, &x, &y)?;
         let (between, w) = (&wb.between, &wb.within);
+        let mixed = if args.flag("mixed") {
+            Some(fit_mixed(&ids, &x, &y)?)
+        } else {
+            None
+        };
         if args.flag("json") {
-            let v = serde_json::json!({
+            let mut v = serde_json::json!({
                 "alliance": alliance_id, "outcome_next_session": outcome_id,
                 "pairs": wb.pairs, "clients": wb.clients,
                 "between_r": between.r, "between_p": between.p,
                 "within_slope": w.estimate, "within_se": w.se, "within_t": w.t, "within_p": w.p,
             });
+            if let Some(m) = &mixed {
+                v["random_intercept_reml"] = serde_json::to_value(m)?;
+            }
             println!("{}", serde_json::to_string_pretty(&v)?);
             return Ok(());
         }
@@ -86,6 +100,56 @@ fn main() {
             fmt(w.t, 2),
             fmt(w.p, 4)
         );
+        if let Some(m) = &mixed {
+            print_mixed(m);
+        }
         Ok(())
     });
+}
+
+/// `y ~ x_w + x_b + (1 | client)` by REML, with `x_w`/`x_b` the client-centred alliance and the
+/// grand-mean-centred client mean.
+fn fit_mixed(ids: &[String], x: &[f64], y: &[f64]) -> common::AppResult<RandomIntercept> {
+    let d = person_mean_centre(ids, x, GrandMean::Rows)?;
+    let predictors = [
+        ("alliance_w", d.within.as_slice()),
+        ("alliance_b", d.between.as_slice()),
+    ];
+    Ok(random_intercept(
+        ids,
+        &predictors,
+        y,
+        &MixedOptions::default(),
+    )?)
+}
+
+fn print_mixed(m: &RandomIntercept) {
+    println!(
+        "\nrandom-intercept model (REML, as lme4::lmer): outcome ~ alliance_w + alliance_b + (1 | client)"
+    );
+    let rows: Vec<Vec<String>> = m
+        .fixef
+        .iter()
+        .map(|c| {
+            vec![
+                c.name.clone(),
+                fmt(c.estimate, 4),
+                fmt(c.se, 4),
+                fmt(c.t, 2),
+            ]
+        })
+        .collect();
+    print_table(&["term", "estimate", "se", "t"], &rows);
+    println!(
+        "  var(client) = {}, var(residual) = {}, ICC = {}, REML criterion = {}{}",
+        fmt(m.var_id, 4),
+        fmt(m.var_residual, 4),
+        fmt(m.icc, 3),
+        fmt(m.criterion, 2),
+        if m.singular {
+            " (singular fit: var(client) = 0)"
+        } else {
+            ""
+        }
+    );
 }

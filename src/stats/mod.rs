@@ -12,6 +12,8 @@
 //! - Streaming: [`AlphaAccumulator`], [`IccAccumulator`], [`CorrelationAccumulator`] — push
 //!   records, merge parts computed anywhere, finish into the same results as the in-memory
 //!   functions, in memory independent of the number of records.
+//! - Within/between: [`person_mean_centre`], [`within_regression`] (fixed-effects slopes) and
+//!   [`random_intercept`] (`lme4::lmer(y ~ x + (1 | id))`, REML or ML).
 
 mod agreement;
 pub mod change;
@@ -19,6 +21,7 @@ pub mod correlation;
 pub(crate) mod dist;
 mod error;
 mod meta;
+pub mod mixed;
 pub mod multilevel;
 mod reliability;
 mod streaming;
@@ -41,6 +44,7 @@ pub use meta::{
     CorrelationStudy, MAX_STUDY_N, MetaAnalysis, MetaOptions, MetaTest, RejectedStudy, StudyBatch,
     Tau2Ci, TauMethod, correlation_studies, meta_analysis, meta_analysis_rn,
 };
+pub use mixed::{FixedEffect, MixedMethod, MixedOptions, RandomIntercept, random_intercept};
 pub use multilevel::{
     Decomposition, GrandMean, WithinCoefficient, WithinRegression, next_within_person,
     person_mean_centre, within_regression,

@@ -23,8 +23,8 @@
 //!
 //! **Caveats:** with a lagged outcome, person-mean centring carries Nickell (1981) bias of
 //! order 1/T; a common time trend biases the within slope (detrend, or add the session number
-//! as a predictor). The random-intercept (lme4) between-person coefficients are not computed
-//! here.
+//! as a predictor). The random-intercept (lme4) model with its between-person coefficients and
+//! variance components is [`super::random_intercept`].
 
 use std::collections::BTreeMap;
 
@@ -63,7 +63,7 @@ pub struct Decomposition {
 }
 
 /// Groups rows by id: returns the group index of every row and the number of groups.
-fn group_index<K: Ord>(ids: &[K]) -> (Vec<usize>, usize) {
+pub(super) fn group_index<K: Ord>(ids: &[K]) -> (Vec<usize>, usize) {
     let mut map: BTreeMap<&K, usize> = BTreeMap::new();
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
@@ -73,7 +73,7 @@ fn group_index<K: Ord>(ids: &[K]) -> (Vec<usize>, usize) {
     (out, map.len())
 }
 
-fn check_column(what: &str, x: &[f64], n: usize) -> Result<(), StatsError> {
+pub(super) fn check_column(what: &str, x: &[f64], n: usize) -> Result<(), StatsError> {
     if x.len() != n {
         return Err(StatsError::LengthMismatch {
             what: format!("{what} (one value per id)"),
