@@ -8,6 +8,10 @@ use crate::stats::summation::CompensatedSum;
 /// 12 items (12 KiB) stays in L1 cache between its passes.
 const BLOCK_ROWS: usize = 128;
 
+/// Rows per block of the fixed-width one-pass kernel: long enough that the per-block merge
+/// costs little, short enough that the block-local sums about the shift stay accurate.
+const KERNEL_ROWS: usize = 256;
+
 /// One-pass accumulator of n, item means and the co-moment matrix, plus the data minimum and
 /// maximum (for reversing items as psych does). Memory is O(p²), independent of n; no
 /// allocation per row.
@@ -99,6 +103,86 @@ impl CovarianceAccumulator {
     /// loops over contiguous rows (dot products in four independent lanes, which the compiler
     /// vectorises without reassociating anything).
     pub(crate) fn push_rows(&mut self, data: &[f64]) -> Result<(), usize> {
+        match self.p {
+            2 => self.push_rows_fixed::<2>(data),
+            3 => self.push_rows_fixed::<3>(data),
+            4 => self.push_rows_fixed::<4>(data),
+            5 => self.push_rows_fixed::<5>(data),
+            6 => self.push_rows_fixed::<6>(data),
+            7 => self.push_rows_fixed::<7>(data),
+            8 => self.push_rows_fixed::<8>(data),
+            9 => self.push_rows_fixed::<9>(data),
+            10 => self.push_rows_fixed::<10>(data),
+            11 => self.push_rows_fixed::<11>(data),
+            12 => self.push_rows_fixed::<12>(data),
+            13 => self.push_rows_fixed::<13>(data),
+            14 => self.push_rows_fixed::<14>(data),
+            15 => self.push_rows_fixed::<15>(data),
+            16 => self.push_rows_fixed::<16>(data),
+            _ => self.push_rows_transposed(data),
+        }
+    }
+
+    /// [`CovarianceAccumulator::push_rows`] for `P` items, a compile-time constant, so every
+    /// row is a `[f64; P]`, every loop has a fixed trip count and the compiler keeps a row's
+    /// deviations in registers.
+    ///
+    /// One pass, no transpose: per block of [`KERNEL_ROWS`] rows, [`block_sums`] adds each
+    /// row's deviations from a shift (the running mean, or the block's first row for the
+    /// first block) and their outer products straight into block-local sums S₁ = Σ d and
+    /// S₂ = Σ ddᵀ, while the row has just been loaded. The arithmetic thus overlaps the
+    /// memory stream instead of following it (the data are read from memory once; the
+    /// transposed path read each block three times and spent a third of its time
+    /// transposing). The block's mean is shift + S₁/n_b and its centred co-moments
+    /// S₂ − S₁S₁ᵀ/n_b; the shift lies within the data's spread (and is exact for integer
+    /// answers), so the subtraction loses nothing measurable. The block is then merged by
+    /// Chan's formula as before.
+    fn push_rows_fixed<const P: usize>(&mut self, data: &[f64]) -> Result<(), usize> {
+        let (rows, _) = data.as_chunks::<P>();
+        for (b, block) in rows.chunks(KERNEL_ROWS).enumerate() {
+            let Some(first) = block.first() else {
+                continue;
+            };
+            let nb = block.len();
+            let mut shift = *first;
+            if self.n > 0 {
+                shift.copy_from_slice(&self.mean[..P]);
+            }
+            let mut s1 = [0.0f64; P];
+            let mut s2 = [[0.0f64; P]; P];
+            let (mut lo, mut hi) = (self.min, self.max);
+            block_sums(block, &shift, &mut s1, &mut s2, (&mut lo, &mut hi));
+            // Any NaN or infinity makes its column sum or its diagonal co-moment non-finite;
+            // only then is the block searched (a non-finite sum of finite values, i.e.
+            // overflow, is not an input error and goes on as before).
+            let suspect = (0..P).any(|j| !(s1[j].is_finite() && s2[j][j].is_finite()));
+            if suspect && let Some(at) = block.as_flattened().iter().position(|x| !x.is_finite()) {
+                return Err(b * KERNEL_ROWS * P + at);
+            }
+            (self.min, self.max) = (lo, hi);
+            let inv = 1.0 / nb as f64;
+            for j in 0..P {
+                self.block_mean[j] = shift[j] + s1[j] * inv;
+            }
+            for i in 0..P {
+                let si = s1[i] * inv;
+                for j in i..P {
+                    self.block_m2[i * P + j] = s2[i][j] - si * s1[j];
+                }
+            }
+            merge_moments(
+                P,
+                (&mut self.n, &mut self.mean, &mut self.m2),
+                (nb, &self.block_mean, &self.block_m2),
+                &mut self.delta,
+            );
+        }
+        Ok(())
+    }
+
+    /// [`CovarianceAccumulator::push_rows`] for more than 16 items: each block is transposed
+    /// into item columns, then every co-moment is a dot product of two columns.
+    fn push_rows_transposed(&mut self, data: &[f64]) -> Result<(), usize> {
         let p = self.p;
         if p == 0 {
             return Ok(());
@@ -203,6 +287,65 @@ impl CovarianceAccumulator {
             }
         }
         (self.mean.clone(), cov)
+    }
+}
+
+/// Adds the deviations d = row − `shift` of every row of `block` to `s1` and the upper
+/// triangle of their outer products (from the even column at or below the diagonal, so that
+/// pairs of products line up with SSE2 registers) to `s2`, and the rows' values to the range.
+///
+/// Two rows per step: each accumulator in `s2` is loaded and stored once per two rows (the
+/// 78 co-moments of 12 items do not fit in 16 registers, so they live in L1). Not inlined:
+/// as a separate function `s2` stays an array in memory instead of being split into scalars
+/// that spill. Per-column lanes for the range keep the comparisons vectorisable.
+#[inline(never)]
+fn block_sums<const P: usize>(
+    block: &[[f64; P]],
+    shift: &[f64; P],
+    s1: &mut [f64; P],
+    s2: &mut [[f64; P]; P],
+    range: (&mut f64, &mut f64),
+) {
+    let (lo, hi) = range;
+    let mut l = [*lo; P];
+    let mut h = [*hi; P];
+    let (pairs, rest) = block.as_chunks::<2>();
+    for [a, b] in pairs {
+        let mut da = [0.0; P];
+        let mut db = [0.0; P];
+        for j in 0..P {
+            da[j] = a[j] - shift[j];
+            db[j] = b[j] - shift[j];
+            s1[j] += da[j] + db[j];
+            l[j] = if a[j] < l[j] { a[j] } else { l[j] };
+            l[j] = if b[j] < l[j] { b[j] } else { l[j] };
+            h[j] = if a[j] > h[j] { a[j] } else { h[j] };
+            h[j] = if b[j] > h[j] { b[j] } else { h[j] };
+        }
+        for i in 0..P {
+            let (x, y) = (da[i], db[i]);
+            for j in (i & !1)..P {
+                s2[i][j] += x * da[j] + y * db[j];
+            }
+        }
+    }
+    for a in rest {
+        let mut da = [0.0; P];
+        for j in 0..P {
+            da[j] = a[j] - shift[j];
+            s1[j] += da[j];
+            l[j] = l[j].min(a[j]);
+            h[j] = h[j].max(a[j]);
+        }
+        for i in 0..P {
+            for j in (i & !1)..P {
+                s2[i][j] += da[i] * da[j];
+            }
+        }
+    }
+    for j in 0..P {
+        *lo = lo.min(l[j]);
+        *hi = hi.max(h[j]);
     }
 }
 
