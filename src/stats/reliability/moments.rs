@@ -741,10 +741,16 @@ mod tests {
                 assert_eq!(fast.range(), slow.range());
                 let ((mf, cf), (ms, cs)) = (fast.mean_cov(), slow.mean_cov());
                 for (a, b) in mf.iter().zip(&ms) {
-                    assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "p {p}: {a} vs {b}");
+                    assert!(
+                        (a - b).abs() <= 1e-12 * b.abs().max(1.0),
+                        "p {p}: {a} vs {b}"
+                    );
                 }
                 for (a, b) in cf.iter().zip(&cs) {
-                    assert!((a - b).abs() <= 1e-9 * b.abs().max(1e-3), "p {p}: {a} vs {b}");
+                    assert!(
+                        (a - b).abs() <= 1e-9 * b.abs().max(1e-3),
+                        "p {p}: {a} vs {b}"
+                    );
                 }
             }
         }
