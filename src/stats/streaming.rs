@@ -123,8 +123,9 @@ impl AlphaAccumulator {
     /// # Errors
     /// [`StatsError::LengthMismatch`] for a partial trailing row (nothing is added);
     /// [`StatsError::NonFinite`] for NaN or infinity, naming the row within `data`. Values are
-    /// checked 128 rows at a time, so on that error the rows of earlier 128-row blocks have been
-    /// added ([`AlphaAccumulator::count`] tells how many) and the rest have not.
+    /// checked block by block (256 rows for up to 16 items, 128 rows for more), so on that
+    /// error the rows of earlier blocks have been added ([`AlphaAccumulator::count`] tells how
+    /// many) and the rest have not.
     pub fn push_rows(&mut self, data: &[f64]) -> Result<(), StatsError> {
         let p = self.n_items();
         if !data.len().is_multiple_of(p) {
