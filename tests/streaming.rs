@@ -41,8 +41,7 @@ fn read_csv(name: &str) -> (usize, Vec<f64>) {
     (cols, out)
 }
 
-/// Walks two serialised results; numbers must agree to `REL` relative, everything else exactly.
-/// Numbers must agree to `REL` relative (plus `ABS`), with relative errors taken against at
+/// Walks two serialised results; everything but numbers must agree exactly. Numbers must agree to `REL` relative (plus `ABS`), with relative errors taken against at
 /// least `floor` and the tolerance widened by a condition number `kappa` (≥ 1; 1 for every
 /// result but the correlation's).
 ///
