@@ -18,7 +18,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
-    let Some(path) = args.first() else {
+    // Under a plain `cargo bench` (possibly with criterion's options for the other benches,
+    // such as `--measurement-time 1`) there is no CSV: say so and do nothing.
+    let Some(path) = args.first().filter(|a| a.ends_with(".csv")) else {
         println!("compare_alpha: no CSV given; see benches/compare/run.sh");
         return Ok(());
     };
