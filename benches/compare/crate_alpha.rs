@@ -20,7 +20,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     // Under a plain `cargo bench` (possibly with criterion's options for the other benches,
     // such as `--measurement-time 1`) there is no CSV: say so and do nothing.
-    let Some(path) = args.first().filter(|a| a.ends_with(".csv")) else {
+    let Some(path) = args.first().filter(|a| {
+        std::path::Path::new(a)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+    }) else {
         println!("compare_alpha: no CSV given; see benches/compare/run.sh");
         return Ok(());
     };
