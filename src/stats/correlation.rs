@@ -555,34 +555,9 @@ fn prho(n: usize, is: f64, lower: bool) -> (f64, PValueMethod) {
     y = u / (y / 2.0).exp();
     // R: pv = y + pnorm(x, lower = FALSE); the lower tail is 1 - pv, written here as
     // pnorm(x) - y so that neither tail loses digits to cancellation.
-    let (cdf, sf) = normal_tails(x);
+    let (cdf, sf) = dist::normal_tails(x);
     let p = if lower { cdf - y } else { y + sf };
     (p.clamp(0.0, 1.0), how)
-}
-
-/// Both standard normal tails `(pnorm(x), pnorm(x, lower = FALSE))`, each with full relative
-/// accuracy: the smaller tail is `P(χ²₁ > x²)/2`, computed from the regularised incomplete gamma
-/// function (statrs' normal cdf is accurate only to about 1e-10 relative).
-pub(crate) fn normal_tails(x: f64) -> (f64, f64) {
-    // x is finite for every caller; a non-finite x falls back to the limiting tails.
-    let small = if x.is_finite() {
-        0.5 * dist::chi2_sf(x * x, 1.0).unwrap_or(0.0)
-    } else {
-        0.0
-    };
-    if x < 0.0 {
-        (small, 1.0 - small)
-    } else {
-        (1.0 - small, small)
-    }
-}
-
-/// Two-sided normal p-value `2·pnorm(-|z|)`, with full relative accuracy.
-pub(crate) fn normal_two_sided_p(z: f64) -> Result<f64, StatsError> {
-    if !z.is_finite() {
-        return Err(StatsError::invalid("z", z, "a finite number"));
-    }
-    Ok(dist::chi2_sf(z * z, 1.0)?.min(1.0))
 }
 
 /// Counts the permutations of `1..=n` whose `S = Σ (i - p_i)²` is at least `is`, and `n!`.
@@ -711,7 +686,7 @@ fn z_result(test: RTestKind, z: f64) -> Result<RTest, StatsError> {
         z: Some(z),
         t: None,
         df: None,
-        p: normal_two_sided_p(z)?,
+        p: dist::normal_two_sided_p(z)?,
         ci_lb: None,
         ci_ub: None,
     })

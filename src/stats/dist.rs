@@ -47,15 +47,30 @@ fn std_normal() -> Normal {
     Normal::standard()
 }
 
-/// Standard normal upper tail `pnorm(x, lower.tail = FALSE)`.
+/// Both standard normal tails `(pnorm(x), pnorm(x, lower.tail = FALSE))`, each with full
+/// relative accuracy.
 ///
-/// statrs' `Normal::sf` (via `erfc`) is accurate only to about 1e-10 relative in the tails, so
-/// the tail is taken from the chi-square(1) survival function, `P(Z > |x|) = Q(x², 1) / 2`,
-/// which the regularised gamma function gives to about 1e-13.
-pub(crate) fn normal_sf(x: f64) -> Result<f64, StatsError> {
-    let x = check_finite("x", x)?;
-    let tail = 0.5 * chi2_sf(x * x, 1.0)?;
-    Ok(if x >= 0.0 { tail } else { 1.0 - tail })
+/// statrs' `Normal::cdf`/`sf` (via `erfc`) are accurate only to about 1e-10 relative in the
+/// tails, so the smaller tail is taken from the chi-square(1) survival function,
+/// `P(Z > |x|) = Q(x², 1) / 2`, which the regularised gamma function gives to about 1e-13.
+/// A non-finite `x` gets the limiting tails.
+pub(crate) fn normal_tails(x: f64) -> (f64, f64) {
+    let small = if x.is_finite() {
+        0.5 * chi2_sf(x * x, 1.0).unwrap_or(0.0)
+    } else {
+        0.0
+    };
+    if x < 0.0 {
+        (small, 1.0 - small)
+    } else {
+        (1.0 - small, small)
+    }
+}
+
+/// Two-sided normal p-value `2 * pnorm(-|z|)`, with full relative accuracy.
+pub(crate) fn normal_two_sided_p(z: f64) -> Result<f64, StatsError> {
+    let z = check_finite("z", z)?;
+    Ok(chi2_sf(z * z, 1.0)?.min(1.0))
 }
 
 /// Standard normal quantile `qnorm(p)` for `p` in (0, 1).
@@ -169,9 +184,16 @@ mod tests {
             0.02791539957132524,
             1e-12
         ));
-        assert!(close(normal_sf(3.0).unwrap(), 0.0013498980316300933, 1e-13));
-        assert!(close(normal_sf(-1.0).unwrap(), 0.8413447460685429, 1e-14));
-        assert!(close(normal_sf(8.0).unwrap(), 6.22096057427174e-16, 1e-12));
+        assert!(close(normal_tails(3.0).1, 0.0013498980316300933, 1e-13));
+        assert!(close(normal_tails(-1.0).1, 0.8413447460685429, 1e-14));
+        assert!(close(normal_tails(-3.0).0, 0.0013498980316300933, 1e-13));
+        assert!(close(
+            normal_two_sided_p(-3.0).unwrap(),
+            0.0026997960632601866,
+            1e-13
+        ));
+        assert!(normal_two_sided_p(f64::NAN).is_err());
+        assert!(close(normal_tails(8.0).1, 6.22096057427174e-16, 1e-12));
         assert!(close(
             f_sf(4.0, 3.0, 20.0).unwrap(),
             0.022076999662362404,

@@ -618,7 +618,7 @@ fn fit(y: &[f64], v: &[f64], o: &MetaOptions) -> Result<MetaAnalysis, StatsError
         )
     } else {
         (
-            2.0 * dist::normal_sf(zval.abs())?,
+            dist::normal_two_sided_p(zval)?,
             dist::normal_quantile(1.0 - alpha / 2.0)?,
             None,
         )
