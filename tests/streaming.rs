@@ -81,6 +81,12 @@ fn same_scaled(path: &str, a: &Value, b: &Value, floor: f64, kappa: f64) -> Resu
             })
         }
         _ if a == b => Ok(()),
+        // An infinite statistic serialises as null. When the conditioning is so bad that no
+        // digit is determined (REL·kappa ≥ 1: |r| within a few ulps of 1, where t = ±∞ for
+        // r = ±1 exactly, as R's cor.test gives), a huge finite t and ±∞ are the same answer.
+        (Value::Null, Value::Number(_)) | (Value::Number(_), Value::Null) if REL * kappa >= 1.0 => {
+            Ok(())
+        }
         _ => Err(format!("{path}: {a} vs {b}")),
     }
 }
