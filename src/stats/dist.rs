@@ -7,7 +7,8 @@
 //! this module.
 
 use statrs::distribution::{ChiSquared, ContinuousCDF, FisherSnedecor, Normal, StudentsT};
-use statrs::function::beta::beta_reg;
+use statrs::function::beta::checked_beta_reg;
+use statrs::function::gamma::checked_gamma_ur;
 
 use super::StatsError;
 
@@ -24,7 +25,8 @@ fn check_finite(name: &str, x: f64) -> Result<f64, StatsError> {
 }
 
 fn check_df(name: &str, df: f64) -> Result<f64, StatsError> {
-    if df.is_finite() && df > 0.0 {
+    // Subnormal degrees of freedom are refused too: halved, they underflow inside statrs.
+    if df.is_finite() && df >= f64::MIN_POSITIVE {
         Ok(df)
     } else {
         Err(StatsError::invalid(name, df, "a finite number > 0"))
@@ -41,6 +43,33 @@ fn check_p(p: f64) -> Result<f64, StatsError> {
             upper: 1.0,
         })
     }
+}
+
+/// `I_x(a, b)`, the regularised incomplete beta function, as an error instead of statrs'
+/// panic when an argument is out of its domain (e.g. `a = df / 2` underflowing to 0).
+fn incomplete_beta(a: f64, b: f64, x: f64) -> Result<f64, StatsError> {
+    checked_beta_reg(a, b, x).map_err(|_| {
+        StatsError::invalid(
+            "degrees of freedom",
+            2.0 * a,
+            "a normal (not subnormal) number > 0",
+        )
+    })
+}
+
+/// `Q(a, x)`, the regularised upper incomplete gamma function, for `x ≥ 0`; `Q(a, 0) = 1`,
+/// also when `x` underflows to 0 (statrs panics there).
+fn upper_gamma(a: f64, x: f64) -> Result<f64, StatsError> {
+    if x <= 0.0 {
+        return Ok(1.0);
+    }
+    checked_gamma_ur(a, x).map_err(|_| {
+        StatsError::invalid(
+            "degrees of freedom",
+            2.0 * a,
+            "a normal (not subnormal) number > 0",
+        )
+    })
 }
 
 fn std_normal() -> Normal {
@@ -84,7 +113,7 @@ pub(crate) fn t_two_sided_p(t: f64, df: f64) -> Result<f64, StatsError> {
     let t = check_finite("t", t)?;
     let df = check_df("df", df)?;
     let x = df / (df + t * t);
-    Ok(beta_reg(df / 2.0, 0.5, x).min(1.0))
+    Ok(incomplete_beta(df / 2.0, 0.5, x)?.min(1.0))
 }
 
 /// Student-t quantile `qt(p, df)` for `p` in (0, 1).
@@ -108,7 +137,7 @@ pub(crate) fn f_sf(x: f64, df1: f64, df2: f64) -> Result<f64, StatsError> {
     if x <= 0.0 {
         return Ok(1.0);
     }
-    Ok(beta_reg(df2 / 2.0, df1 / 2.0, df2 / (df2 + df1 * x)))
+    incomplete_beta(df2 / 2.0, df1 / 2.0, df2 / (df2 + df1 * x))
 }
 
 /// F quantile `qf(p, df1, df2)` for `p` in (0, 1).
@@ -128,11 +157,9 @@ pub(crate) fn f_quantile(p: f64, df1: f64, df2: f64) -> Result<f64, StatsError> 
 pub(crate) fn chi2_sf(x: f64, df: f64) -> Result<f64, StatsError> {
     let x = check_finite("x", x)?;
     let df = check_df("df", df)?;
-    if x <= 0.0 {
-        return Ok(1.0);
-    }
-    let dist = ChiSquared::new(df).map_err(|_| StatsError::invalid("df", df, "> 0"))?;
-    Ok(dist.sf(x))
+    // statrs' `ChiSquared::sf` is `Q(df / 2, x / 2)`; called directly so that an `x / 2`
+    // underflowing to 0 gives 1 instead of statrs' panic.
+    upper_gamma(df / 2.0, x / 2.0)
 }
 
 /// Chi-square quantile `qchisq(p, df)` for `p` in (0, 1).
@@ -217,6 +244,11 @@ mod tests {
         assert!(t_quantile(0.5, 0.0).is_err());
         assert!(t_quantile(0.5, f64::NAN).is_err());
         assert!(f_sf(1.0, -1.0, 3.0).is_err());
+        // statrs panics on these (an argument underflows to 0): here they are values or errors
+        assert_eq!(chi2_sf(5e-324, 1.0), Ok(1.0));
+        assert_eq!(normal_two_sided_p(-7.5e-162), Ok(1.0));
+        assert!(t_two_sided_p(1.0, 5e-324).is_err());
+        assert!(chi2_sf(1.0, 5e-324).is_err());
     }
 
     #[test]
