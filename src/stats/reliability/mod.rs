@@ -595,8 +595,16 @@ fn alpha_core(c: &[f64], r: &[f64], p: usize) -> AlphaCore {
     let g6 = 1.0 - (pf - smc_sum) / sum_r;
     let average_r = (sum_r - pf) / (pf * (pf - 1.0));
     let s_n = pf * average_r / (1.0 - average_r);
-    let q = (2.0 * pf * pf / ((pf - 1.0).powi(2) * sum_c.powi(3)))
-        * (sum_c * (tr_c2 + tr * tr) - 2.0 * tr * sum_c2);
+    // Duhachek–Iacobucci's Q is a variance: its bracket is a difference of two positive terms
+    // that cancel exactly for parallel items. A difference within the rounding noise of those
+    // terms is 0, so the sign of the noise cannot decide between an `ase` and none.
+    let (plus, minus) = (sum_c * (tr_c2 + tr * tr), 2.0 * tr * sum_c2);
+    let bracket = if (plus - minus).abs() <= 64.0 * f64::EPSILON * (plus.abs() + minus.abs()) {
+        0.0
+    } else {
+        plus - minus
+    };
+    let q = (2.0 * pf * pf / ((pf - 1.0).powi(2) * sum_c.powi(3))) * bracket;
     let mut lower = lower_triangle(r, p);
     let var_r = if lower.len() < 2 {
         f64::NAN
@@ -617,6 +625,15 @@ fn alpha_core(c: &[f64], r: &[f64], p: usize) -> AlphaCore {
 }
 
 /// `x > 0` and not NaN.
+/// Whether `sum`, the variance of a total score (the sum of a covariance or correlation
+/// matrix `m`), stands clearly above the rounding noise of its terms. When items cancel
+/// exactly the computed sum is of order eps·Σ|m|, its sign and size are noise, and dividing by
+/// it gives meaningless statistics of ±1e16; such a total is constant.
+fn has_variance(sum: f64, m: &[f64]) -> bool {
+    let scale: f64 = m.iter().map(|x| x.abs()).sum();
+    sum > 64.0 * f64::EPSILON * scale
+}
+
 pub(crate) fn is_positive(x: f64) -> bool {
     x > 0.0
 }
@@ -657,7 +674,7 @@ pub(crate) fn alpha_from_moments(
     let c = &m.cov;
     let r = &m.cor;
     let sum_c = sum_all(c);
-    if !is_positive(sum_c) {
+    if !has_variance(sum_c, c) || !has_variance(sum_all(r), r) {
         return Err(StatsError::ConstantInput {
             what: "total score".to_owned(),
         });
@@ -687,6 +704,8 @@ pub(crate) fn alpha_from_moments(
         rc[i * p + i] = smc_full[i];
     }
     let sum_rc = sum_all(&rc);
+    // ΣRC is a variance too: within rounding noise of 0 it is 0, and r_cor is undefined.
+    let rc_has_variance = has_variance(sum_rc, &rc);
     let mut items = Vec::with_capacity(p);
     for i in 0..p {
         let col_r = sum_all(&r[i * p..(i + 1) * p]);
@@ -698,6 +717,11 @@ pub(crate) fn alpha_from_moments(
         let dropped = if p > 2 {
             let sub_c = without(c, p, i);
             let sub_r = without(r, p, i);
+            if !has_variance(sum_all(&sub_c), &sub_c) || !has_variance(sum_all(&sub_r), &sub_r) {
+                return Err(StatsError::ConstantInput {
+                    what: format!("total score without item {}", names[i]),
+                });
+            }
             let d = alpha_core(&sub_c, &sub_r, p - 1);
             DropStats {
                 raw: d.raw,
@@ -739,7 +763,7 @@ pub(crate) fn alpha_from_moments(
             median_r_if_dropped: dropped.median_r,
             raw_r: m.raw_r[i],
             std_r: col_r / sum_r.sqrt(),
-            r_cor: (sum_rc > 0.0).then(|| col_rc / sum_rc.sqrt()),
+            r_cor: rc_has_variance.then(|| col_rc / sum_rc.sqrt()),
             r_drop,
             mean: m.means[i],
             sd: m.sds[i],
