@@ -222,7 +222,7 @@ pub struct AlphaItem {
     /// Standardised item–total correlation colSums(R)/√ΣR, psych `std.r`.
     pub std_r: f64,
     /// Item–total correlation corrected for overlap and unreliability, psych `r.cor`:
-    /// colSums(RC)/√ΣRC with RC = R whose diagonal is replaced by the smc. `None` when ΣRC ≤ 0,
+    /// colSums(RC)/√ΣRC with RC = R whose diagonal is replaced by the smc. `None` when ΣRC is within rounding noise of 0 or below,
     /// which happens with negatively correlated (unreversed) items; psych prints `NaN`.
     pub r_cor: Option<f64>,
     /// Corrected item–total correlation (item against the rest), psych `r.drop`.
