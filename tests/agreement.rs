@@ -113,7 +113,7 @@ fn json_shape_matches_the_example_contract() {
     let forms = v["forms"].as_array().unwrap();
     let types: Vec<&str> = forms.iter().map(|f| f["type"].as_str().unwrap()).collect();
     assert_eq!(types, ["ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k"]);
-    for key in ["icc", "f", "df1", "df2", "p", "lower", "upper"] {
+    for key in ["icc", "f", "df1", "df2", "p", "ci_lb", "ci_ub"] {
         assert!(forms[0].get(key).is_some(), "{key}");
     }
     let back: Icc = serde_json::from_value(v).unwrap();

@@ -2,6 +2,11 @@
 //! `psych::ICC(x, lmer = FALSE)` (psych 2.2.9; `R/ICC.R` is unchanged through 2.5.3) and
 //! pingouin 0.7.0 `intraclass_corr` report them.
 //!
+//! References: Shrout, P. E. & Fleiss, J. L. (1979), "Intraclass correlations: uses in assessing
+//! rater reliability", *Psychological Bulletin* 86(2), 420–428, doi:10.1037/0033-2909.86.2.420;
+//! McGraw, K. O. & Wong, S. P. (1996), "Forming inferences about some intraclass correlation
+//! coefficients", *Psychological Methods* 1(1), 30–46, doi:10.1037/1082-989X.1.1.30.
+//!
 //! Two steps, so the streaming [`IccAccumulator`] is the only path: its state gives the two-way
 //! ANOVA mean squares of the data (`accumulator.rs`), then `mean_squares.rs` turns (N targets,
 //! k raters, MSR, MSC, MSE) into the six forms.
@@ -178,7 +183,6 @@ impl IccOptions {
     }
 
     /// A builder starting from the defaults.
-    #[must_use]
     pub fn builder() -> IccOptionsBuilder {
         IccOptionsBuilder {
             options: Self::default(),

@@ -4,8 +4,10 @@ use serde::{Deserialize, Serialize};
 
 /// How rows with missing values are used by [`alpha_with_missing`](super::alpha_with_missing).
 ///
-/// With complete data all three give identical results.
+/// With complete data all three give identical results. Serialised as `"complete_cases"`,
+/// `"pairwise"`, `"pairwise_cov2_cor"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum MissingPolicy {
     /// Drop every row with a missing value first, then proceed as with complete data

@@ -28,6 +28,12 @@ use serde::{Deserialize, Serialize};
 /// * with a two-item scale, the if-dropped statistics follow psych's special case
 ///   (raw = C₁₂/C_jj of the remaining item j, std = r₁₂, G6 = smc₁, ase `None`).
 ///
+/// References: Cronbach, L. J. (1951), *Psychometrika* 16, 297–334, doi:10.1007/BF02310555;
+/// Feldt, L. S. (1965), *Psychometrika* 30, 357–370, doi:10.1007/BF02289499; Duhachek, A. &
+/// Iacobucci, D. (2004), *Journal of Applied Psychology* 89(5), 792–808,
+/// doi:10.1037/0021-9010.89.5.792; Guttman, L. (1945), *Psychometrika* 10, 255–282; psych
+/// (Revelle) 2.2.9 and 2.5.3, `R/alpha.R`.
+///
 /// pingouin's `cronbach_alpha` reports the same raw alpha and Feldt interval (rounded to 3
 /// decimals); with `nan_policy = "listwise"` pingouin 0.7.0 keeps N = all rows in the Feldt df,
 /// whereas here (as psych on `na.omit(x)`) N is the number of complete rows.
