@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 /// Where this differs from `psych::alpha` on purpose:
 /// * a constant item is an error naming the item (psych drops it with a warning);
 /// * square data are analysed as data (psych takes a square matrix for a covariance matrix);
-/// * `check.keys` is not automatic: name reversed items with [`AlphaOptions::reverse_names`]
-///   or [`AlphaOptions::reverse_indices`] (items with negative `r_drop` are the candidates);
+/// * `check.keys` is not automatic: name reversed items with [`AlphaOptions::reverse_names`](super::AlphaOptions::reverse_names)
+///   or [`AlphaOptions::reverse_indices`](super::AlphaOptions::reverse_indices) (items with negative `r_drop` are the candidates);
 /// * results that would be `NaN` are errors, except `r_cor`, which is `None` where psych
 ///   prints `NaN`;
 /// * with a two-item scale, the if-dropped statistics follow psych's special case
