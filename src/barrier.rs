@@ -1,6 +1,6 @@
 //! Barrier flags, their taxonomy, ethics rules and the per-course barrier summary.
 
-use crate::session::SessionDate;
+use crate::date::SessionDate;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
