@@ -6,8 +6,8 @@
 //! [`Course`](crate::Course) and runs every analysis in one call.
 //! Thresholds that come from an instrument (cutoffs, reliable-change thresholds, between-client
 //! SDs) are numbers the caller passes in; the rules, their sources and their verification
-//! status (`facts/monitoring.md`) are documented on each item. Numbers marked UNVERIFIED in
-//! the facts are never defaults.
+//! status are documented on each item with their primary source. Numbers no readable source
+//! confirms are never defaults.
 //!
 //! ```
 //! use therapeutic_alliance::Direction;

@@ -1,7 +1,7 @@
 //! Rupture–repair detection on an alliance series.
 //!
 //! **There is no single published numeric rule** for ruptures in session-by-session alliance
-//! series (`facts/monitoring.md` §1.2): Stiles et al. (2004) and Strauss et al. (2006) used
+//! series (Gumz et al. 2012, *BMC Med Res Methodol* 12:10, "Crisis-repair sequences"): Stiles et al. (2004) and Strauss et al. (2006) used
 //! 2 SD and 1 SD thresholds (which used which is unverified), Gumz et al. (2012) recommend the
 //! stricter of a within-client and a between-client SD, and Igra et al. define a rupture as a
 //! precipitous session-to-session drop and a repair as a return to the pre-rupture level
