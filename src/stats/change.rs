@@ -50,8 +50,8 @@ use serde::{Deserialize, Serialize};
 
 use super::StatsError;
 use super::correlation::pearson_r;
-use super::summation::mean_var;
 use crate::Direction;
+use crate::numeric::summation::mean_var;
 
 /// Which reliable change index to compute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]

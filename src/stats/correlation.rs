@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 
 use super::StatsError;
 use super::dist;
-use super::summation::CompensatedSum;
+use crate::numeric::summation::CompensatedSum;
 
 /// Which correlation coefficient to compute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -381,8 +381,8 @@ fn compute(
 /// sums.
 fn centred_sums(x: &[f64], y: &[f64]) -> (f64, f64, f64) {
     let n = x.len() as f64;
-    let mx = super::summation::sum(x) / n;
-    let my = super::summation::sum(y) / n;
+    let mx = crate::numeric::summation::sum(x) / n;
+    let my = crate::numeric::summation::sum(y) / n;
     let (mut sxy, mut sxx, mut syy) = (
         CompensatedSum::new(),
         CompensatedSum::new(),

@@ -44,7 +44,6 @@ mod meta;
 pub mod mixed;
 pub mod multilevel;
 mod reliability;
-pub(crate) mod summation;
 mod table;
 
 pub use agreement::{

@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use super::StatsError;
 use super::dist;
-use super::summation::CompensatedSum;
+use crate::numeric::summation::CompensatedSum;
 
 /// Which grand mean the between-person component is centred on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -139,8 +139,8 @@ pub fn person_mean_centre<K: Ord>(
     let (means, _) = group_means(&group, g, x);
     let person_mean: Vec<f64> = group.iter().map(|&k| means[k]).collect();
     let grand_mean = match grand {
-        GrandMean::Rows => super::summation::sum(x) / x.len() as f64,
-        GrandMean::Persons => super::summation::sum(&means) / g as f64,
+        GrandMean::Rows => crate::numeric::summation::sum(x) / x.len() as f64,
+        GrandMean::Persons => crate::numeric::summation::sum(&means) / g as f64,
     };
     Ok(Decomposition {
         within: x.iter().zip(&person_mean).map(|(v, m)| v - m).collect(),

@@ -21,13 +21,33 @@
 //! All computations are O(k) per Fisher-scoring iteration and allocate nothing inside loops.
 
 mod tau2;
-mod zeroin;
 
 use serde::{Deserialize, Serialize};
 
 use self::tau2::{Moments, Scoring, Tau2Fit};
+use crate::numeric::root::{RootError, zeroin};
 use crate::stats::StatsError;
 use crate::stats::dist;
+
+/// The [`StatsError`] for a failed root search named `what`.
+fn root_error(e: RootError, what: &str) -> StatsError {
+    match e {
+        RootError::NotBracketed => StatsError::NotConverged {
+            what: format!("{what}: root not bracketed"),
+            iterations: 0,
+        },
+        RootError::NotFinite { at, iterations } => StatsError::NotConverged {
+            what: format!("{what}: function not finite at {at}"),
+            iterations,
+        },
+        RootError::Failed { iterations } | RootError::MaxIter { iterations } => {
+            StatsError::NotConverged {
+                what: what.to_owned(),
+                iterations,
+            }
+        }
+    }
+}
 
 /// Largest accepted sample size; larger values would push the inverse-variance weights toward
 /// overflow. No real study comes close.
@@ -748,17 +768,15 @@ fn q_profile(
     let q_min = tau2::q_gen(y, v, t_min);
     let q_max = tau2::q_gen(y, v, t_max);
     let solve = |target: f64| {
-        zeroin::zeroin(
-            |t| Ok(tau2::q_gen(y, v, t) - target),
-            t_min,
-            t_max,
-            q_min - target,
-            q_max - target,
+        zeroin(
+            |t| Some(tau2::q_gen(y, v, t) - target),
+            (t_min, t_max),
+            (q_min - target, q_max - target),
             o.root_tol,
             1000,
-            "q-profile tau2 bound",
         )
         .map(|r| r.root)
+        .map_err(|e| root_error(e, "q-profile tau2 bound"))
     };
     let mut null_set = false;
     let mut beyond = false;
