@@ -20,7 +20,7 @@
 //! they differ in the critical value and in whether the boundary counts (see below). For HA,
 //! `r_xx1 = (SD_pre² - SE²)/SD_pre²`, `r_xx2 = (SD_post² - SE²)/SD_post²`, `r12 = cor(pre, post)`
 //! and `r_dd = (SD_pre²·r_xx1 + SD_post²·r_xx2 - 2·SD_pre·SD_post·r12)/(SD_pre² + SD_post² -
-//! 2·SD_pre·SD_post·r12)`. Values match `reference/expected_rci.json` to 1e-12.
+//! 2·SD_pre·SD_post·r12)`. Values match the golden tests in `tests/change.rs` (computed in R 4.x) to 1e-12.
 //!
 //! # Cutoffs (Jacobson & Truax 1991)
 //!
