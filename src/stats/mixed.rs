@@ -1,45 +1,6 @@
 //! Random-intercept linear mixed model `y ~ x1 + … + xk + (1 | id)`, fitted by profiled REML
-//! or ML, reproducing `lme4::lmer` (lme4 1.1-31).
 //!
-//! # Model
-//!
-//! For group (person) `i` with `n_i` rows, `y_i = X_i β + u_i 1 + e_i` with
-//! `u_i ~ N(0, σ²_u)` and `e_i ~ N(0, σ²_e I)`, so `V_i = σ²_e (I + θ J)` with
-//! `θ = σ²_u / σ²_e ≥ 0` and `J` the all-ones matrix. By Sherman–Morrison,
-//! `W_i = (I + θ J)⁻¹ = I − θ / (1 + n_i θ) J`, and every quantity below is a sum over groups of
-//! within-group and group-mean terms (`O(N p²)` once, then `O(G p² + N p)` per value of `θ`; no
-//! `N × N` matrix is ever formed):
-//!
-//! * `A(θ) = X'WX = S_w + Σ_i w_i m_i m_iᵀ` with `S_w` the pooled within-group scatter of the
-//!   design (intercept included as a column of ones), `m_i` the group means of the design row
-//!   and `w_i = n_i / (1 + n_i θ)`;
-//! * `β(θ) = A⁻¹ X'Wy` (GLS), solved by Cholesky;
-//! * `r(θ) = (y − Xβ)' W (y − Xβ) = Σ within residual² + Σ_i w_i (ȳ_i − m_iᵀβ)²`, summed
-//!   directly (not as a difference of quadratic forms);
-//! * `log|I + θ ZZ'| = Σ_i log(1 + n_i θ)`.
-//!
-//! With `σ²_e` profiled out, the criteria minimised over `θ` are lme4's (Bates et al. 2015,
-//! *J Stat Softw* 67(1), eqs. 34 and 41):
-//!
-//! * REML: `d(θ) = Σ log(1 + n_i θ) + log|A| + (N − p) (1 + log(2π r / (N − p)))`,
-//!   `σ²_e = r / (N − p)`;
-//! * ML: `d(θ) = Σ log(1 + n_i θ) + N (1 + log(2π r / N))`, `σ²_e = r / N`.
-//!
-//! The minimiser is found on `ρ = θ / (1 + θ) ∈ [0, 1 − 10⁻⁸]`: a grid of 41 points brackets the
-//! global minimum, then Brent's method (zeroin) finds the root of the analytic derivative
-//! `d'(θ) = Σ n_i/(1+n_iθ) − [REML] Σ n_i² m_iᵀA⁻¹m_i/(1+n_iθ)² − (dof / r) Σ n_i² (ȳ_i − m_iᵀβ)²/(1+n_iθ)²`
-//! to machine precision (a root of the gradient is located far more precisely than a minimum of
-//! the criterion itself). When the derivative is non-negative at `θ = 0` and `θ = 0` is the best
-//! grid point, the fit is on the boundary and `σ²_u = 0` exactly, as lme4 reports a singular fit.
-//!
-//! Fixed-effect standard errors are `sqrt(diag(σ²_e A⁻¹))`, as `vcov(lmer_fit)`; `t = estimate /
-//! se` as `summary()` prints it. Like lme4, no degrees of freedom or p-values are given
-//! (Satterthwaite or Kenward–Roger df, as lmerTest computes them, are out of scope).
-//!
-//! Because lme4 stops its optimiser at a tolerance, its printed variance components agree with
-//! the exact optimum found here to about 1e-7 relative; within-person coefficients of a
-//! Mundlak design (every time-varying predictor as deviation plus person mean) do not depend on
-//! `θ` and equal [`super::within_regression`]'s slopes.
+//! The formulas and conventions are documented in the [`crate::stats`] module docs.
 
 use serde::{Deserialize, Serialize};
 
@@ -401,7 +362,7 @@ fn theta_of(rho: f64) -> f64 {
 /// Fits the random-intercept model `y ~ x1 + … + xk + (1 | id)` by profiled REML (default) or
 /// ML, reproducing `lme4::lmer(y ~ x1 + … + (1 | id), REML = TRUE)` (lme4 1.1-31): fixed
 /// effects, their standard errors as `vcov()`, the variance components as `VarCorr()`, and the
-/// REML criterion / log-likelihood. See the [module documentation](crate::stats::mixed) for the formulas.
+/// REML criterion / log-likelihood. See the [`stats` module documentation](crate::stats#random-intercept-mixed-model) for the formulas.
 ///
 /// `ids` identify the groups (any ordered key; rows need not be sorted, groups may be
 /// unbalanced); each predictor is `(name, column)`; an intercept named `"(Intercept)"` is always

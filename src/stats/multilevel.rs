@@ -1,30 +1,6 @@
 //! Within- and between-person disaggregation of a session-level predictor.
 //!
-//! # Method (Curran & Bauer 2011; Falkenström et al. 2017; Zilcha-Mano 2017)
-//!
-//! For person `i` and session `t`, person-mean centring splits a time-varying predictor into
-//! a **within** part `x_it - x̄_i` (state-like: this session compared with the person's usual)
-//! and a **between** part `x̄_i - grand mean` (trait-like). [`person_mean_centre`] does the
-//! split; the grand mean is over rows by default ([`GrandMean::Rows`], as R's
-//! `mean(ave(x, id))`) or over persons ([`GrandMean::Persons`]); the two coincide for
-//! balanced data.
-//!
-//! The **within-person slope** is estimated exactly, without a mixed model, by the fixed-effects
-//! (within, LSDV) regression [`within_regression`]: OLS of the person-demeaned outcome on the
-//! person-demeaned predictors, no intercept. By Mundlak's result this equals the
-//! random-intercept GLS estimate of the within effect whenever *every* time-varying predictor
-//! enters as deviation plus person mean (Mundlak 1978, *Econometrica* 46(1), 69–85, doi:10.2307/1913646; verified against
-//! lme4 1.1-31 `lmer` to 1e-12 in this crate's golden tests). Standard errors use the LSDV residual
-//! degrees of freedom `N - G - k` (N rows, G persons, k predictors), as
-//! `lm(y ~ x + factor(id))` in R and `plm(model = "within")`; p is two-sided Student t.
-//!
-//! [`next_within_person`] builds the lagged outcome (next session's value) that
-//! session-to-session models use.
-//!
-//! **Caveats:** with a lagged outcome, person-mean centring carries Nickell (1981) bias of
-//! order 1/T; a common time trend biases the within slope (detrend, or add the session number
-//! as a predictor). The random-intercept (lme4) model with its between-person coefficients and
-//! variance components is [`super::random_intercept`].
+//! The formulas and conventions are documented in the [`crate::stats`] module docs.
 
 use std::collections::BTreeMap;
 

@@ -1,50 +1,6 @@
 //! Reliable change and clinical significance (Jacobson & Truax 1991 and variants).
 //!
-//! # Formulas and reference implementations
-//!
-//! With the sample's pre-treatment mean `M_pre` and SD `SD_pre`, the reliability `r_xx`,
-//! `SE = SD_pre·sqrt(1 - r_xx)`, `S_diff = sqrt(2·SE²)` and `SE_pred = SD_pre·sqrt(1 - r_xx²)`:
-//!
-//! | method | reliable change index |
-//! |---|---|
-//! | [`RciMethod::Jt`] (Jacobson & Truax 1991) | `(post - pre)/S_diff` |
-//! | [`RciMethod::Gln`] (Gulliksen–Lord–Novick; Hsu 1989) | `[(post - M_pre) - r_xx(pre - M_pre)]/SE_pred` |
-//! | [`RciMethod::Hll`] (Hsu–Linn–Lord) | `[(post - M_post) - r_xx(pre - M_pre)]/SE_pred` |
-//! | [`RciMethod::En`] (Edwards–Nunnally, Speer 1992) | `[post - (r_xx(pre - M_pre) + M_pre)]/SE` |
-//! | [`RciMethod::Nk`] (Nunnally–Kotsch) | `[post - (r_xx(pre - M_pre) + M_pre)]/sqrt(r_xx²·SD_pre²(1 - r_xx) + SD_pre²(1 - r_yy))` |
-//! | [`RciMethod::Ha`] (Hageman–Arrindell 1999) | `[(post - pre)·r_dd + (M_post - M_pre)(1 - r_dd)]/(sqrt(r_dd)·S_diff)` |
-//!
-//! These are the formulas of the R package clinicalsignificance (2.0.0 / 2.1.0.9000), which
-//! take the sample's own pre distribution as the clinical population and its SD with
-//! `sd()` (n - 1). The JT index is the same in clinicalsignificance and JT-RCI (A.-W. Kruijt);
-//! they differ in the critical value and in whether the boundary counts (see below). For HA,
-//! `r_xx1 = (SD_pre² - SE²)/SD_pre²`, `r_xx2 = (SD_post² - SE²)/SD_post²`, `r12 = cor(pre, post)`
-//! and `r_dd = (SD_pre²·r_xx1 + SD_post²·r_xx2 - 2·SD_pre·SD_post·r12)/(SD_pre² + SD_post² -
-//! 2·SD_pre·SD_post·r12)`. Values match the golden tests in `tests/change.rs` (computed in R 4.x) to 1e-12.
-//!
-//! # Cutoffs (Jacobson & Truax 1991)
-//!
-//! With `dir = +1` when higher is better and `-1` when lower is better, and the clinical
-//! (dysfunctional) population's mean and SD (by default the sample's pre scores, as
-//! clinicalsignificance; [`ReliableChange::clinical_norms`] to give published norms):
-//! `a = M_clin + dir·2·SD_clin`, `b = M_func - dir·2·SD_func`,
-//! `c = (SD_clin·M_func + SD_func·M_clin)/(SD_clin + SD_func)`. Cutoff `b` follows J&T (the
-//! functional SD); clinicalsignificance 2.0.0 uses the clinical SD there.
-//!
-//! # Categories
-//!
-//! As clinicalsignificance's combined approach: with `improved ⇔ dir·RCI > crit`,
-//! `deteriorated ⇔ dir·RCI < -crit`, `clinical_pre ⇔ dir·pre < dir·cutoff` and
-//! `functional_post ⇔ dir·post > dir·cutoff`: **recovered** = clinical pre, functional post and
-//! improved; **improved** = improved otherwise; **harmed** = not clinical pre, not functional
-//! post and deteriorated; **deteriorated** = deteriorated otherwise; **unchanged** = the rest.
-//! For HA, recovered = functional post and improved, and harmed is never assigned (as
-//! clinicalsignificance); the cutoff is the ordinary (observed-score) one.
-//!
-//! The critical value defaults to **1.96** (Jacobson & Truax) with **strict** comparisons.
-//! clinicalsignificance uses `qnorm(0.975) = 1.959963984540054` (one-sided `qnorm(0.95)` for HA),
-//! strict; JT-RCI uses 1.96 and counts the boundary ([`Boundary::Inclusive`], applied to both
-//! the RCI and the cutoff). Cases exactly at the boundary differ between the two packages.
+//! The formulas and conventions are documented in the [`crate::stats`] module docs.
 
 use serde::{Deserialize, Serialize};
 

@@ -89,7 +89,7 @@ pub struct ExcludedRow {
     pub reason: String,
 }
 
-/// Result of [`ReliableChange::compute`]: sample pieces, cutoff, per-person results and counts.
+/// Result of [`ReliableChange::compute`](crate::stats::ReliableChange::compute): sample pieces, cutoff, per-person results and counts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChangeResult {

@@ -1,33 +1,6 @@
 //! Pearson and Spearman correlation with p-values and Fisher-z confidence intervals, and the
-//! comparisons of correlations that `psych::r.test` performs.
 //!
-//! # Reference implementations
-//!
-//! * Pearson: R 4.2.2 `cor.test` (t test with `df = n - 2`, Fisher-z interval
-//!   `tanh(atanh(r) ± z_{(1+level)/2} / sqrt(n - 3))`). pingouin 0.7.0 `corr` gives the same r
-//!   and p and the same interval (rounded to 2 decimals).
-//! * Spearman: rho is the Pearson correlation of the ranks, ties receiving their average rank
-//!   (R `rank(ties.method = "average")`). The p-value follows R's `cor.test(method =
-//!   "spearman")` default by default ([`SpearmanPValue::RDefault`]): with no ties and `n < 1290`
-//!   it evaluates `P(S ≤ s)` with algorithm AS 89 as R's `prho.c` does (complete enumeration for
-//!   `n ≤ 9`, Edgeworth series for `n > 9`), otherwise the t approximation. scipy, pingouin and
-//!   `psych::corr.test` always use the t approximation ([`SpearmanPValue::TApproximation`]).
-//!   R's `cor.test` gives no Spearman interval; the Fisher interval with `1/sqrt(n - 3)` is the
-//!   one `psych::corr.test` and pingouin report ([`SpearmanCi::Fisher`], the default), and the
-//!   Bonett–Wright (2000) interval with `sqrt((1 + rho²/2)/(n - 3))` is available as
-//!   [`SpearmanCi::BonettWright`].
-//! * Comparisons: psych 2.2.9 `r.test` ([`r_test_independent`], [`r_test_dependent_overlapping`]
-//!   (Williams' t, Steiger 1980 eq. 2), [`r_test_dependent_nonoverlapping`] (Steiger's z with the
-//!   pooled r), [`r_test_single`]). p-values are two-sided, as psych prints them, but computed
-//!   from the incomplete beta / normal upper tail rather than `1 - pt(...)`, so they keep their
-//!   relative accuracy when tiny.
-//!
-//! # Missing values
-//!
-//! [`correlate`] takes complete `f64` slices; NaN or infinite values are errors, never skipped.
-//! [`correlate_pairwise`] takes `Option<f64>` cells and uses the pairwise-complete cases (as R's
-//! `use = "pairwise.complete.obs"` / `cor.test`'s removal of incomplete pairs): a row enters only
-//! when both cells are present, and [`Correlation::n_missing`] says how many rows were left out.
+//! The formulas and conventions are documented in the [`crate::stats`] module docs.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,24 +1,6 @@
 //! Meta-analysis of correlations on the Fisher-z scale, as metafor 3.8-1 computes it.
 //!
-//! Each study contributes `y_i = atanh(r_i)` with sampling variance `v_i = 1/(n_i - 3)`
-//! (metafor `escalc(measure = "ZCOR")`). [`meta_analysis`] then fits the intercept-only
-//! model of `rma.uni()`:
-//!
-//! * τ² by the fixed-effect ("FE"/"EE"), DerSimonian–Laird, REML, ML, Hedges, Paule–Mandel or
-//!   Sidik–Jonkman estimator ([`TauMethod`]). REML and ML reproduce metafor's Fisher scoring
-//!   step by step (Hedges start, step halving, stop when |Δτ²| ≤ 1e-5, `ll0check`), so the
-//!   estimates equal metafor's to the last digits rather than the fully converged optimum.
-//! * the pooled estimate `μ̂ = Σw*y/Σw*` with `w* = 1/(v + τ²)`, its z test (or Knapp–Hartung
-//!   t test, `test = "knha"`), CI and prediction interval (`predict.rma`);
-//! * Cochran's Q (always with fixed-effect weights), I² and H² (`i2def = "1"`);
-//! * the Q-profile confidence interval for τ² (and τ, I², H²) of `confint.rma.uni`;
-//! * everything back-transformed to r with `tanh` (`transf.ztor`).
-//!
-//! Sources: DerSimonian & Laird (1986); Viechtbauer (2005, *JEBS* 30, 261–293) for REML and
-//! the Q-profile; Knapp & Hartung (2003); Higgins & Thompson (2002) for I² and H²;
-//! Viechtbauer (2010, *J Stat Softw* 36(3)) and the metafor 3.8-1 source for every convention.
-//!
-//! All computations are O(k) per Fisher-scoring iteration and allocate nothing inside loops.
+//! The formulas and conventions are documented in the [`crate::stats`] module docs.
 
 mod options;
 mod study;

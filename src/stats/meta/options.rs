@@ -66,7 +66,7 @@ pub enum MetaTest {
     KnappHartung,
 }
 
-/// Options of [`meta_analysis`]: a small builder with metafor's defaults.
+/// Options of [`meta_analysis`](crate::stats::meta_analysis): a small builder with metafor's defaults.
 ///
 /// | setter | default | metafor |
 /// |---|---|---|
@@ -78,7 +78,7 @@ pub enum MetaTest {
 /// | [`root_tol`](Self::root_tol) | `f64::EPSILON.powf(0.25)` ≈ 1.22e-4 | `control$tol` (PM; Q-profile `confint`) |
 /// | [`tau2_ci`](Self::tau2_ci) | true | `confint(res)` Q-profile |
 ///
-/// Values are validated when [`meta_analysis`] runs.
+/// Values are validated when [`meta_analysis`](crate::stats::meta_analysis) runs.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct MetaOptions {
     pub(super) method: TauMethod,
@@ -120,7 +120,7 @@ impl MetaOptions {
 
     /// Use the Knapp–Hartung adjustment (`test = "knha"`). metafor does not truncate the
     /// scale factor s² at 1 (that is `test = "adhoc"`), and neither does this crate. With one
-    /// study metafor falls back to the z test, and so does this crate ([`MetaAnalysis::test`]).
+    /// study metafor falls back to the z test, and so does this crate ([`MetaAnalysis::test`](crate::stats::MetaAnalysis::test)).
     #[must_use]
     pub fn knapp_hartung(mut self, on: bool) -> Self {
         self.knapp_hartung = on;
