@@ -10,6 +10,7 @@
 mod accumulator;
 mod covariance;
 mod finish;
+mod kernels;
 mod linalg;
 mod moments;
 mod omega;
