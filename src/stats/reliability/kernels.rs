@@ -9,17 +9,25 @@
 /// 78 co-moments of 12 items do not fit in 16 registers, so they live in L1). Not inlined:
 /// as a separate function `s2` stays an array in memory instead of being split into scalars
 /// that spill. Per-column lanes for the range keep the comparisons vectorisable.
+///
+/// With `EXACT`, also adds to `residual` each value's distance from the nearest integer
+/// (`(x + C) − C` rounds x to an integer for |x| < 2⁵¹ with C = 1.5·2⁵², two vectorisable
+/// additions; larger values are beyond the exact path's limit anyway), so `residual` stays 0
+/// exactly when every value is an integer.
 #[inline(never)]
-pub(super) fn block_sums<const P: usize>(
+pub(super) fn block_sums<const P: usize, const EXACT: bool>(
     block: &[[f64; P]],
     shift: &[f64; P],
     s1: &mut [f64; P],
     s2: &mut [[f64; P]; P],
     range: (&mut f64, &mut f64),
+    residual: &mut f64,
 ) {
+    const ROUND: f64 = 6_755_399_441_055_744.0;
     let (lo, hi) = range;
     let mut l = [*lo; P];
     let mut h = [*hi; P];
+    let mut r = [0.0f64; P];
     let (pairs, rest) = block.as_chunks::<2>();
     for [a, b] in pairs {
         let mut da = [0.0; P];
@@ -32,6 +40,10 @@ pub(super) fn block_sums<const P: usize>(
             l[j] = if b[j] < l[j] { b[j] } else { l[j] };
             h[j] = if a[j] > h[j] { a[j] } else { h[j] };
             h[j] = if b[j] > h[j] { b[j] } else { h[j] };
+            if EXACT {
+                r[j] +=
+                    ((a[j] + ROUND) - ROUND - a[j]).abs() + ((b[j] + ROUND) - ROUND - b[j]).abs();
+            }
         }
         for i in 0..P {
             let (x, y) = (da[i], db[i]);
@@ -47,6 +59,9 @@ pub(super) fn block_sums<const P: usize>(
             s1[j] += da[j];
             l[j] = l[j].min(a[j]);
             h[j] = h[j].max(a[j]);
+            if EXACT {
+                r[j] += ((a[j] + ROUND) - ROUND - a[j]).abs();
+            }
         }
         for i in 0..P {
             for j in (i & !1)..P {
@@ -57,6 +72,7 @@ pub(super) fn block_sums<const P: usize>(
     for j in 0..P {
         *lo = lo.min(l[j]);
         *hi = hi.max(h[j]);
+        *residual += r[j];
     }
 }
 

@@ -16,6 +16,7 @@ mod moments;
 mod omega;
 mod options;
 mod result;
+mod state;
 
 use super::StatsError;
 pub use accumulator::AlphaAccumulator;
@@ -26,6 +27,7 @@ use moments::ItemMoments;
 pub use omega::Omega;
 pub use options::{AlphaOptions, MissingPolicy};
 pub use result::{Alpha, AlphaItem};
+pub use state::AlphaState;
 
 /// Cronbach's alpha of complete, row-major data: `data[r * n_items + j]` is respondent r's
 /// answer to item j.

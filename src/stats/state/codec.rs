@@ -61,7 +61,9 @@ impl Writer {
     }
 
     pub(crate) fn f64s(&mut self, v: &[f64]) {
-        v.iter().for_each(|&x| self.f64(x));
+        for &x in v {
+            self.f64(x);
+        }
     }
 
     pub(crate) fn i128s(&mut self, v: &[i128]) {
@@ -173,14 +175,20 @@ impl<'a> Reader<'a> {
     /// `n` values, checking first that the payload holds them (no allocation from a forged
     /// length).
     pub(crate) fn f64s(&mut self, n: usize, what: &str) -> Result<Vec<f64>, StateError> {
-        let b = self.take(n.checked_mul(8).ok_or_else(|| format("size overflow"))?, what)?;
+        let b = self.take(
+            n.checked_mul(8).ok_or_else(|| format("size overflow"))?,
+            what,
+        )?;
         Ok(b.chunks_exact(8)
             .map(|c| f64::from_bits(u64::from_le_bytes(c.try_into().unwrap_or_default())))
             .collect())
     }
 
     pub(crate) fn i128s(&mut self, n: usize, what: &str) -> Result<Vec<i128>, StateError> {
-        let b = self.take(n.checked_mul(16).ok_or_else(|| format("size overflow"))?, what)?;
+        let b = self.take(
+            n.checked_mul(16).ok_or_else(|| format("size overflow"))?,
+            what,
+        )?;
         Ok(b.chunks_exact(16)
             .map(|c| i128::from_le_bytes(c.try_into().unwrap_or_default()))
             .collect())
@@ -190,7 +198,9 @@ impl<'a> Reader<'a> {
         match self.u8(what)? {
             0 => Ok(None),
             1 => Ok(Some(self.f64(what)?)),
-            t => Err(format(format!("{what}: presence byte {t} is neither 0 nor 1"))),
+            t => Err(format(format!(
+                "{what}: presence byte {t} is neither 0 nor 1"
+            ))),
         }
     }
 

@@ -205,7 +205,13 @@ pub(crate) const ROUNDING: f64 = 1e-9;
 /// column (whose remaining entries must then be within rounding of zero too). A zero diagonal
 /// needs a zero row.
 pub(crate) fn check_psd(what: &str, p: usize, upper: &[f64]) -> Result<(), StateError> {
-    let at = |i: usize, j: usize| if i <= j { upper[i * p + j] } else { upper[j * p + i] };
+    let at = |i: usize, j: usize| {
+        if i <= j {
+            upper[i * p + j]
+        } else {
+            upper[j * p + i]
+        }
+    };
     let scale: Vec<f64> = (0..p).map(|i| at(i, i).max(0.0).sqrt()).collect();
     for i in 0..p {
         if at(i, i) < -ROUNDING * (1.0 + scale.iter().fold(0.0f64, |a, &b| a.max(b * b))) {
@@ -318,7 +324,9 @@ pub(crate) mod decimal {
 /// `n·s2 − s1·s1'` exactly, or `None` on overflow: n times the centred co-moment of two
 /// integer columns with sums `s1`, `s1b` and cross-product sum `s2`.
 pub(crate) fn centred_numerator(n: u64, s2: i128, s1: i128, s1b: i128) -> Option<i128> {
-    i128::from(n).checked_mul(s2)?.checked_sub(s1.checked_mul(s1b)?)
+    i128::from(n)
+        .checked_mul(s2)?
+        .checked_sub(s1.checked_mul(s1b)?)
 }
 
 /// The centred co-moment `s2 − s1·s1b/n` of exact sums as an `f64`: the exact numerator
@@ -331,5 +339,234 @@ pub(crate) fn centred(n: u64, s2: i128, s1: i128, s1b: i128) -> f64 {
     match centred_numerator(n, s2, s1, s1b) {
         Some(num) => num as f64 / n as f64,
         None => s2 as f64 - (s1 as f64 / n as f64) * s1b as f64,
+    }
+}
+
+/// Means and co-moments of p variables, as an exported state holds them: exact integer sums
+/// on the exact path, means and centred co-moments on the float path (see
+/// [`AlphaAccumulator`](crate::stats::AlphaAccumulator), "Exact integer path"). Matrices are
+/// packed upper triangles, row by row: (0,0), (0,1), …, (0,p−1), (1,1), …, (p−1,p−1), that is
+/// p(p+1)/2 values.
+///
+/// JSON: internally tagged, `{"kind": "exact", "sums": ["12", …], "cross_products": ["40", …]}`
+/// with the `i128` sums as decimal strings (they exceed 2⁵³, beyond what JSON numbers carry
+/// exactly in most readers), or `{"kind": "float", "means": [..], "comoments": [..]}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum MomentState {
+    /// The exact integer path: Σx per variable and the packed Σ x_i·x_j.
+    Exact {
+        /// Σx per variable (p values).
+        #[serde(with = "decimal::vec")]
+        sums: Vec<i128>,
+        /// Σ x_i·x_j, packed upper triangle (p(p+1)/2 values).
+        #[serde(with = "decimal::vec")]
+        cross_products: Vec<i128>,
+    },
+    /// The floating-point path: means and centred co-moments Σ (x_i − m_i)(x_j − m_j).
+    Float {
+        /// Means (p values).
+        means: Vec<f64>,
+        /// Centred co-moments, packed upper triangle (p(p+1)/2 values).
+        comoments: Vec<f64>,
+    },
+}
+
+/// p(p+1)/2, or an error when that overflows.
+pub(crate) fn triangle(p: usize) -> Result<usize, StateError> {
+    p.checked_add(1)
+        .and_then(|q| q.checked_mul(p))
+        .map(|t| t / 2)
+        .ok_or_else(|| StateError::invalid("dimension", format!("{p} variables is too many")))
+}
+
+/// Packs the upper triangle of a full row-major p × p matrix.
+pub(crate) fn pack<T: Copy>(p: usize, full: &[T]) -> Vec<T> {
+    (0..p)
+        .flat_map(|i| (i..p).map(move |j| full[i * p + j]))
+        .collect()
+}
+
+/// Unpacks a packed upper triangle into a full row-major p × p matrix (lower part `zero`).
+pub(crate) fn unpack<T: Copy>(p: usize, packed: &[T], zero: T) -> Vec<T> {
+    let mut full = vec![zero; p * p];
+    let mut it = packed.iter();
+    for i in 0..p {
+        for j in i..p {
+            if let Some(&v) = it.next() {
+                full[i * p + j] = v;
+            }
+        }
+    }
+    full
+}
+
+/// The checked pieces of a [`MomentState`] for `p` variables and `n` records, with full
+/// (unpacked) matrices.
+pub(crate) enum CheckedMoments {
+    Exact { s1: Vec<i128>, s2: Vec<i128> },
+    Float { mean: Vec<f64>, m2: Vec<f64> },
+}
+
+impl MomentState {
+    /// Checks the moments of `p` variables over `n` records whose values lay in `range`
+    /// (`None`: unknown, then only [`EXACT_LIMIT`] bounds the exact sums).
+    pub(crate) fn check(
+        self,
+        p: usize,
+        n: u64,
+        range: Option<(f64, f64)>,
+    ) -> Result<CheckedMoments, StateError> {
+        let tri = triangle(p)?;
+        match self {
+            Self::Exact {
+                sums,
+                cross_products,
+            } => {
+                check_len("sums", p, sums.len())?;
+                check_len("cross_products", tri, cross_products.len())?;
+                let s2 = unpack(p, &cross_products, 0i128);
+                check_exact_sums(p, n, range, &sums, &s2)?;
+                Ok(CheckedMoments::Exact { s1: sums, s2 })
+            }
+            Self::Float { means, comoments } => {
+                check_len("means", p, means.len())?;
+                check_len("comoments", tri, comoments.len())?;
+                check_finite("means", &means)?;
+                check_finite("comoments", &comoments)?;
+                let m2 = unpack(p, &comoments, 0.0);
+                if n == 0 {
+                    if let Some(i) = means.iter().chain(&comoments).position(|&x| x != 0.0) {
+                        return Err(StateError::invalid(
+                            format!("moments[{i}]"),
+                            "is not 0 in a state of 0 records",
+                        ));
+                    }
+                } else if let Some((lo, hi)) = range {
+                    let slack = ROUNDING * lo.abs().max(hi.abs()).max(1.0);
+                    for (i, &m) in means.iter().enumerate() {
+                        if m < lo - slack || m > hi + slack {
+                            return Err(StateError::invalid(
+                                format!("means[{i}]"),
+                                format!("{m} lies outside the data range [{lo}, {hi}]"),
+                            ));
+                        }
+                    }
+                    // a sum of squared deviations is at most n·(range)²/4
+                    let bound = n as f64 * (hi - lo).powi(2) / 4.0;
+                    for i in 0..p {
+                        let v = m2[i * p + i];
+                        if v > bound * (1.0 + ROUNDING) + slack * slack {
+                            return Err(StateError::invalid(
+                                format!("comoments[{i},{i}]"),
+                                format!("{v} exceeds what {n} values in [{lo}, {hi}] allow"),
+                            ));
+                        }
+                    }
+                }
+                check_psd("comoments", p, &m2)?;
+                Ok(CheckedMoments::Float { mean: means, m2 })
+            }
+        }
+    }
+}
+
+/// Checks exact sums of n records of p variables within `range` (or ±[`EXACT_LIMIT`]):
+/// each Σx between n·min and n·max, each Σx² between 0 and n·max(min², max²), each
+/// |Σx_i x_j| within n·max(min², max²), and the centred matrix positive semidefinite.
+fn check_exact_sums(
+    p: usize,
+    n: u64,
+    range: Option<(f64, f64)>,
+    s1: &[i128],
+    s2: &[i128],
+) -> Result<(), StateError> {
+    let (lo, hi) = range.unwrap_or((-EXACT_LIMIT, EXACT_LIMIT));
+    if !(is_exact(lo) && is_exact(hi)) {
+        return Err(StateError::invalid(
+            "range",
+            format!("[{lo}, {hi}] is not within the exact path's integers (|x| <= 2^20)"),
+        ));
+    }
+    let (lo, hi) = (lo as i128, hi as i128);
+    let n = i128::from(n);
+    let sq = lo.abs().max(hi.abs()).pow(2);
+    for (i, &s) in s1.iter().enumerate() {
+        if s < n * lo || s > n * hi {
+            return Err(StateError::invalid(
+                format!("sums[{i}]"),
+                format!("{s} is impossible for {n} values in [{lo}, {hi}]"),
+            ));
+        }
+    }
+    for i in 0..p {
+        for j in i..p {
+            let s = s2[i * p + j];
+            let ok = if i == j {
+                (0..=n * sq).contains(&s)
+            } else {
+                s.abs() <= n * sq
+            };
+            if !ok {
+                return Err(StateError::invalid(
+                    format!("cross_products[{i},{j}]"),
+                    format!("{s} is impossible for {n} values in [{lo}, {hi}]"),
+                ));
+            }
+        }
+        if let Some(num) = centred_numerator(n as u64, s2[i * p + i], s1[i], s1[i])
+            && num < 0
+        {
+            return Err(StateError::invalid(
+                format!("cross_products[{i},{i}]"),
+                format!("gives a negative sum of squares (n·Σx² − (Σx)² = {num})"),
+            ));
+        }
+    }
+    let n = n as u64;
+    let mut m2 = vec![0.0; p * p];
+    for i in 0..p {
+        for j in i..p {
+            m2[i * p + j] = centred(n, s2[i * p + j], s1[i], s1[j]);
+        }
+    }
+    check_psd("cross_products", p, &m2)
+}
+
+/// Writes a [`MomentState`] (path byte 0 exact, 1 float, then the arrays).
+pub(crate) fn write_moments(w: &mut codec::Writer, m: &MomentState) {
+    match m {
+        MomentState::Exact {
+            sums,
+            cross_products,
+        } => {
+            w.u8(0);
+            w.i128s(sums);
+            w.i128s(cross_products);
+        }
+        MomentState::Float { means, comoments } => {
+            w.u8(1);
+            w.f64s(means);
+            w.f64s(comoments);
+        }
+    }
+}
+
+/// Reads a [`MomentState`] of `p` variables.
+pub(crate) fn read_moments(r: &mut codec::Reader<'_>, p: usize) -> Result<MomentState, StateError> {
+    let tri = triangle(p)?;
+    match r.u8("path")? {
+        0 => Ok(MomentState::Exact {
+            sums: r.i128s(p, "sums")?,
+            cross_products: r.i128s(tri, "cross_products")?,
+        }),
+        1 => Ok(MomentState::Float {
+            means: r.f64s(p, "means")?,
+            comoments: r.f64s(tri, "comoments")?,
+        }),
+        t => Err(StateError::Format {
+            reason: format!("unknown path tag {t} (0 exact, 1 float)"),
+        }),
     }
 }
