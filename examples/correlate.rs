@@ -31,7 +31,7 @@ fn main() {
         let x = table.numeric_column(table.column_index(xname)?)?;
         let y = table.numeric_column(table.column_index(yname)?)?;
         let mut opts =
-            CorrelationOptions::new().conf_level(args.number("conf-level")?.unwrap_or(0.95));
+            CorrelationOptions::new().level(args.number("conf-level")?.unwrap_or(0.95));
         if args.flag("spearman") {
             opts = opts.method(CorrelationMethod::Spearman);
         }
@@ -57,7 +57,7 @@ fn main() {
                 "p_method": c.p_method,
                 "ci_lb": c.ci_lb,
                 "ci_ub": c.ci_ub,
-                "conf_level": c.conf_level,
+                "level": c.level,
             });
             println!("{}", serde_json::to_string_pretty(&out)?);
             return Ok(());
@@ -68,7 +68,7 @@ fn main() {
         };
         println!("{name} of {xname} and {yname} in {}", path.display());
         let ci = |v: Option<f64>| v.map_or_else(|| "NA".to_owned(), |v| fmt(v, 4));
-        let level = format!("{}% CI", c.conf_level * 100.0);
+        let level = format!("{}% CI", c.level * 100.0);
         print_table(
             &["r", "n", "t", "df", "p", &level],
             &[vec![

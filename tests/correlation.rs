@@ -173,7 +173,7 @@ fn errors_not_panics() {
         spearman(&[1.0, 2.0, 3.0], &[5.0, 5.0, 5.0]),
         Err(StatsError::ConstantInput { .. })
     ));
-    let bad = CorrelationOptions::new().conf_level(1.0);
+    let bad = CorrelationOptions::new().level(1.0);
     assert!(correlate(&[1.0, 2.0, 3.0, 4.0], &[1.0, 3.0, 2.0, 4.0], &bad).is_err());
     assert!(r_test_dependent_overlapping(100.0, 0.9, -0.9, 0.9).is_err());
     assert!(r_test_single(f64::NAN, 0.3).is_err());
@@ -224,7 +224,7 @@ proptest! {
         n in any::<f64>(),
     ) {
         for m in [CorrelationMethod::Pearson, CorrelationMethod::Spearman] {
-            let o = CorrelationOptions::new().method(m).conf_level(level);
+            let o = CorrelationOptions::new().method(m).level(level);
             if let Ok(c) = correlate(&x, &y, &o) {
                 prop_assert!(c.r.is_finite() && c.p.is_finite());
             }

@@ -82,7 +82,7 @@ fn check_model(res: &MetaAnalysis, want: &Value, tol: f64, label: &str) -> f64 {
     e = e.max(rel(res.se, &want["se"], tol, &l("se")));
     e = e.max(rel(res.zval, &want["stat"], tol, &l("stat")));
     // p-values go through statrs' tails (accurate to ~1e-10 relative at these magnitudes)
-    let pe = rel(res.pval, &want["p"], 1e-8, &l("p"));
+    let pe = rel(res.p, &want["p"], 1e-8, &l("p"));
     println!("{label}: p-value rel err {pe:.2e}");
     e = e.max(pair((res.ci_lb, res.ci_ub), &want["ci"], tol, &l("ci")));
     match &want["df"] {
@@ -409,7 +409,7 @@ proptest! {
             prop_assert!(res.i2 >= 0.0 && res.i2 < 100.0);
             prop_assert!(res.h2 >= 0.0);
             prop_assert!(res.ci_lb <= res.estimate && res.estimate <= res.ci_ub);
-            prop_assert!((0.0..=1.0).contains(&res.pval) && (0.0..=1.0).contains(&res.q_p));
+            prop_assert!((0.0..=1.0).contains(&res.p) && (0.0..=1.0).contains(&res.q_p));
             prop_assert!((res.weights.iter().sum::<f64>() - 100.0).abs() < 1e-9);
             if let Some(ci) = res.tau2_ci {
                 prop_assert!(ci.tau2_lb <= ci.tau2_ub);

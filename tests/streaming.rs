@@ -432,7 +432,7 @@ fn bad_input_is_an_error_naming_the_row() {
             .is_err()
     );
     assert!(
-        c.finish(&CorrelationOptions::new().conf_level(2.0))
+        c.finish(&CorrelationOptions::new().level(2.0))
             .is_err()
     );
 }

@@ -76,7 +76,7 @@ pub enum PValueMethod {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CorrelationOptions {
     method: CorrelationMethod,
-    conf_level: f64,
+    level: f64,
     spearman_p: SpearmanPValue,
     spearman_ci: SpearmanCi,
 }
@@ -85,7 +85,7 @@ impl Default for CorrelationOptions {
     fn default() -> Self {
         Self {
             method: CorrelationMethod::Pearson,
-            conf_level: 0.95,
+            level: 0.95,
             spearman_p: SpearmanPValue::RDefault,
             spearman_ci: SpearmanCi::Fisher,
         }
@@ -108,8 +108,8 @@ impl CorrelationOptions {
 
     /// Sets the confidence level of the interval, in (0, 1) (default 0.95; checked when used).
     #[must_use]
-    pub fn conf_level(mut self, level: f64) -> Self {
-        self.conf_level = level;
+    pub fn level(mut self, level: f64) -> Self {
+        self.level = level;
         self
     }
 
@@ -161,7 +161,7 @@ pub struct Correlation {
     /// Upper confidence limit (`None` when `n < 4`).
     pub ci_ub: Option<f64>,
     /// The confidence level of the interval.
-    pub conf_level: f64,
+    pub level: f64,
     /// Whether either variable had tied values (Spearman's exact p is then not used).
     pub ties: bool,
 }
@@ -276,7 +276,7 @@ fn check_finite(what: &str, xs: &[f64]) -> Result<(), StatsError> {
     }
 }
 
-fn check_conf_level(level: f64) -> Result<f64, StatsError> {
+fn check_level(level: f64) -> Result<f64, StatsError> {
     if level.is_finite() && level > 0.0 && level < 1.0 {
         Ok(level)
     } else {
@@ -294,7 +294,7 @@ fn compute(
     n_missing: usize,
     options: &CorrelationOptions,
 ) -> Result<Correlation, StatsError> {
-    let conf_level = check_conf_level(options.conf_level)?;
+    let level = check_level(options.level)?;
     let n = x.len();
     if n < 3 {
         return Err(StatsError::TooFewCases {
@@ -340,7 +340,7 @@ fn compute(
                 SpearmanCi::Fisher => 1.0,
                 SpearmanCi::BonettWright => (1.0 + r * r / 2.0).sqrt(),
             };
-            let ci = fisher_ci(r, n, conf_level, scale)?;
+            let ci = fisher_ci(r, n, level, scale)?;
             Ok(Correlation {
                 method: CorrelationMethod::Spearman,
                 r,
@@ -353,7 +353,7 @@ fn compute(
                 p_method,
                 ci_lb: ci.map(|c| c.0),
                 ci_ub: ci.map(|c| c.1),
-                conf_level,
+                level,
                 ties,
             })
         }
@@ -413,7 +413,7 @@ pub(crate) fn pearson_from_sums(
     ties: bool,
     options: &CorrelationOptions,
 ) -> Result<Correlation, StatsError> {
-    let conf_level = check_conf_level(options.conf_level)?;
+    let level = check_level(options.level)?;
     if n < 3 {
         return Err(StatsError::TooFewCases {
             what: "complete pairs".to_owned(),
@@ -424,7 +424,7 @@ pub(crate) fn pearson_from_sums(
     let df = n as f64 - 2.0;
     let r = r_from_sums(sums)?;
     let (t, p) = t_test(r, df)?;
-    let ci = fisher_ci(r, n, conf_level, 1.0)?;
+    let ci = fisher_ci(r, n, level, 1.0)?;
     Ok(Correlation {
         method: CorrelationMethod::Pearson,
         r,
@@ -437,7 +437,7 @@ pub(crate) fn pearson_from_sums(
         p_method: PValueMethod::TDistribution,
         ci_lb: ci.map(|c| c.0),
         ci_ub: ci.map(|c| c.1),
-        conf_level,
+        level,
         ties,
     })
 }
@@ -455,7 +455,7 @@ fn t_test(r: f64, df: f64) -> Result<(f64, f64), StatsError> {
 fn fisher_ci(
     r: f64,
     n: usize,
-    conf_level: f64,
+    level: f64,
     scale: f64,
 ) -> Result<Option<(f64, f64)>, StatsError> {
     if n < 4 {
@@ -463,7 +463,7 @@ fn fisher_ci(
     }
     let z = r.atanh();
     let half =
-        dist::normal_quantile(f64::midpoint(1.0, conf_level))? * scale / ((n - 3) as f64).sqrt();
+        dist::normal_quantile(f64::midpoint(1.0, level))? * scale / ((n - 3) as f64).sqrt();
     Ok(Some(((z - half).tanh(), (z + half).tanh())))
 }
 

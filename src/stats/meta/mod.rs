@@ -88,7 +88,7 @@ pub struct MetaAnalysis {
     /// Test statistic μ̂/SE: z, or t under Knapp–Hartung (metafor `res$zval`).
     pub zval: f64,
     /// Two-sided p-value of `zval`.
-    pub pval: f64,
+    pub p: f64,
     /// Degrees of freedom of the t test (k - 1) under Knapp–Hartung, else `None` (`res$ddf`).
     pub ddf: Option<f64>,
     /// Lower CI bound (z scale).
@@ -341,7 +341,7 @@ fn fit(y: &[f64], v: &[f64], o: &MetaOptions) -> Result<MetaAnalysis, StatsError
         estimate: mu,
         se,
         zval,
-        pval,
+        p: pval,
         ddf,
         ci_lb,
         ci_ub,
@@ -377,7 +377,7 @@ fn check_finite(m: &MetaAnalysis) -> Result<(), StatsError> {
         ("estimate", m.estimate),
         ("se", m.se),
         ("zval", m.zval),
-        ("pval", m.pval),
+        ("p", m.p),
         ("ci_lb", m.ci_lb),
         ("ci_ub", m.ci_ub),
         ("tau2", m.tau2),
