@@ -12,7 +12,7 @@ use crate::numeric::summation::CompensatedSum;
 
 /// The estimation criterion of [`random_intercept`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum MixedMethod {
     /// Restricted maximum likelihood (`lmer(REML = TRUE)`, the default).

@@ -12,7 +12,7 @@ use crate::numeric::summation::CompensatedSum;
 
 /// Which grand mean the between-person component is centred on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum GrandMean {
     /// Mean over all rows (each person weighted by their number of sessions; the default).

@@ -15,7 +15,7 @@ pub use result::{CategoryCounts, ChangeCategory, ChangeResult, ExcludedRow, Pers
 
 /// Which reliable change index to compute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum RciMethod {
     /// Jacobson & Truax (1991) (the default).
@@ -68,6 +68,7 @@ impl std::str::FromStr for RciMethod {
 /// Whether a value exactly at the critical value or cutoff counts as beyond it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Boundary {
     /// Strictly beyond (`>`), as Jacobson & Truax and clinicalsignificance (the default).
     #[default]
@@ -144,7 +145,7 @@ impl Population {
 
 /// Which clinical-significance cutoff to use (Jacobson & Truax 1991).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase", tag = "type")]
+#[serde(rename_all = "snake_case", tag = "kind")]
 #[non_exhaustive]
 pub enum ClinicalCutoff {
     /// `a`: two SDs beyond the clinical mean in the healthy direction (no norms needed; the

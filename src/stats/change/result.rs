@@ -7,7 +7,8 @@ use crate::Direction;
 
 /// Outcome category of one person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ChangeCategory {
     /// Reliable improvement, and moved from the clinical to the functional side of the cutoff.
     Recovered,

@@ -20,7 +20,7 @@ use ranks::{has_ties, prho};
 
 /// Which correlation coefficient to compute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CorrelationMethod {
     /// Pearson's product-moment correlation (the default).

@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 use crate::stats::StatsError;
 
 /// How τ² (the between-study variance) is estimated; metafor's `method` argument.
+///
+/// Serialised as metafor's own labels (`"REML"`, `"DL"`, …) rather than snake_case: they are
+/// the strings researchers pass to `rma.uni(method = …)` and compare with metafor's output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum TauMethod {
