@@ -30,8 +30,7 @@ fn main() {
         let table = Table::read(&path)?;
         let x = table.numeric_column(table.column_index(xname)?)?;
         let y = table.numeric_column(table.column_index(yname)?)?;
-        let mut opts =
-            CorrelationOptions::new().level(args.number("conf-level")?.unwrap_or(0.95));
+        let mut opts = CorrelationOptions::new().level(args.number("conf-level")?.unwrap_or(0.95));
         if args.flag("spearman") {
             opts = opts.method(CorrelationMethod::Spearman);
         }

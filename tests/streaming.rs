@@ -431,10 +431,7 @@ fn bad_input_is_an_error_naming_the_row() {
         c.finish(&CorrelationOptions::new().method(CorrelationMethod::Spearman))
             .is_err()
     );
-    assert!(
-        c.finish(&CorrelationOptions::new().level(2.0))
-            .is_err()
-    );
+    assert!(c.finish(&CorrelationOptions::new().level(2.0)).is_err());
 }
 
 #[test]

@@ -452,18 +452,12 @@ fn t_test(r: f64, df: f64) -> Result<(f64, f64), StatsError> {
 }
 
 /// Fisher-z interval `tanh(atanh(r) ± z·scale/sqrt(n-3))`; `None` when `n < 4`.
-fn fisher_ci(
-    r: f64,
-    n: usize,
-    level: f64,
-    scale: f64,
-) -> Result<Option<(f64, f64)>, StatsError> {
+fn fisher_ci(r: f64, n: usize, level: f64, scale: f64) -> Result<Option<(f64, f64)>, StatsError> {
     if n < 4 {
         return Ok(None);
     }
     let z = r.atanh();
-    let half =
-        dist::normal_quantile(f64::midpoint(1.0, level))? * scale / ((n - 3) as f64).sqrt();
+    let half = dist::normal_quantile(f64::midpoint(1.0, level))? * scale / ((n - 3) as f64).sqrt();
     Ok(Some(((z - half).tanh(), (z + half).tanh())))
 }
 
