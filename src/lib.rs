@@ -58,7 +58,8 @@
 //! # Module map
 //!
 //! Data flow one way: **instrument → score → session / course → monitor**; the statistics sit
-//! beside the chain and take plain slices of `f64`. Each concept lives in one module, named
+//! beside the chain and take plain slices of `f64`. The import graph has no cycle: ids and dates
+//! → barriers → sessions → courses → monitoring. Each concept lives in one module, named
 //! after it (the core domain types are re-exported at the root):
 //!
 //! | concept | module | main items |
@@ -66,9 +67,9 @@
 //! | questionnaires as data | [`instrument`], [`catalogue`] | [`Instrument`], [`InstrumentBuilder`], [`ResponseScale`], [`Cutoff`], [`Norms`] |
 //! | answers and scoring | `score` (private; items at the root) | [`Responses`], [`Answer`], [`Score`], [`BatchScores`], [`FlatScores`] |
 //! | reading response tables | `read` (private) | [`ResponseColumns`], [`read_responses`] (`csv` feature) |
-//! | pseudonymous ids | `id` (private) | [`ClientId`], [`CounsellorId`] |
-//! | sessions and their dates | `session` (private) | [`Session`], [`SessionDate`], [`Administration`] |
+//! | pseudonymous ids, session dates | `id`, `date` (private) | [`ClientId`], [`CounsellorId`], [`SessionDate`] |
 //! | barriers and ethics checks | `barrier` (private) | [`BarrierFlag`], [`BarrierKind`], [`check_relationship`] |
+//! | sessions | `session` (private) | [`Session`], [`Administration`], [`Respondent`] |
 //! | Rogers' core conditions | `conditions` (private) | [`CoreConditions`], [`ConditionAssessment`] |
 //! | courses of therapy | `course` (private) | [`Course`] |
 //! | monitoring | [`monitor`] | trajectories, ruptures, sudden gains, alerts, SVG charts |
