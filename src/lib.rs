@@ -64,7 +64,7 @@
 //!
 //! | concept | module | main items |
 //! |---|---|---|
-//! | questionnaires as data | [`instrument`], [`catalogue`] | [`Instrument`], [`InstrumentBuilder`], [`ResponseScale`], [`Cutoff`], [`Norms`] |
+//! | questionnaires as data | `instrument` (private; items at the root), [`catalogue`] | [`Instrument`], [`InstrumentBuilder`], [`ResponseScale`], [`Cutoff`], [`Norms`] |
 //! | answers and scoring | `score` (private; items at the root) | [`Responses`], [`Answer`], [`Score`], [`BatchScores`], [`FlatScores`] |
 //! | reading response tables | `read` (private) | [`ResponseColumns`], [`read_responses`] (`csv` feature) |
 //! | pseudonymous ids, session dates | `id`, `date` (private) | [`ClientId`], [`CounsellorId`], [`SessionDate`] |
@@ -75,6 +75,11 @@
 //! | monitoring | [`monitor`] | trajectories, ruptures, sudden gains, alerts, SVG charts |
 //! | statistics (beside the chain) | [`stats`] | reliability, ICC, reliable change, correlation, meta-analysis, mixed models, accumulators |
 //! | narrative docs | [`guide`] | [`guide::tutorial`], [`guide::cookbook`], [`guide::design`] (the decisions and why) |
+//!
+//! Every public item has exactly one path: the core domain types at the root
+//! (`therapeutic_alliance::Instrument`), the built-in instruments in [`catalogue`], and the
+//! monitoring and statistics items only through [`monitor`] and [`stats`]
+//! (`therapeutic_alliance::stats::alpha`).
 //!
 //! Nothing earlier in the chain depends on anything later: a [`Course`] knows nothing of
 //! alerts, and [`stats`] names no session. Golden values and fixtures shared by the tests and
@@ -190,7 +195,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod guide;
-pub mod instrument;
+mod instrument;
 pub mod monitor;
 mod read;
 mod score;
