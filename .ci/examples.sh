@@ -30,7 +30,7 @@ run_example icc
 run_example icc --json > "$out/icc.json"
 run_example course_report
 run_example course_report --json
-run_example course_report -- examples/data/courses.json --json > /dev/null
+run_example course_report -- testdata/courses.json --json > /dev/null
 run_example generate_data --out "$out/synthetic"
 run_example generate_data --json --out "$out/synthetic" > "$out/generate_data.json"
 diff -r "$out/synthetic" examples/data/synthetic

@@ -16,7 +16,7 @@ use therapeutic_alliance::{Answer, BatchScores, FlatScores, Instrument};
 
 fn bench_alpha(c: &mut Criterion) {
     let (n, p) = (1_000_000, 12);
-    let data = common::likert(n, p, 7, 7);
+    let data = common::seeded::likert(n, p, 7, 7);
     let mut g = c.benchmark_group("alpha_1m_x12");
     g.sample_size(10)
         .warm_up_time(Duration::from_secs(1))
@@ -45,7 +45,7 @@ fn bench_alpha(c: &mut Criterion) {
 
 fn bench_icc(c: &mut Criterion) {
     let (n, k) = (10_000, 5);
-    let data = common::likert(n, k, 7, 11);
+    let data = common::seeded::likert(n, k, 7, 11);
     let mut g = c.benchmark_group("icc_10k_x5");
     g.warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3))
@@ -64,7 +64,7 @@ fn bench_scoring(c: &mut Criterion) {
     let n = 1_000_000;
     let (lo, hi) = inst.scale().bounds();
     let points = (hi - lo) as u32 + 1;
-    let data: Vec<f64> = common::likert(n, p, points, 3)
+    let data: Vec<f64> = common::seeded::likert(n, p, points, 3)
         .into_iter()
         .map(|v| v - 1.0 + lo)
         .collect();
@@ -90,7 +90,7 @@ fn bench_scoring(c: &mut Criterion) {
 
 fn bench_merge(c: &mut Criterion) {
     let p = 12;
-    let data = common::likert(10_000, p, 7, 5);
+    let data = common::seeded::likert(10_000, p, 7, 5);
     let (left, right) = data.split_at(5_000 * p);
     let mut a = AlphaAccumulator::new(p).expect("12 items");
     a.push_rows(left).expect("finite");

@@ -9,9 +9,9 @@
 //!
 //! The CSV needs columns `pre` and `post` (an `id` or `ppid` column labels the rows); empty or
 //! `NA` cells leave the row out, and the row is reported. Without a file it uses the bundled
-//! Jacobson & Truax (1991) Dyadic Adjustment Scale data (`examples/data/jt1991_das.csv`, higher
+//! Jacobson & Truax (1991) Dyadic Adjustment Scale data (`testdata/jt1991_das.csv`, higher
 //! is better) and, unless `--reliability` is given, the illustrative reliability 0.84 used by
-//! the reference script (`reference/ref_rci.R`, from the JT-RCI README). With your own file
+//! the reference script (`testdata/ref_rci.R`, from the JT-RCI README). With your own file
 //! `--reliability` is required. Higher scores are taken as better unless `--lower-is-better`.
 //!
 //! The cutoff is `c` when functional norms are given, `a` (from the clinical norms, by default
@@ -48,7 +48,7 @@ fn main() {
             "clinical-sd",
             "cutoff",
         ])?;
-        let path = args.file_or_bundled("jt1991_das.csv");
+        let path = args.file_or_testdata("jt1991_das.csv");
         let (reliability, rel_note) = match (args.number("reliability")?, args.file()) {
             (Some(r), _) => (r, "given"),
             (None, None) => (BUNDLED_RELIABILITY, "bundled default for the DAS data"),

@@ -6,7 +6,7 @@
 //! ```
 //!
 //! Rows where either cell is empty or `NA` are left out (pairwise-complete cases) and counted.
-//! Without a file it uses the bundled `examples/data/corr_data.csv` with `--x x --y y`.
+//! Without a file it uses the bundled `testdata/corr_data.csv` with `--x x --y y`.
 //! Pearson matches R's `cor.test`; Spearman's p is R's default (AS 89; `--t-approx` for the
 //! t approximation of scipy, pingouin and `psych::corr.test`), its interval Fisher-z
 //! (`--bonett-wright` for Bonett & Wright 2000).
@@ -21,7 +21,7 @@ use therapeutic_alliance::stats::{
 fn main() {
     common::run(|| {
         let args = Args::parse(&["x", "y", "conf-level"])?;
-        let path = args.file_or_bundled("corr_data.csv");
+        let path = args.file_or_testdata("corr_data.csv");
         let (xname, yname) = match (args.value("x"), args.value("y"), args.file()) {
             (Some(x), Some(y), _) => (x, y),
             (x, y, None) => (x.unwrap_or("x"), y.unwrap_or("y")),

@@ -16,7 +16,7 @@
 //!
 //! `FILE.json` is a JSON list of courses in the format documented in the crate docs
 //! ("Courses of therapy as JSON"); without it the bundled, synthetic
-//! `examples/data/courses.json` (five invented courses) is read. `--json` prints the report
+//! `testdata/courses.json` (five invented courses) is read. `--json` prints the report
 //! as JSON instead of tables.
 
 mod common;
@@ -482,7 +482,7 @@ fn respondent(r: Respondent) -> &'static str {
 fn main() {
     common::run(|| {
         let args = Args::parse(&[])?;
-        let path = args.file_or_bundled("courses.json");
+        let path = args.file_or_testdata("courses.json");
         let text = std::fs::read_to_string(&path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let courses: Vec<Course> = serde_json::from_str(&text)

@@ -9,7 +9,7 @@
 //! not numeric (such as `S1`, `S2`, …) is taken as the target label. A missing rating is an
 //! error unless `--drop-incomplete` is given (then incomplete targets are dropped, as
 //! pingouin's `nan_policy="omit"`). Without a file it uses the bundled
-//! `examples/data/icc_shrout_fleiss.csv` (Shrout & Fleiss 1979: 6 targets × 4 judges).
+//! `testdata/icc_shrout_fleiss.csv` (Shrout & Fleiss 1979: 6 targets × 4 judges).
 
 mod common;
 
@@ -22,7 +22,7 @@ fn main() {
 
 fn run() -> AppResult {
     let args = Args::parse(&["level"])?;
-    let path = args.file_or_bundled("icc_shrout_fleiss.csv");
+    let path = args.file_or_testdata("icc_shrout_fleiss.csv");
     let table = Table::read(&path)?;
     let (_, columns) = table.label_and_data_columns();
     let rows = table.numeric_rows(&columns)?;

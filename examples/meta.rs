@@ -13,7 +13,7 @@
 //! (1 = first row after the header). The analysis runs on the remaining rows; it refuses when
 //! none remain.
 //!
-//! Without a file it reads `examples/data/molloy2014_ri_ni.csv`: 16 studies of conscientiousness
+//! Without a file it reads `testdata/molloy2014_ri_ni.csv`: 16 studies of conscientiousness
 //! and medication adherence, the published (n, r) pairs of Molloy, O'Carroll & Ferguson (2014),
 //! *Annals of Behavioral Medicine* 47(1), 92–101 (as in `metadat::dat.molloy2014`).
 
@@ -286,7 +286,7 @@ fn to_json(
 fn main() {
     common::run(|| {
         let args = Args::parse(&["method", "level"])?;
-        let path = args.file_or_bundled("molloy2014_ri_ni.csv");
+        let path = args.file_or_testdata("molloy2014_ri_ni.csv");
         let mut options = MetaOptions::new().knapp_hartung(args.flag("knha"));
         if let Some(m) = args.value("method") {
             options = options.method(parse_method(m)?);

@@ -17,8 +17,8 @@
 
 mod common;
 
-#[path = "../benches/common/mod.rs"]
-mod synth;
+#[path = "../tests/common/seeded.rs"]
+mod seeded;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
@@ -145,7 +145,7 @@ fn generate(dir: &Path, rows: usize) -> AppResult<PathBuf> {
     let mut done = 0;
     while done < rows {
         let n = chunk.min(rows - done);
-        let data = synth::likert(n, 12, 5, 0x5EED + done as u64);
+        let data = seeded::likert(n, 12, 5, 0x5EED + done as u64);
         for row in data.chunks_exact(12) {
             for (j, v) in row.iter().enumerate() {
                 let sep = if j + 1 == 12 { '\n' } else { ',' };

@@ -10,7 +10,7 @@
 //! (`psych::alpha(na.omit(x))`); `--pairwise` as current psych (≥ 2.4.6.26), or
 //! `--pairwise-cov2cor` as psych ≤ 2.3.x. `--keys` names reverse-keyed items (reversed as
 //! `max + min − x` over the whole data, as psych does). Without a file it uses the bundled
-//! `examples/data/alpha_data.csv` (20 respondents × 5 items; `i5` is reverse keyed).
+//! `testdata/alpha_data.csv` (20 respondents × 5 items; `i5` is reverse keyed).
 
 mod common;
 
@@ -23,7 +23,7 @@ fn main() {
 
 fn run() -> AppResult {
     let args = Args::parse(&["keys"])?;
-    let path = args.file_or_bundled("alpha_data.csv");
+    let path = args.file_or_testdata("alpha_data.csv");
     let table = Table::read(&path)?;
     let (_, columns) = table.label_and_data_columns();
     if columns.len() < 2 {

@@ -55,6 +55,36 @@
 //!   mergeable accumulators ([`stats::AlphaAccumulator`], [`stats::IccAccumulator`],
 //!   [`stats::CorrelationAccumulator`]) for data split across threads or machines.
 //!
+//! # Module map
+//!
+//! Data flow one way: **instrument → score → session / course → monitor**; the statistics sit
+//! beside the chain and take plain slices of `f64`. The import graph has no cycle: ids and dates
+//! → barriers → sessions → courses → monitoring. Each concept lives in one module, named
+//! after it (the core domain types are re-exported at the root):
+//!
+//! | concept | module | main items |
+//! |---|---|---|
+//! | questionnaires as data | `instrument` (private; items at the root), [`catalogue`] | [`Instrument`], [`InstrumentBuilder`], [`ResponseScale`], [`Cutoff`], [`Norms`] |
+//! | answers and scoring | `score` (private; items at the root) | [`Responses`], [`Answer`], [`Score`], [`BatchScores`], [`FlatScores`] |
+//! | reading response tables | `read` (private) | [`ResponseColumns`], [`read_responses`] (`csv` feature) |
+//! | pseudonymous ids, session dates | `id`, `date` (private) | [`ClientId`], [`CounsellorId`], [`SessionDate`] |
+//! | barriers and ethics checks | `barrier` (private) | [`BarrierFlag`], [`BarrierKind`], [`check_relationship`] |
+//! | sessions | `session` (private) | [`Session`], [`Administration`], [`Respondent`] |
+//! | Rogers' core conditions | `conditions` (private) | [`CoreConditions`], [`ConditionAssessment`] |
+//! | courses of therapy | `course` (private) | [`Course`] |
+//! | monitoring | [`monitor`] | trajectories, ruptures, sudden gains, alerts, SVG charts |
+//! | statistics (beside the chain) | [`stats`] | reliability, ICC, reliable change, correlation, meta-analysis, mixed models, accumulators |
+//! | narrative docs | [`guide`] | [`guide::tutorial`], [`guide::cookbook`], [`guide::design`] (the decisions and why) |
+//!
+//! Every public item has exactly one path: the core domain types at the root
+//! (`therapeutic_alliance::Instrument`), the built-in instruments in [`catalogue`], and the
+//! monitoring and statistics items only through [`monitor`] and [`stats`]
+//! (`therapeutic_alliance::stats::alpha`).
+//!
+//! Nothing earlier in the chain depends on anything later: a [`Course`] knows nothing of
+//! alerts, and [`stats`] names no session. Golden values and fixtures shared by the tests and
+//! examples are in `testdata/` (with the R and Python scripts that produced them).
+//!
 //! # Untrusted input
 //!
 //! Responses, definitions, courses and data files often come from forms, apps and files the
@@ -116,7 +146,7 @@
 //! # Courses of therapy as JSON
 //!
 //! Apps store and exchange courses as a JSON **list of courses** (see
-//! `examples/data/courses.json`, read by the `course_report` example). Each course:
+//! `testdata/courses.json`, read by the `course_report` example). Each course:
 //!
 //! | field | type | |
 //! |---|---|---|
@@ -165,7 +195,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod guide;
-pub mod instrument;
+mod instrument;
 pub mod monitor;
 mod read;
 mod score;

@@ -1,24 +1,18 @@
-//! Golden tests: `psych::ICC(lmer = FALSE)` (psych 2.2.9) from `tests/data/expected_icc.json`
-//! and pingouin 0.7.0 `intraclass_corr` from `tests/data/expected_pingouin.json`, on the
-//! Shrout & Fleiss (1979) table `tests/data/icc_shrout_fleiss.csv`.
+//! Golden tests: `psych::ICC(lmer = FALSE)` (psych 2.2.9) from `testdata/expected_icc.json`
+//! and pingouin 0.7.0 `intraclass_corr` from `testdata/expected_pingouin.json`, on the
+//! Shrout & Fleiss (1979) table `testdata/icc_shrout_fleiss.csv`.
 
+mod common;
+
+use common::golden::{self, close, json};
 use proptest::prelude::*;
-use serde_json::Value;
 use therapeutic_alliance::stats::{Icc, IccKind, IccOptions, StatsError, icc, icc_with_missing};
 
 const TOL: f64 = 1e-9;
 
-fn data_path(name: &str) -> String {
-    format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn json(name: &str) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(data_path(name)).unwrap()).unwrap()
-}
-
 /// The S&F table: first column is the target label, then 4 judges.
 fn shrout_fleiss() -> Vec<Vec<f64>> {
-    let mut rdr = csv::Reader::from_path(data_path("icc_shrout_fleiss.csv")).unwrap();
+    let mut rdr = golden::csv("icc_shrout_fleiss.csv");
     rdr.records()
         .map(|r| {
             r.unwrap()
@@ -28,12 +22,6 @@ fn shrout_fleiss() -> Vec<Vec<f64>> {
                 .collect()
         })
         .collect()
-}
-
-fn close(what: &str, got: f64, want: f64, tol: f64) -> f64 {
-    let rel = ((got - want) / want).abs();
-    assert!(rel <= tol, "{what}: got {got}, want {want} (rel {rel:e})");
-    rel
 }
 
 fn sf_icc() -> Icc {

@@ -1,7 +1,7 @@
 //! Barrier flags: severity rules, the post-termination ethics check at its boundary, summary.
-mod domain_common;
+mod common;
 
-use domain_common::date;
+use common::domain::date;
 use proptest::prelude::*;
 use therapeutic_alliance::{
     AttachmentStyle, BarrierCategory, BarrierFlag, BarrierKind, BarrierSummary, BoundaryCategory,

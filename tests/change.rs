@@ -1,6 +1,9 @@
-//! Golden and property tests for reliable change (`expected_rci.json`, from
-//! `reference/ref_rci.R` / `make_expected.R`, R 4.2.2).
+//! Golden and property tests for reliable change (`testdata/expected_rci.json`, from
+//! `testdata/ref_rci.R` / `testdata/make_expected.R`, R 4.2.2).
 
+mod common;
+
+use common::golden::{self, rel_err};
 use proptest::prelude::*;
 use serde_json::Value;
 use therapeutic_alliance::Direction;
@@ -12,15 +15,11 @@ use therapeutic_alliance::stats::{
 const TOL: f64 = 1e-12;
 
 fn expected() -> Value {
-    serde_json::from_str(include_str!("data/expected_rci.json")).unwrap()
+    golden::json("expected_rci.json")
 }
 
 fn das() -> (Vec<f64>, Vec<f64>) {
-    let mut rdr = csv::Reader::from_path(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/jt1991_das.csv"
-    ))
-    .unwrap();
+    let mut rdr = golden::csv("jt1991_das.csv");
     let (mut pre, mut post) = (Vec::new(), Vec::new());
     for rec in rdr.records() {
         let rec = rec.unwrap();
@@ -34,16 +33,8 @@ fn num(v: &Value) -> f64 {
     v.as_f64().unwrap()
 }
 
-fn rel_err(a: f64, b: f64) -> f64 {
-    if b == 0.0 {
-        a.abs()
-    } else {
-        ((a - b) / b).abs()
-    }
-}
-
 fn close(what: &str, a: f64, b: f64) {
-    assert!(rel_err(a, b) <= TOL, "{what}: got {a}, expected {b}");
+    golden::close(what, a, b, TOL);
 }
 
 fn norms(e: &Value) -> (Population, Population) {

@@ -1,7 +1,7 @@
 //! Rogers' core conditions profiles.
-mod domain_common;
+mod common;
 
-use domain_common::{date, score, session};
+use common::domain::{date, score, session};
 use proptest::prelude::*;
 use therapeutic_alliance::{
     Administration, Condition, ConditionMeasure, ConditionsError, CoreConditions,

@@ -1,6 +1,9 @@
-//! Golden and property tests for correlations and `r.test` (`expected_corr.json` from
-//! `reference/ref_corr.R`, R 4.2.2 / psych 2.2.9; `expected_pingouin.json`, pingouin 0.7.0).
+//! Golden and property tests for correlations and `r.test` (`testdata/expected_corr.json` from
+//! `testdata/ref_corr.R`, R 4.2.2 / psych 2.2.9; `testdata/expected_pingouin.json`, pingouin 0.7.0).
 
+mod common;
+
+use common::golden;
 use proptest::prelude::*;
 use serde_json::Value;
 use therapeutic_alliance::stats::{
@@ -12,17 +15,8 @@ use therapeutic_alliance::stats::{
 
 const TOL: f64 = 1e-12;
 
-fn expected(name: &str) -> Value {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
 fn data() -> (Vec<f64>, Vec<f64>) {
-    let mut rdr = csv::Reader::from_path(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/corr_data.csv"
-    ))
-    .unwrap();
+    let mut rdr = golden::csv("corr_data.csv");
     let (mut x, mut y) = (Vec::new(), Vec::new());
     for rec in rdr.records() {
         let rec = rec.unwrap();
@@ -37,20 +31,12 @@ fn num(v: &Value) -> f64 {
 }
 
 fn close(what: &str, a: f64, b: f64) {
-    let err = if b == 0.0 {
-        a.abs()
-    } else {
-        ((a - b) / b).abs()
-    };
-    assert!(
-        err <= TOL,
-        "{what}: got {a}, expected {b} (rel err {err:e})"
-    );
+    golden::close(what, a, b, TOL);
 }
 
 #[test]
 fn pearson_matches_cor_test() {
-    let e = expected("expected_corr.json");
+    let e = golden::json("expected_corr.json");
     let g = &e["pearson"];
     let (x, y) = data();
     let c = pearson(&x, &y).unwrap();
@@ -61,14 +47,14 @@ fn pearson_matches_cor_test() {
     close("p", c.p, num(&g["p"]));
     close("ci_lb", c.ci_lb.unwrap(), num(&g["ci95"][0]));
     close("ci_ub", c.ci_ub.unwrap(), num(&g["ci95"][1]));
-    let pg = &expected("expected_pingouin.json")["corr"]["pearson"];
+    let pg = &golden::json("expected_pingouin.json")["corr"]["pearson"];
     close("pingouin r", c.r, num(&pg["r"]));
     close("pingouin p", c.p, num(&pg["p"]));
 }
 
 #[test]
 fn spearman_matches_cor_test_and_corr_test() {
-    let e = expected("expected_corr.json");
+    let e = golden::json("expected_corr.json");
     let g = &e["spearman"];
     let (x, y) = data();
     let c = spearman(&x, &y).unwrap();
@@ -88,13 +74,13 @@ fn spearman_matches_cor_test_and_corr_test() {
     close("p psych", t.p, num(&g["psych_corr_test"]["p"]));
     close("bw lb", t.ci_lb.unwrap(), num(&g["ci95_bonett_wright"][0]));
     close("bw ub", t.ci_ub.unwrap(), num(&g["ci95_bonett_wright"][1]));
-    let pg = &expected("expected_pingouin.json")["corr"]["spearman"];
+    let pg = &golden::json("expected_pingouin.json")["corr"]["spearman"];
     close("pingouin p", t.p, num(&pg["p"]));
 }
 
 #[test]
 fn r_tests_match_psych() {
-    let e = expected("expected_corr.json");
+    let e = golden::json("expected_corr.json");
     let g = &e["r_test_independent"];
     let i = &g["input"];
     let t = r_test_independent(num(&i["r1"]), num(&i["n1"]), num(&i["r2"]), num(&i["n2"])).unwrap();

@@ -1,7 +1,7 @@
 //! Courses: ordering, validation, series, flag queries and the JSON list-of-courses format.
-mod domain_common;
+mod common;
 
-use domain_common::{date, score, session};
+use common::domain::{date, score, session};
 use proptest::prelude::*;
 use therapeutic_alliance::{
     Administration, BarrierCategory, BarrierFlag, BarrierKind, BoundaryCategory, BoundaryType,
@@ -24,11 +24,7 @@ fn scored(s: Session, instrument: &str, who: Respondent, total: f64) -> Session 
 
 #[test]
 fn bundled_file_loads_and_round_trips() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/courses.json"
-    ))
-    .unwrap();
+    let text = common::golden::text("courses.json");
     let courses: Vec<Course> = serde_json::from_str(&text).unwrap();
     assert_eq!(courses.len(), 5);
     let c = &courses[0];

@@ -2,6 +2,8 @@
 //! through `CourseMonitor`, numbers taken from the instruments, barrier flags and ethics
 //! findings as alerts, and `Administration::scored` / `score_with`.
 
+mod common;
+
 use therapeutic_alliance::monitor::{
     AlertKind, AlertRules, AlertSeverity, CourseMonitor, FindingCategory, MonitorError,
     MonitorOptions, RuptureOptions, RuptureThreshold, SizeCriterion, SuddenChangeOptions,
@@ -14,7 +16,7 @@ use therapeutic_alliance::{
 };
 
 fn courses() -> Vec<Course> {
-    serde_json::from_str(include_str!("data/courses.json")).unwrap()
+    serde_json::from_str(&common::golden::text("courses.json")).unwrap()
 }
 
 fn course(id: &str) -> Course {

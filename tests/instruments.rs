@@ -1,5 +1,7 @@
 //! The instrument model: catalogue contents, validation, serde, norms and presets.
 
+mod common;
+
 use therapeutic_alliance::catalogue::{
     BUILTIN_IDS, BlriForm, BlriKey, BlriKeyItem, BlriSubscale, CORE_10_RC_CYP_IAPT_2015,
     CORS_RC_CYP_IAPT_2015, OrsAge, wai_sr_rivet_bands,
@@ -171,12 +173,7 @@ fn builder_rejects_invalid_definitions() {
 
 #[test]
 fn reliable_change_threshold_matches_r_golden() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/expected_rci.json"
-    ))
-    .unwrap();
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let v = common::golden::json("expected_rci.json");
     let sd = v["sample"]["sd_pre"].as_f64().unwrap();
     let r = v["settings"]["reliability"].as_f64().unwrap();
     let expected = v["pieces"]["threshold_raw_1.96"].as_f64().unwrap();

@@ -1,7 +1,11 @@
 //! Golden tests for the meta-analysis of correlations against metafor 3.8-1
-//! (`tests/data/expected_meta.json`, produced by `reference/make_expected.R` on
+//! (`testdata/expected_meta.json`, produced by `testdata/make_expected.R` on
 //! `dat.molloy2014`), plus property tests.
 
+mod common;
+
+use common::golden;
+use common::seeded::{XorShift, meta_studies};
 use proptest::prelude::*;
 use serde_json::Value;
 use therapeutic_alliance::stats::{
@@ -9,15 +13,12 @@ use therapeutic_alliance::stats::{
     correlation_studies, meta_analysis, meta_analysis_rn,
 };
 
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/");
-
 fn expected() -> Value {
-    let text = std::fs::read_to_string(format!("{DATA}expected_meta.json")).unwrap();
-    serde_json::from_str(&text).unwrap()
+    golden::json("expected_meta.json")
 }
 
 fn molloy() -> Vec<CorrelationStudy> {
-    let mut rdr = csv::Reader::from_path(format!("{DATA}molloy2014_ri_ni.csv")).unwrap();
+    let mut rdr = golden::csv("molloy2014_ri_ni.csv");
     let headers = rdr.headers().unwrap().clone();
     let ni = headers.iter().position(|h| h == "ni").unwrap();
     let ri = headers.iter().position(|h| h == "ri").unwrap();
@@ -39,19 +40,7 @@ fn fit(method: TauMethod, knha: bool) -> MetaAnalysis {
 
 /// Tracks the largest relative error seen, and fails above `tol`.
 fn rel(got: f64, want: &Value, tol: f64, what: &str) -> f64 {
-    let want = want
-        .as_f64()
-        .unwrap_or_else(|| panic!("{what}: not a number"));
-    let err = if want == 0.0 {
-        got.abs()
-    } else {
-        ((got - want) / want).abs()
-    };
-    assert!(
-        err <= tol,
-        "{what}: got {got:.17e}, want {want:.17e} (rel err {err:.2e} > {tol:.0e})"
-    );
-    err
+    golden::close(what, got, golden::num(want, what), tol)
 }
 
 fn pair(got: (f64, f64), want: &Value, tol: f64, what: &str) -> f64 {
@@ -371,11 +360,7 @@ proptest! {
     fn order_does_not_matter(s in studies_strategy(30), m in methods(), seed in any::<u64>()) {
         let mut shuffled = s.clone();
         // deterministic Fisher–Yates from the seed
-        let mut x = seed | 1;
-        for i in (1..shuffled.len()).rev() {
-            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
-            shuffled.swap(i, (x % (i as u64 + 1)) as usize);
-        }
+        XorShift::new(seed | 1).shuffle(&mut shuffled);
         let o = MetaOptions::new().method(m).tau2_ci(false);
         let a = meta_analysis(&s, &o);
         let b = meta_analysis(&shuffled, &o);
@@ -436,15 +421,9 @@ proptest! {
 #[test]
 #[ignore = "timing; run in release mode"]
 fn reml_k100000_timing() {
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    let studies: Vec<CorrelationStudy> = (0..100_000)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let u = (x >> 11) as f64 / (1u64 << 53) as f64;
-            CorrelationStudy::new(0.28 + 0.4 * (u - 0.5), 20.0 + (x % 500) as f64).unwrap()
-        })
+    let studies: Vec<CorrelationStudy> = meta_studies(100_000)
+        .into_iter()
+        .map(|(r, n)| CorrelationStudy::new(r, n).unwrap())
         .collect();
     for o in [MetaOptions::new(), MetaOptions::new().tau2_ci(false)] {
         let t = std::time::Instant::now();

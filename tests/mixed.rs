@@ -1,27 +1,21 @@
 //! Golden and property tests for the random-intercept mixed model (`expected_within_between.json`
-//! from `reference/ref_wb.R`, R 4.2.2 / lme4 1.1-31, REML).
+//! from `testdata/ref_wb.R`, R 4.2.2 / lme4 1.1-31, REML).
 
+mod common;
+
+use common::golden::{self, rel_err as rel};
 use proptest::prelude::*;
-use serde_json::Value;
 use therapeutic_alliance::stats::{
     GrandMean, MixedMethod, MixedOptions, RandomIntercept, StatsError, next_within_person,
     person_mean_centre, random_intercept, within_regression,
 };
-
-fn rel(a: f64, b: f64) -> f64 {
-    if b == 0.0 {
-        a.abs()
-    } else {
-        ((a - b) / b).abs()
-    }
-}
 
 /// Named predictor columns.
 type Columns = Vec<(String, Vec<f64>)>;
 
 /// The centred, lagged design of `ref_wb.R`: (ids, sx_next, [wa_w, wa_b, sx_w, sx_pm]).
 fn design() -> (Vec<String>, Vec<f64>, Columns) {
-    let text = include_str!("data/wb_sessions.csv");
+    let text = golden::text("wb_sessions.csv");
     let (mut ids, mut sess, mut wa, mut sx) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for line in text.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
@@ -56,7 +50,7 @@ fn fit(k: usize, method: MixedMethod) -> RandomIntercept {
 }
 
 fn check_golden(model: &str, k: usize, tol: f64) -> f64 {
-    let e: Value = serde_json::from_str(include_str!("data/expected_within_between.json")).unwrap();
+    let e = golden::json("expected_within_between.json");
     let m = &e[model];
     let f = fit(k, MixedMethod::Reml);
     assert_eq!(f.n_obs, 50);

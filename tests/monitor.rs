@@ -1,6 +1,8 @@
 //! Monitoring: ruptures and repairs, sudden gains and losses, alerts and charts on series with
 //! known answers, plus property tests.
 
+mod common;
+
 use proptest::prelude::*;
 use therapeutic_alliance::monitor::{
     AlertInput, AlertKind, AlertRules, AlertSeverity as Severity, BarrierFinding, ChartOptions,
@@ -182,8 +184,7 @@ fn ors_gains_and_losses_use_the_higher_is_better_direction() {
 
 #[test]
 fn lutz_critical_values_match_golden() {
-    let g: serde_json::Value =
-        serde_json::from_str(include_str!("data/monitor_lutz.json")).unwrap();
+    let g = common::golden::json("monitor_lutz.json");
     let alpha = g["alpha"].as_f64().unwrap();
     let mut max_rel = 0.0f64;
     for c in g["cases"].as_array().unwrap() {

@@ -1,6 +1,9 @@
-//! Golden and property tests for within/between disaggregation (`expected_within_between.json`
-//! from `reference/ref_wb.R`, R 4.2.2 / lme4 1.1-31).
+//! Golden and property tests for within/between disaggregation (`testdata/expected_within_between.json`
+//! from `testdata/ref_wb.R`, R 4.2.2 / lme4 1.1-31).
 
+mod common;
+
+use common::golden;
 use proptest::prelude::*;
 use serde_json::Value;
 use therapeutic_alliance::stats::{
@@ -9,20 +12,8 @@ use therapeutic_alliance::stats::{
 
 const TOL: f64 = 1e-12;
 
-fn close(what: &str, a: f64, b: f64, tol: f64) {
-    let err = if b == 0.0 {
-        a.abs()
-    } else {
-        ((a - b) / b).abs()
-    };
-    assert!(
-        err <= tol,
-        "{what}: got {a}, expected {b} (rel err {err:e})"
-    );
-}
-
 fn expected() -> Value {
-    serde_json::from_str(include_str!("data/expected_within_between.json")).unwrap()
+    golden::json("expected_within_between.json")
 }
 
 /// The lagged data of `ref_wb.R`: alliance and symptoms at session t, symptoms at t + 1.
@@ -34,11 +25,7 @@ struct Lagged {
 }
 
 fn lagged() -> Lagged {
-    let mut rdr = csv::Reader::from_path(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/wb_sessions.csv"
-    ))
-    .unwrap();
+    let mut rdr = golden::csv("wb_sessions.csv");
     let (mut ids, mut sess, mut wa, mut sx) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for rec in rdr.records() {
         let rec = rec.unwrap();
@@ -73,20 +60,20 @@ fn design_matches() {
     let d = person_mean_centre(&l.ids, &l.alliance, GrandMean::Rows).unwrap();
     assert_eq!(d.persons, 10);
     let g = &e["design"];
-    close(
+    golden::close(
         "grand mean",
         d.grand_mean,
         g["grand_mean_of_person_alliance_means"].as_f64().unwrap(),
         TOL,
     );
     let p = person_mean_centre(&l.ids, &l.alliance, GrandMean::Persons).unwrap();
-    close("grand mean (persons)", p.grand_mean, d.grand_mean, 1e-12);
+    golden::close("grand mean (persons)", p.grand_mean, d.grand_mean, 1e-12);
     // rows are ordered by id, 5 per person
     let means = g["person_means_sessions_1_to_5"]["alliance"]
         .as_array()
         .unwrap();
     for (k, m) in means.iter().enumerate() {
-        close(
+        golden::close(
             "person mean",
             d.person_mean[5 * k],
             m.as_f64().unwrap(),
@@ -98,7 +85,7 @@ fn design_matches() {
         .as_array()
         .unwrap();
     for (k, m) in means.iter().enumerate() {
-        close("sx mean", s.person_mean[5 * k], m.as_f64().unwrap(), TOL);
+        golden::close("sx mean", s.person_mean[5 * k], m.as_f64().unwrap(), TOL);
     }
     for (w, b) in d.within.iter().zip(&d.between) {
         assert!(w.is_finite() && b.is_finite());
@@ -111,20 +98,20 @@ fn fixed_effects_slopes_match() {
     let fe = &e["FE_within_OLS"];
     let l = lagged();
     let m1 = within_regression(&l.ids, &[&l.alliance], &l.next).unwrap();
-    close(
+    golden::close(
         "M1 wa_w",
         m1.coefficients[0].estimate,
         fe["M1_wa_w"].as_f64().unwrap(),
         TOL,
     );
-    close(
+    golden::close(
         "LSDV M1 wa_w",
         m1.coefficients[0].estimate,
         fe["LSDV_M1_wa_w"].as_f64().unwrap(),
         TOL,
     );
     // the lme4 within coefficient of M1 equals the FE slope (Mundlak)
-    close(
+    golden::close(
         "lme4 M1 wa_w",
         m1.coefficients[0].estimate,
         e["M1_random_intercept_REML"]["fixef"]["wa_w"]
@@ -134,25 +121,25 @@ fn fixed_effects_slopes_match() {
     );
     assert_eq!(m1.df, 39.0);
     // SE cross-checked by an independent LSDV least-squares fit with person dummies (numpy)
-    close("M1 se", m1.coefficients[0].se, 1.158705565215973, 1e-9);
-    close("M1 rss", m1.rss, 214.782047821508, 1e-9);
+    golden::close("M1 se", m1.coefficients[0].se, 1.158705565215973, 1e-9);
+    golden::close("M1 rss", m1.rss, 214.782047821508, 1e-9);
 
     let m2 = within_regression(&l.ids, &[&l.alliance, &l.symptoms], &l.next).unwrap();
-    close(
+    golden::close(
         "M2 wa_w",
         m2.coefficients[0].estimate,
         fe["M2_wa_w"].as_f64().unwrap(),
         TOL,
     );
-    close(
+    golden::close(
         "M2 sx_w",
         m2.coefficients[1].estimate,
         fe["M2_sx_w"].as_f64().unwrap(),
         TOL,
     );
     assert_eq!(m2.df, 38.0);
-    close("M2 se wa", m2.coefficients[0].se, 0.5703858714567688, 1e-9);
-    close("M2 se sx", m2.coefficients[1].se, 0.07482105042811645, 1e-9);
+    golden::close("M2 se wa", m2.coefficients[0].se, 0.5703858714567688, 1e-9);
+    golden::close("M2 se sx", m2.coefficients[1].se, 0.07482105042811645, 1e-9);
     assert!(m2.coefficients[1].p < 1e-10);
 }
 

@@ -1,8 +1,11 @@
 //! Golden tests: `psych::alpha` (psych 2.2.9 and the `alpha.R` of psych 2.5.3) and
-//! `psych::omega` values from `tests/data/expected_alpha.json`, pingouin 0.7.0 values from
-//! `tests/data/expected_pingouin.json`, on the fixtures `alpha_data.csv` and
-//! `alpha_data_na.csv` (copied from the shared reference folder).
+//! `psych::omega` values from `testdata/expected_alpha.json`, pingouin 0.7.0 values from
+//! `testdata/expected_pingouin.json`, on the fixtures `testdata/alpha_data.csv` and
+//! `testdata/alpha_data_na.csv` (simulated by `testdata/gen.R`).
 
+mod common;
+
+use common::golden::{self, close};
 use proptest::prelude::*;
 use serde_json::Value;
 use therapeutic_alliance::stats::{
@@ -12,12 +15,8 @@ use therapeutic_alliance::stats::{
 
 const TOL: f64 = 1e-9;
 
-fn data_path(name: &str) -> String {
-    format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
 fn read_csv(name: &str) -> (Vec<String>, Vec<Vec<Option<f64>>>) {
-    let mut rdr = csv::Reader::from_path(data_path(name)).unwrap();
+    let mut rdr = golden::csv(name);
     let headers = rdr.headers().unwrap().iter().map(str::to_owned).collect();
     let rows = rdr
         .records()
@@ -44,24 +43,13 @@ fn complete(rows: &[Vec<Option<f64>>], cols: usize) -> Vec<Vec<f64>> {
 }
 
 fn expected() -> Value {
-    serde_json::from_str(&std::fs::read_to_string(data_path("expected_alpha.json")).unwrap())
-        .unwrap()
+    golden::json("expected_alpha.json")
 }
 
 fn num(v: &Value, key: &str) -> f64 {
     v.get(key)
         .and_then(Value::as_f64)
         .unwrap_or_else(|| panic!("missing key {key}"))
-}
-
-fn close(what: &str, got: f64, want: f64, tol: f64) -> f64 {
-    let rel = if want == 0.0 {
-        got.abs()
-    } else {
-        ((got - want) / want).abs()
-    };
-    assert!(rel <= tol, "{what}: got {got}, want {want} (rel {rel:e})");
-    rel
 }
 
 /// Compares every total, alpha-drop and item statistic in a psych case; returns max rel error.
@@ -258,10 +246,7 @@ fn omega_matches_psych_within_optimiser_tolerance() {
 
 #[test]
 fn pingouin_raw_alpha_agrees() {
-    let p: Value = serde_json::from_str(
-        &std::fs::read_to_string(data_path("expected_pingouin.json")).unwrap(),
-    )
-    .unwrap();
+    let p = golden::json("expected_pingouin.json");
     let ca = &p["cronbach_alpha"];
     let (_, rows) = read_csv("alpha_data.csv");
     let a = alpha_rows(&complete(&rows, 4), &AlphaOptions::new()).unwrap();

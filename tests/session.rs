@@ -1,7 +1,7 @@
 //! Sessions, administrations and dates.
-mod domain_common;
+mod common;
 
-use domain_common::{date, score, session};
+use common::domain::{date, score, session};
 use proptest::prelude::*;
 use therapeutic_alliance::{
     Administration, Answer, BarrierFlag, BarrierKind, RaisedBy, Respondent, Responses, Session,

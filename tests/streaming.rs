@@ -1,8 +1,12 @@
 //! Streaming accumulators against the in-memory functions: same results (every numeric field
 //! to 1e-12 relative, 1e-13 absolute near zero) whichever way the data are split into parts, pushed row by row or in
-//! blocks, and merged; plus goldens (psych 2.2.9 via `tests/data/expected_*.json`) reached
+//! blocks, and merged; plus goldens (psych 2.2.9 via `testdata/expected_*.json`) reached
 //! through the accumulators.
 
+mod common;
+
+use common::golden::{csv, json};
+use common::seeded::factor_table;
 use proptest::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
@@ -16,18 +20,10 @@ const REL: f64 = 1e-12;
 /// the rater means coincide, alpha ≈ 5e-4, p ≈ 1e-12), where a relative error means nothing.
 const ABS: f64 = 1e-13;
 
-fn data_path(name: &str) -> String {
-    format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn json(name: &str) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(data_path(name)).unwrap()).unwrap()
-}
-
 /// Numeric columns of a CSV (a leading label column, as in the ICC fixture, is skipped),
 /// complete rows only: (columns, row-major values).
 fn read_csv(name: &str) -> (usize, Vec<f64>) {
-    let mut rdr = csv::Reader::from_path(data_path(name)).unwrap();
+    let mut rdr = csv(name);
     let skip = usize::from(rdr.headers().unwrap().get(0) == Some(""));
     let cols = rdr.headers().unwrap().len() - skip;
     let mut out = Vec::new();
@@ -124,31 +120,6 @@ fn assert_same_scaled<T: Serialize + std::fmt::Debug>(
     }
 }
 
-/// Deterministic data: `rows × cols`, one common factor; Likert 1..=7 or continuous around
-/// `offset`.
-fn table(rows: usize, cols: usize, seed: u64, likert: bool, offset: f64) -> Vec<f64> {
-    let mut x = seed | 1;
-    let mut unit = move || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        (x >> 11) as f64 / (1u64 << 53) as f64
-    };
-    let mut out = Vec::with_capacity(rows * cols);
-    for _ in 0..rows {
-        let t = unit() * 2.0 - 1.0;
-        for _ in 0..cols {
-            let v = 1.5 * t + unit() * 2.0 - 1.0;
-            out.push(if likert {
-                (4.0 + 2.0 * v).round().clamp(1.0, 7.0)
-            } else {
-                offset + v
-            });
-        }
-    }
-    out
-}
-
 /// Cut `rows` rows at the given fractions (sorted; repeated cuts give empty parts).
 fn parts(rows: usize, cuts: &[f64]) -> Vec<(usize, usize)> {
     let mut at: Vec<usize> = cuts.iter().map(|c| (c * rows as f64) as usize).collect();
@@ -182,7 +153,7 @@ proptest! {
         // With fewer respondents than items + 2 the correlation matrix is singular: the smc-based
         // statistics (G6, r_cor) are then ratios of rounding noise, equal only to the conditioning.
         prop_assume!(rows >= p + 2);
-        let data = table(rows, p, seed, likert, 50.0);
+        let data = factor_table(rows, p, seed, likert, 50.0);
         let direct = alpha(&data, p, &AlphaOptions::new().reverse_indices(&[0]));
         let mut accs = Vec::new();
         for (a, b) in parts(rows, &cuts) {
@@ -207,7 +178,7 @@ proptest! {
     fn icc_any_split_equals_in_memory(
         (rows, k, seed, likert, cuts, by_row, tree) in split_strategy()
     ) {
-        let data = table(rows, k, seed, likert, 20.0);
+        let data = factor_table(rows, k, seed, likert, 20.0);
         let direct = icc(&data, k, &IccOptions::new());
         let mut accs = Vec::new();
         for (a, b) in parts(rows, &cuts) {
@@ -231,7 +202,7 @@ proptest! {
     fn correlation_any_split_equals_in_memory(
         (rows, _p, seed, likert, cuts, _by_row, tree) in split_strategy()
     ) {
-        let data = table(rows, 2, seed, likert, 1e3);
+        let data = factor_table(rows, 2, seed, likert, 1e3);
         let (x, y): (Vec<f64>, Vec<f64>) = data.chunks_exact(2).map(|r| (r[0], r[1])).unzip();
         let mut direct = correlate(&x, &y, &CorrelationOptions::new());
         if let Ok(d) = &mut direct {

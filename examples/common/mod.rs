@@ -84,6 +84,14 @@ impl Args {
             None => bundled_path(bundled),
         }
     }
+
+    /// The input file, or the fixture of that name in `testdata/` when none was given.
+    pub fn file_or_testdata(&self, fixture: &str) -> PathBuf {
+        match self.file() {
+            Some(f) => PathBuf::from(f),
+            None => testdata_path(fixture),
+        }
+    }
 }
 
 /// Path of a file bundled in `examples/data/`, wherever the example is run from.
@@ -91,6 +99,14 @@ pub fn bundled_path(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples")
         .join("data")
+        .join(name)
+}
+
+/// Path of a fixture in `testdata/` (shared with the golden tests; what each file is and where it
+/// comes from: `testdata/README.md`), wherever the example is run from.
+pub fn testdata_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
         .join(name)
 }
 

@@ -26,8 +26,9 @@
 //! * A latent **alliance** level `a ~ N(0, 1)` plus a small counsellor effect, rising slowly
 //!   over the course, with AR(1) session noise. A latent **improvement** `g` correlates with
 //!   `a` at ρ = 0.47 (chosen so that the *observed* correlation between the client's mean
-//!   WAI-SR and ORS change comes out near the meta-analytic r = .278 of Flückiger et al. 2018,
-//!   `facts/statistics.md` §8 / `facts/monitoring.md` §1.5, after measurement error).
+//!   WAI-SR and ORS change comes out near the meta-analytic r = .278 of Flückiger, Del Re, Wampold
+//!   & Horvath 2018, *Psychotherapy* 55(4):316–340, doi:10.1037/pst0000172, after measurement
+//!   error).
 //! * Distress falls along a concave path scaled by `g`, with AR(1) noise.
 //! * Items: WAI-SR (client, 12 × 1–5) and WAI-SR-T (therapist, 12 × 1–5; the therapist's view
 //!   correlates about .5 with the client's) from the alliance; SRS (4 × 0–10 VAS) from the
@@ -45,14 +46,15 @@
 //!   58% of injected ruptures are repaired within 1–2 sessions; unrepaired ones stay low and
 //!   lower the client's improvement (McLaughlin et al. 2014: unrepaired ruptures predicted
 //!   worse outcome). McLaughlin et al. report 46% with ruptures in PE for PTSD; the generator
-//!   follows the larger primary-care sample (`facts/monitoring.md` §1.2).
+//!   follows the larger primary-care sample (Larsson et al. 2018, *Psychother Res* 28(1):123–136,
+//!   doi:10.1080/10503307.2016.1174345).
 //! * **Sudden gains**: 11% of clients get one injected between-session improvement of ~1 SD
-//!   (11% of 1,640 university-clinic patients, `facts/monitoring.md` §2.4), 48% of which later
+//!   (11% of 1,640 university-clinic patients, *Z Klin Psychol Psychother* 36(4):261), 48% of which later
 //!   lose half of it again (the same study's relapse rate). **Sudden losses**: 15% of clients get
 //!   one injected worsening of ~1.4 SD lasting three sessions; the rest of the 26.5% reported by Odyniec et al. (2019)
-//!   is left to session noise, which the Tang & DeRubeis criteria also pick up (§2.4: 26.7%
-//!   false positives with no true change).
-//! * **Barrier flags** (client-level rates; the facts give no base rates for these, so these
+//!   is left to session noise, which the Tang & DeRubeis criteria also pick up (26.7% false
+//!   positives with no true change in the simulation of PMC4606893, table T2).
+//! * **Barrier flags** (client-level rates; the literature read gives no base rates for these, so these
 //!   are this generator's own, invented for demonstration and not epidemiological): language
 //!   barrier 10% (70% of them with an interpreter at every session), transference 12%,
 //!   countertransference 8%, attachment difficulty 10%, reactance 8%, obstructiveness 5%,

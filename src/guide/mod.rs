@@ -1,5 +1,6 @@
-//! Guides: a [`tutorial`] that walks through the crate step by step, and a [`cookbook`] of short
-//! recipes. Both are documentation only (no items), in the style of the `csv` crate's guides.
+//! Guides: a [`tutorial`] that walks through the crate step by step, a [`cookbook`] of short
+//! recipes, and the [`design`] decisions with their reasons. All are documentation only (no
+//! items), in the style of the `csv` crate's guides and jiff's `DESIGN`.
 //! Every step and recipe names a runnable program in `examples/`, and every such program runs in
 //! the crate's CI on bundled data.
 //!
@@ -8,4 +9,6 @@
 //! `cargo run --release --example generate_data`.
 
 pub mod cookbook;
+#[doc = include_str!("../../DESIGN.md")]
+pub mod design {}
 pub mod tutorial;

@@ -1,5 +1,4 @@
-//! Helpers shared by the domain integration tests.
-#![allow(dead_code)]
+//! Helpers shared by the domain integration tests: scores, dates and sessions in one line.
 
 use therapeutic_alliance::{ClientId, CounsellorId, Score, Session, SessionDate};
 

@@ -1,0 +1,8 @@
+//! Helpers shared by the integration tests (each test file includes them with `mod common;`):
+//! the golden loader and its tolerance check (`golden`), the seeded data generator that the
+//! benches share too (`seeded`), and one-line domain values (`domain`).
+#![allow(dead_code)]
+
+pub mod domain;
+pub mod golden;
+pub mod seeded;
