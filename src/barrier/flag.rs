@@ -33,10 +33,10 @@ use super::{
 /// crossing is rejected.
 ///
 /// # Ethics rule for relationships after termination
-/// See [`PostTerminationRule`] and [`check_relationship`].
+/// See [`PostTerminationRule`](super::PostTerminationRule) and [`check_relationship`](super::check_relationship).
 ///
 /// # Barrier burden
-/// See [`BurdenWeights`] and [`BarrierSummary`].
+/// See [`BurdenWeights`](super::BurdenWeights) and [`BarrierSummary`](super::BarrierSummary).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "FlagRepr", into = "FlagRepr")]
 pub struct BarrierFlag {
