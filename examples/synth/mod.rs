@@ -62,6 +62,8 @@
 
 #![allow(dead_code)] // each includer uses a different part
 
+pub mod export;
+
 use std::collections::BTreeMap;
 use std::error::Error;
 use std::fmt::Write as _;

@@ -41,16 +41,16 @@ pub struct ItemTally {
 /// ```
 /// use therapeutic_alliance::export::{ItemTable, MissingCodes};
 /// use therapeutic_alliance::stats::{AlphaAccumulator, AlphaOptions};
-/// let data = "id,i1,i2,i3\na,1,2,2\nb,3,3,4\nc,NA,1,1\nd,5,4,x\ne,4,5,5\n";
+/// let data = "id,i1,i2,i3\na,1,2,2\nb,3,3,4\nc,NA,1,1\nd,5,4,x\ne,4,5,5\nf,2,1,2\ng,3,4,3\n";
 /// let mut table = ItemTable::new(data.as_bytes(), MissingCodes::default(), None)?;
 /// assert_eq!(table.item_names(), ["i1", "i2", "i3"]);
 /// let mut acc = AlphaAccumulator::new(3)?;
 /// let tally = table.accumulate_complete(&mut acc)?;
-/// assert_eq!((tally.complete, tally.incomplete, tally.rejected), (3, 1, 1));
+/// assert_eq!((tally.complete, tally.incomplete, tally.rejected), (5, 1, 1));
 /// assert_eq!(table.rejections()[0].to_string(),
 ///            "line 5, column i3: \"x\" is not a number or a missing-value code");
 /// let alpha = acc.finish(&AlphaOptions::new().item_names(table.item_names().to_vec()))?;
-/// assert_eq!(alpha.n, 3);
+/// assert_eq!(alpha.n, 5);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]
