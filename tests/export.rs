@@ -3,6 +3,8 @@
 //! count, value and error line is asserted. Line numbers are file lines (header = line 1).
 #![cfg(feature = "csv")]
 
+use std::fmt::Write as _;
+
 use therapeutic_alliance::export::{
     CellProblem, CourseCollector, ExportError, ExportReader, ExportScorer, ExportSpec,
     InstrumentColumns, ItemTable, Layout, MissingCodes, ReliabilityAccumulator,
@@ -250,15 +252,15 @@ fn reliability_of_an_export_matches_alpha_on_the_same_rows() {
     ];
     let mut csv = String::from("id,session");
     for i in 1..=12 {
-        csv.push_str(&format!(",wai{i}"));
+        write!(csv, ",wai{i}").unwrap();
     }
     csv.push('\n');
     for (r, row) in rows.iter().enumerate() {
-        csv.push_str(&format!("c{r},1"));
+        write!(csv, "c{r},1").unwrap();
         for (i, x) in row.iter().enumerate() {
             match (r, i) {
                 (6, 10) => csv.push_str(",NA"),
-                _ => csv.push_str(&format!(",{x}")),
+                _ => write!(csv, ",{x}").unwrap(),
             }
         }
         csv.push('\n');
@@ -367,7 +369,7 @@ fn long_layout_groups_rows_into_administrations() {
     while let Some(rec) = reader.next_record().unwrap() {
         let total = scorer
             .score(&rec)
-            .and_then(|s| s.ok().map(|(s, _)| (s.total * 10.0).round() / 10.0));
+            .and_then(|s| s.ok().map(|s| (s.score.total * 10.0).round() / 10.0));
         seen.push((
             rec.line,
             rec.id.to_owned(),
@@ -449,7 +451,7 @@ fn header_problems_are_errors_naming_the_column() {
     );
     let mut header = String::from("ClientID,TherapistID,Session,Date");
     for i in 1..=11 {
-        header.push_str(&format!(",WAI_{i}"));
+        write!(header, ",WAI_{i}").unwrap();
     }
     header.push('\n');
     assert_eq!(
@@ -552,10 +554,10 @@ fn does_not_apply_only_where_the_instrument_offers_it() {
         .unwrap();
     let mut header = String::from("id");
     for i in 1..=10 {
-        header.push_str(&format!(",care{i}"));
+        write!(header, ",care{i}").unwrap();
     }
     for i in 1..=7 {
-        header.push_str(&format!(",gad{i}"));
+        write!(header, ",gad{i}").unwrap();
     }
     let data = format!("{header}\nc1,5,5,5,5,5,DNA,5,5,5,5,1,1,1,dna,1,1,1\n");
     let mut reader = ExportReader::new(data.as_bytes(), spec.clone()).unwrap();

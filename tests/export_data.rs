@@ -82,7 +82,11 @@ fn the_export_reads_back_with_its_blemishes_reported() {
             .entry(rec.instrument.id().to_owned())
             .or_insert(0) += 1;
     }
-    let sessions: usize = data.courses.iter().map(|c| c.len()).sum();
+    let sessions: usize = data
+        .courses
+        .iter()
+        .map(therapeutic_alliance::Course::len)
+        .sum();
     let t = reader.tally();
     assert_eq!(t.rows, sessions);
     assert_eq!(t.rows_rejected, 0);

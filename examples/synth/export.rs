@@ -73,8 +73,9 @@ pub fn export_csv(data: &Dataset, seed: u64) -> GenResult<String> {
                 // blemish draws are made for every form slot, given or not (fixed count)
                 let (u1, u2, u3, u4) = (rng.uniform(), rng.uniform(), rng.uniform(), rng.uniform());
                 let blemish = matches!(id, "wai-sr" | "wai-sr-t" | "srs" | "ors");
-                let first = (blemish && u1 < 0.03).then(|| (u2 * n as f64) as usize);
-                let second = (first.is_some() && u3 < 0.5 / 3.0).then(|| (u4 * n as f64) as usize);
+                let first = (blemish && u1 < 0.03).then_some((u2 * n as f64) as usize);
+                let second =
+                    (first.is_some() && u3 < 0.5 / 3.0).then_some((u4 * n as f64) as usize);
                 for i in 0..n {
                     out.push(',');
                     let Some(a) = a else { continue };

@@ -14,6 +14,16 @@ use crate::score::{Answer, BatchScores, RecordScore, Responses, Score, ScoreErro
 use crate::session::{Administration, Session};
 use crate::stats::{Alpha, AlphaAccumulator, AlphaOptions, StatsError};
 
+/// A record's score from [`ExportScorer::score`] (borrowed until the next call).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct ScoredRecord<'a> {
+    /// Total, answered, prorated, band and cutoff flag.
+    pub score: RecordScore,
+    /// Subscale scores in the instrument's subscale order (`None` for an unscored subscale).
+    pub subscales: &'a [Option<f64>],
+}
+
 /// Scores export records without allocating per record: one reusable [`BatchScores`] per
 /// instrument of the description, each record scored by the instrument's own rule
 /// (including its published missing-data rule: prorating where the source gives one).
@@ -37,14 +47,17 @@ impl ExportScorer {
     pub fn score(
         &mut self,
         record: &ExportRecord<'_>,
-    ) -> Option<Result<(RecordScore, &[Option<f64>]), ScoreError>> {
+    ) -> Option<Result<ScoredRecord<'_>, ScoreError>> {
         if !record.is_usable() {
             return None;
         }
         let out = self.outs.get_mut(record.index)?;
         record.instrument.score_dense(record.answers, out);
         let outcome = out.records().first()?.outcome.clone();
-        Some(outcome.map(|r| (r, out.subscales(0))))
+        Some(outcome.map(|score| ScoredRecord {
+            score,
+            subscales: out.subscales(0),
+        }))
     }
 
     /// As [`ExportScorer::score`], as a full [`Score`] (allocates).

@@ -42,7 +42,7 @@
 //! let mut totals = Vec::new();
 //! while let Some(rec) = reader.next_record()? {
 //!     let score = scorer.score(&rec).ok_or("rejected cell")?;
-//!     totals.push((rec.instrument.id().to_owned(), rec.session, score.map(|(s, _)| s.total).ok()));
+//!     totals.push((rec.instrument.id().to_owned(), rec.session, score.map(|s| s.score.total).ok()));
 //! }
 //! // session 2: no ORS given (all blank); the WAI-SR has no published missing-data rule, so
 //! // one blank item leaves it unscored
@@ -62,7 +62,7 @@ mod spec;
 
 pub use analyses::{
     CourseCollector, CourseRecordError, ExportScorer, ReliabilityAccumulator, ScaleReliability,
-    UNKNOWN_THERAPIST,
+    ScoredRecord, UNKNOWN_THERAPIST,
 };
 pub use codes::MissingCodes;
 pub use error::{CellError, CellProblem, ExportError, SpecError};
