@@ -110,9 +110,16 @@ impl MissingCodes {
     }
 
     /// Reads one cell: a code, a number, or other text.
+    #[inline]
     pub(crate) fn classify(&self, raw: &[u8]) -> Cell {
-        let cell = raw.trim_ascii();
         // Fast path: a single digit (most Likert answers).
+        if let [d @ b'0'..=b'9'] = raw {
+            return Cell::Number(f64::from(d - b'0'));
+        }
+        self.classify_slow(raw.trim_ascii())
+    }
+
+    fn classify_slow(&self, cell: &[u8]) -> Cell {
         if let [d @ b'0'..=b'9'] = cell {
             return Cell::Number(f64::from(d - b'0'));
         }

@@ -92,7 +92,7 @@ pub enum ExportError {
         /// The second column.
         second: String,
     },
-    /// The file is not CSV (bad UTF-8 in the header, an I/O error, …).
+    /// The input could not be read (an I/O error) or a quoted record could not be parsed.
     #[error("line {line}: {message}")]
     Csv {
         /// The file line.
@@ -100,19 +100,6 @@ pub enum ExportError {
         /// What the CSV parser reported.
         message: String,
     },
-}
-
-impl ExportError {
-    pub(crate) fn csv(e: &csv::Error) -> Self {
-        let line = e.position().map_or(0, csv::Position::line);
-        Self::Csv {
-            line,
-            message: match e.kind() {
-                csv::ErrorKind::Io(io) => io.to_string(),
-                _ => e.to_string(),
-            },
-        }
-    }
 }
 
 /// What is wrong with one cell.

@@ -5,6 +5,7 @@ use std::io::Read;
 
 use super::codes::{Cell, MissingCodes};
 use super::error::{CellError, CellProblem, ExportError};
+use super::lines::RecordReader;
 use crate::stats::{AlphaAccumulator, StatsError};
 
 /// One row of an [`ItemTable`], borrowed until the next call.
@@ -33,6 +34,81 @@ pub struct ItemTally {
     pub rejected: usize,
 }
 
+impl ItemTally {
+    fn add(&mut self, values: &[Option<f64>], clean: bool, block: &mut Vec<f64>) {
+        self.rows += 1;
+        if !clean {
+            self.rejected += 1;
+        } else if values.iter().all(Option::is_some) {
+            block.extend(values.iter().flatten());
+            self.complete += 1;
+        } else {
+            self.incomplete += 1;
+        }
+    }
+}
+
+/// What a row's cells mean: shared by the record path and the fast path of plain lines.
+struct Cells<'a> {
+    codes: &'a MissingCodes,
+    slots: &'a [usize],
+    headers: &'a [String],
+}
+
+impl Cells<'_> {
+    /// Fills `values` from the row's fields, logging every rejected cell and a field count
+    /// that differs from the header's.
+    #[inline]
+    fn fill<'f>(
+        &self,
+        line: u64,
+        fields: impl Iterator<Item = &'f [u8]>,
+        values: &mut [Option<f64>],
+        log: &mut Vec<CellError>,
+    ) {
+        values.fill(None);
+        let mut count = 0;
+        let mut last: &[u8] = &[];
+        for (c, raw) in fields.enumerate() {
+            count = c + 1;
+            last = raw;
+            let Some(&k) = self.slots.get(c) else {
+                continue;
+            };
+            if k == usize::MAX {
+                continue;
+            }
+            values[k] = match self.codes.classify(raw) {
+                Cell::Number(x) => Some(x),
+                Cell::Missing => None,
+                Cell::DoesNotApply | Cell::Text => {
+                    log.push(CellError::new(
+                        line,
+                        &self.headers[c],
+                        raw,
+                        CellProblem::NotANumber,
+                    ));
+                    None
+                }
+            };
+        }
+        if count != self.headers.len() {
+            let column = self
+                .headers
+                .get(count.saturating_sub(1))
+                .map_or("", String::as_str);
+            log.push(CellError::new(
+                line,
+                column,
+                last,
+                CellProblem::FieldCount {
+                    expected: self.headers.len(),
+                },
+            ));
+        }
+    }
+}
+
 /// Streams the numeric item columns of a CSV table (a header row, then one row per
 /// respondent): every column except a first label column, or the columns named. Cells are
 /// read from bytes (no `String` per cell); missing codes as [`MissingCodes`]; any other
@@ -55,9 +131,12 @@ pub struct ItemTally {
 /// ```
 #[derive(Debug)]
 pub struct ItemTable<R> {
-    csv: csv::Reader<R>,
+    src: RecordReader<R>,
+    line: u64,
     headers: Vec<String>,
     columns: Vec<usize>,
+    /// Per header column, its item slot (`usize::MAX` = not an item column).
+    slots: Vec<usize>,
     codes: MissingCodes,
     record: csv::ByteRecord,
     /// A first data row read to decide whether the first column is a label.
@@ -81,15 +160,15 @@ impl<R: Read> ItemTable<R> {
         codes: MissingCodes,
         columns: Option<&[String]>,
     ) -> Result<Self, ExportError> {
-        let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
-        let headers: Vec<String> = csv
-            .byte_headers()
-            .map_err(|e| ExportError::csv(&e))?
+        let mut src = RecordReader::new(reader);
+        let mut record = csv::ByteRecord::new();
+        src.read(&mut record)?;
+        let headers: Vec<String> = record
             .iter()
             .map(|h| String::from_utf8_lossy(h).trim().to_owned())
             .collect();
-        let mut record = csv::ByteRecord::new();
         let mut pending = false;
+        let mut line = 0;
         let cols = if let Some(names) = columns {
             names
                 .iter()
@@ -104,17 +183,24 @@ impl<R: Read> ItemTable<R> {
                 })
                 .collect::<Result<Vec<_>, _>>()?
         } else {
-            pending = csv
-                .read_byte_record(&mut record)
-                .map_err(|e| ExportError::csv(&e))?;
+            if let Some(l) = src.read(&mut record)? {
+                pending = true;
+                line = l;
+            }
             let label = pending
                 && record
                     .get(0)
                     .is_some_and(|c| matches!(codes.classify(c), Cell::Text));
             (usize::from(label)..headers.len()).collect()
         };
+        let mut slots = vec![usize::MAX; headers.len()];
+        for (k, &c) in cols.iter().enumerate() {
+            slots[c] = k;
+        }
         Ok(Self {
-            csv,
+            src,
+            line,
+            slots,
             values: vec![None; cols.len()],
             headers,
             columns: cols,
@@ -152,43 +238,20 @@ impl<R: Read> ItemTable<R> {
         }
         if self.pending {
             self.pending = false;
-        } else if !self
-            .csv
-            .read_byte_record(&mut self.record)
-            .map_err(|e| ExportError::csv(&e))?
-        {
+        } else if let Some(l) = self.src.read(&mut self.record)? {
+            self.line = l;
+        } else {
             self.eof = true;
             return Ok(None);
         }
-        let line = self.record.position().map_or(0, csv::Position::line);
+        let line = self.line;
         let start = self.log.len();
-        for (v, &c) in self.values.iter_mut().zip(&self.columns) {
-            let raw = self.record.get(c).unwrap_or_default();
-            *v = match self.codes.classify(raw) {
-                Cell::Number(x) => Some(x),
-                Cell::Missing => None,
-                Cell::DoesNotApply | Cell::Text => {
-                    self.log.push(CellError::new(
-                        line,
-                        &self.headers[c],
-                        raw,
-                        CellProblem::NotANumber,
-                    ));
-                    None
-                }
-            };
-        }
-        if self.record.len() != self.headers.len() {
-            let last = self.record.len().saturating_sub(1);
-            self.log.push(CellError::new(
-                line,
-                self.headers.get(last).map_or("", String::as_str),
-                self.record.get(last).unwrap_or_default(),
-                CellProblem::FieldCount {
-                    expected: self.headers.len(),
-                },
-            ));
-        }
+        let cells = Cells {
+            codes: &self.codes,
+            slots: &self.slots,
+            headers: &self.headers,
+        };
+        cells.fill(line, self.record.iter(), &mut self.values, &mut self.log);
         self.row_errors += usize::from(self.log.len() > start);
         Ok(Some(ItemRow {
             line,
@@ -223,20 +286,37 @@ impl<R: Read> ItemTable<R> {
             block.clear();
             r.is_ok()
         };
-        while let Some(row) = self.next_row()? {
-            tally.rows += 1;
-            if !row.rejected.is_empty() {
-                tally.rejected += 1;
-                continue;
+        if self.pending {
+            // the first data row, read to look for a label column
+            if let Some(row) = self.next_row()? {
+                tally.add(row.values, row.rejected.is_empty(), &mut block);
             }
-            let start = block.len();
-            if row.values.iter().all(Option::is_some) {
-                block.extend(row.values.iter().flatten());
-                tally.complete += 1;
-            } else {
-                block.truncate(start);
-                tally.incomplete += 1;
+        }
+        let cells = Cells {
+            codes: &self.codes,
+            slots: &self.slots,
+            headers: &self.headers,
+        };
+        while !self.eof {
+            let Some((line, plain)) = self.src.read_raw(&mut self.record)? else {
+                self.eof = true;
+                break;
+            };
+            let before = self.log.len();
+            match plain {
+                Some(bytes) => {
+                    cells.fill(
+                        line,
+                        bytes.split(|&b| b == b','),
+                        &mut self.values,
+                        &mut self.log,
+                    );
+                }
+                None => cells.fill(line, self.record.iter(), &mut self.values, &mut self.log),
             }
+            let clean = self.log.len() == before;
+            self.row_errors += usize::from(!clean);
+            tally.add(&self.values, clean, &mut block);
             if block.len() >= 256 * p {
                 push(acc, &mut block);
             }

@@ -57,6 +57,7 @@ mod analyses;
 mod codes;
 mod error;
 mod items;
+mod lines;
 mod reader;
 mod spec;
 

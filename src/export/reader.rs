@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::codes::Cell;
 use super::error::{CellError, CellProblem, ExportError};
+use super::lines::RecordReader;
 use super::spec::{ExportSpec, Layout};
 use crate::id::ClientId;
 use crate::instrument::Instrument;
@@ -150,7 +151,7 @@ type Key = (String, Option<u32>, Option<Respondent>);
 /// ```
 #[derive(Debug)]
 pub struct ExportReader<R> {
-    csv: csv::Reader<R>,
+    src: RecordReader<R>,
     spec: ExportSpec,
     headers: Vec<String>,
     keys: KeyColumns,
@@ -159,7 +160,7 @@ pub struct ExportReader<R> {
     names: Vec<(String, usize, usize)>,
     record: csv::ByteRecord,
     /// (Long) a row read that starts the next group.
-    lookahead: Option<csv::ByteRecord>,
+    lookahead: Option<(csv::ByteRecord, u64)>,
     group: Group,
     closed: HashSet<Key>,
     log: Vec<CellError>,
@@ -193,13 +194,10 @@ impl<R: Read> ExportReader<R> {
     /// without a column), [`ExportError::NoItemColumns`], [`ExportError::DuplicateColumn`],
     /// [`ExportError::Csv`] when the header cannot be read.
     pub fn new(reader: R, spec: ExportSpec) -> Result<Self, ExportError> {
-        let mut csv = csv::ReaderBuilder::new()
-            .flexible(true)
-            .has_headers(true)
-            .from_reader(reader);
-        let headers: Vec<String> = csv
-            .byte_headers()
-            .map_err(|e| ExportError::csv(&e))?
+        let mut src = RecordReader::new(reader);
+        let mut first = csv::ByteRecord::new();
+        src.read(&mut first)?;
+        let headers: Vec<String> = first
             .iter()
             .map(|h| String::from_utf8_lossy(h).trim().to_owned())
             .collect();
@@ -288,7 +286,7 @@ impl<R: Read> ExportReader<R> {
             ..Group::default()
         };
         Ok(Self {
-            csv,
+            src,
             spec,
             headers,
             keys,
@@ -497,6 +495,14 @@ impl<R: Read> ExportReader<R> {
         let slot = self.plans[k].offset + pos;
         let problem = match self.spec.codes.classify(raw) {
             Cell::Missing => return false,
+            // whole steps of a Likert scale: no libm call (the common case, checked first)
+            Cell::Number(x)
+                if matches!(inst.scale(), crate::instrument::ResponseScale::Likert { min, max }
+                    if x >= f64::from(min) && x <= f64::from(max) && f64::from(x as i32) == x) =>
+            {
+                self.group.answers[slot] = Answer::Value(x);
+                return true;
+            }
             Cell::Number(x) => match inst.scale().check(x) {
                 Ok(()) => {
                     self.group.answers[slot] = Answer::Value(x);
@@ -522,20 +528,14 @@ impl<R: Read> ExportReader<R> {
 
     fn read_record(&mut self) -> Result<Option<(csv::ByteRecord, u64)>, ExportError> {
         if let Some(r) = self.lookahead.take() {
-            let line = r.position().map_or(0, csv::Position::line);
-            return Ok(Some((r, line)));
+            return Ok(Some(r));
         }
         let mut record = std::mem::take(&mut self.record);
-        if !self
-            .csv
-            .read_byte_record(&mut record)
-            .map_err(|e| ExportError::csv(&e))?
-        {
+        let Some(line) = self.src.read(&mut record)? else {
             self.record = record;
             return Ok(None);
-        }
+        };
         self.tally.rows += 1;
-        let line = record.position().map_or(0, csv::Position::line);
         Ok(Some((record, line)))
     }
 
@@ -572,7 +572,7 @@ impl<R: Read> ExportReader<R> {
                 break;
             };
             if started && !self.same_key(&record) {
-                self.lookahead = Some(record);
+                self.lookahead = Some((record, line));
                 break;
             }
             if !started {
