@@ -738,8 +738,8 @@ fn write_reliability(path: &Path, tables: &BTreeMap<String, Vec<ScaleReliability
                     s.incomplete,
                     fmt(a.raw_alpha, 4),
                     fmt(a.std_alpha, 4),
-                    fmt(a.feldt_ci.0, 4),
-                    fmt(a.feldt_ci.1, 4),
+                    fmt(a.ci_lb, 4),
+                    fmt(a.ci_ub, 4),
                     fmt(a.average_r, 4)
                 )?,
                 Err(e) => writeln!(
@@ -894,7 +894,7 @@ fn print_summary(s: &Summary) {
             let (a, ci) = match &sc.alpha {
                 Ok(a) => (
                     fmt(a.raw_alpha, 3),
-                    format!("[{}, {}]", fmt(a.feldt_ci.0, 3), fmt(a.feldt_ci.1, 3)),
+                    format!("[{}, {}]", fmt(a.ci_lb, 3), fmt(a.ci_ub, 3)),
                 ),
                 Err(e) => ("-".to_owned(), e.clone()),
             };

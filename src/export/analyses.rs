@@ -56,7 +56,7 @@ impl ExportScorer {
         let outcome = out.records().first()?.outcome.clone();
         Some(outcome.map(|score| ScoredRecord {
             score,
-            subscales: out.subscales(0),
+            subscales: out.subscales(0).unwrap_or(&[]),
         }))
     }
 

@@ -10,10 +10,11 @@ use super::codes::Cell;
 use super::error::{CellError, CellProblem, ExportError};
 use super::lines::RecordReader;
 use super::spec::{ExportSpec, Layout};
+use crate::date::SessionDate;
 use crate::id::ClientId;
 use crate::instrument::Instrument;
 use crate::score::Answer;
-use crate::session::{Respondent, SessionDate};
+use crate::session::Respondent;
 
 /// Counts of what [`ExportReader`] has read so far.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
