@@ -103,7 +103,7 @@ const CLI: Cli = Cli {
         Opt::value(
             "rupture-points",
             "P",
-            "the alliance's reliable change, else 1 within-client SD",
+            "the alliance's reliable change, else 2 x max(within-client SD, between-client SD)",
             "rupture size in scale points (only where you have a rule for it)",
         ),
         Opt::value("out", "DIR", "out/workbench", "where the output files go"),
