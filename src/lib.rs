@@ -192,6 +192,7 @@ mod conditions;
 mod course;
 mod date;
 mod id;
+mod numeric;
 mod session;
 
 pub use barrier::{
