@@ -47,3 +47,17 @@ run_example cookbook_within_between --alliance srs --json > "$out/cookbook_wb.js
 run_example cookbook_within_between --mixed --json > "$out/cookbook_wb_mixed.json"
 run_example parallel_alpha --rows 20000 --threads 2 --out "$out/parallel"
 run_example parallel_alpha "$out/parallel/parallel_alpha_20000x12.csv" --threads 2 --json > "$out/parallel_alpha.json"
+# workbench: the bundled export (wide, seven instruments) through every analysis; the typing
+# error must be reported with its file line, and every output file written
+run_example workbench --out "$out/workbench" | tee "$out/workbench.txt"
+grep -q 'line 1235, column WAI_7: "55" is outside the scale 1..=5' "$out/workbench.txt"
+for f in scores.csv rejected_cells.csv reliability.csv monitoring.json reliable_change.csv summary.json; do
+  test -s "$out/workbench/$f"
+done
+ls "$out"/workbench/charts/course-*.svg >/dev/null
+run_example workbench --json --prorate 1 --missing=-99 --out "$out/workbench_prorated" > "$out/workbench.json"
+run_example workbench --help | grep -q -- '--instrument ID=PATTERN'
+if cargo run -q --release --all-features --example workbench -- --pairwize 2>"$out/workbench_err.txt"; then
+  echo "workbench accepted an unknown option"; exit 1
+fi
+grep -q 'unknown option --pairwize' "$out/workbench_err.txt"

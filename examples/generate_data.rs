@@ -4,7 +4,8 @@
 //! cargo run --release --example generate_data -- [--seed N] [--out DIR] [--json]
 //! ```
 //!
-//! Writes `administrations.csv` (item level), `totals.csv` (scored totals, the `monitor`
+//! Writes `administrations.csv` (item level), `export.csv` (the same data as a researcher's
+//! export, the `workbench` example's input; see `examples/synth/export.rs`), `totals.csv` (scored totals, the `monitor`
 //! example's input), `courses.json` (the crate's list-of-courses format, the `course_report`
 //! example's input) and `README.md` into `DIR` (default `examples/data/synthetic/`), then
 //! prints checks computed with the crate itself: Cronbach's alpha per instrument, the
@@ -67,7 +68,9 @@ fn real_main() -> AppResult {
         .map_or_else(|| common::bundled_path("synthetic"), PathBuf::from);
     let data = synth::generate(seed)?;
     std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-    for (name, text) in &data.files {
+    // The same data as a researcher's export (examples/synth/export.rs): the workbench's input.
+    let export = ("export.csv", synth::export::export_csv(&data, seed)?);
+    for (name, text) in data.files.iter().chain([&export]) {
         let path = out.join(name);
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
@@ -91,7 +94,7 @@ fn real_main() -> AppResult {
         return Ok(());
     }
     println!("SYNTHETIC data set, seed {seed}, written to {}", report.out);
-    for (name, text) in &data.files {
+    for (name, text) in data.files.iter().chain([&export]) {
         println!("  {name:<22} {:>9} bytes", text.len());
     }
     println!("\nCronbach's alpha (first administration per client; stats::alpha_rows):");

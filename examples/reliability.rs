@@ -14,8 +14,11 @@
 
 mod common;
 
-use common::{AppResult, Args, Table, fmt, print_table};
-use therapeutic_alliance::stats::{AlphaOptions, MissingPolicy, alpha_with_missing};
+use common::{AppResult, Args, fmt, print_table};
+use therapeutic_alliance::export::{ItemTable, MissingCodes};
+use therapeutic_alliance::stats::{
+    AlphaAccumulator, AlphaOptions, MissingPolicy, alpha_with_missing,
+};
 
 fn main() {
     common::run(run);
@@ -24,13 +27,17 @@ fn main() {
 fn run() -> AppResult {
     let args = Args::parse(&["keys"])?;
     let path = args.file_or_testdata("alpha_data.csv");
-    let table = Table::read(&path)?;
-    let (_, columns) = table.label_and_data_columns();
-    if columns.len() < 2 {
+    // Streamed through the library's reader: the file is never held in memory (complete
+    // cases go straight into an accumulator; pairwise keeps only the numbers).
+    let file =
+        std::fs::File::open(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut table = ItemTable::new(file, MissingCodes::default(), None)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let names = table.item_names();
+    let names_len = names.len();
+    if names.len() < 2 {
         return Err(format!("{}: needs at least 2 item columns", path.display()).into());
     }
-    let names: Vec<String> = columns.iter().map(|&c| table.headers[c].clone()).collect();
-    let rows = table.numeric_rows(&columns)?;
     let missing = match (args.flag("pairwise"), args.flag("pairwise-cov2cor")) {
         (true, true) => return Err("use only one of --pairwise and --pairwise-cov2cor".into()),
         (true, false) => MissingPolicy::Pairwise,
@@ -51,7 +58,28 @@ fn run() -> AppResult {
         .item_names(names)
         .reverse_names(keys)
         .missing(missing);
-    let a = alpha_with_missing(&rows, &options).map_err(|e| format!("{}: {e}", path.display()))?;
+    let in_file = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+    let a = if missing == MissingPolicy::CompleteCases {
+        let mut acc = AlphaAccumulator::new(names_len).map_err(|e| in_file(&e))?;
+        let tally = table
+            .accumulate_complete(&mut acc)
+            .map_err(|e| in_file(&e))?;
+        if let Some(bad) = table.rejections().first() {
+            return Err(in_file(bad).into());
+        }
+        let mut a = acc.finish(&options).map_err(|e| in_file(&e))?;
+        a.n_rows = tally.rows;
+        a
+    } else {
+        let mut rows: Vec<Vec<Option<f64>>> = Vec::new();
+        while let Some(row) = table.next_row().map_err(|e| in_file(&e))? {
+            if let Some(bad) = row.rejected.first() {
+                return Err(in_file(bad).into());
+            }
+            rows.push(row.values.to_vec());
+        }
+        alpha_with_missing(&rows, &options).map_err(|e| in_file(&e))?
+    };
 
     if args.flag("json") {
         println!("{}", serde_json::to_string_pretty(&a)?);

@@ -194,6 +194,9 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "csv")]
+#[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
+pub mod export;
 pub mod guide;
 mod instrument;
 pub mod monitor;

@@ -4,6 +4,8 @@
 //! Each example includes this with `mod common;` and uses only what it needs.
 #![allow(dead_code)]
 
+pub mod cli;
+
 use std::error::Error;
 use std::path::{Path, PathBuf};
 

@@ -64,6 +64,8 @@
 
 #![allow(dead_code)] // each includer uses a different part
 
+pub mod export;
+
 use std::collections::BTreeMap;
 use std::error::Error;
 use std::fmt::Write as _;
@@ -698,6 +700,7 @@ are injected at the rates documented in the generator.
 | file | content |
 |---|---|
 | `administrations.csv` | one row per administration, item level: `client, therapist, session, date, instrument, respondent, item1 … item12`. Likert answers are integers, SRS/ORS visual-analogue answers have one decimal, `dna` = CARE \u{{201c}}does not apply\u{{201d}}, empty = no such item (shorter instruments). |
+| `export.csv` | the same administrations as a researcher's export (written by `examples/synth/export.rs`): one row per client and session, `ClientID, TherapistID, Session, Date, WAI_1 … WAI_12, WAIT_1 … WAIT_12, SRS_1 … SRS_4, ORS_1 … ORS_4, PHQ_1 … PHQ_9, GAD_1 … GAD_7, CARE_1 … CARE_10`, empty cells for instruments not given, `N/A` = CARE \u{{201c}}does not apply\u{{201d}}, and real-file blemishes: blank answers (about 3% of WAI-SR, WAI-SR-T, SRS and ORS forms), two `NA`s and one typing error (`55` on a 1–5 item). The default input of `cargo run --release --features csv --example workbench`. |
 | `totals.csv` | one row per administration, scored with the crate: `client, session, instrument, total` (one decimal). Read directly by `cargo run --example monitor -- examples/data/synthetic/totals.csv`. |
 | `courses.json` | the same courses in the crate's JSON list-of-courses format (scores, interpreter presence, barrier flags, termination date), one course per line. Read by `cargo run --example course_report -- examples/data/synthetic/courses.json`. |
 

@@ -1,0 +1,960 @@
+//! The researcher's first hour in one command: one export (wide or long, several instruments)
+//! in; scores, reliability tables, monitoring results, the reliable-change table and the
+//! charts out, with a summary on screen.
+//!
+//! ```sh
+//! cargo run --release --features csv --example workbench                       # the bundled export
+//! cargo run --release --features csv --example workbench -- my_export.csv --out results
+//! cargo run --release --features csv --example workbench -- --help
+//! ```
+//!
+//! The export is read as a stream by the library's reader (`therapeutic_alliance::export`):
+//! every value is checked against its instrument's scale, and every rejected cell is listed
+//! with its file line (the header is line 1), column and value. Run `--help` for the options
+//! and for what each output file holds.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write as _};
+use std::path::{Path, PathBuf};
+
+use common::cli::{Cli, Opt};
+use common::{AppResult, fmt, print_table};
+use serde::Serialize;
+use therapeutic_alliance::export::{
+    CellError, CourseCollector, ExportReader, ExportScorer, ExportSpec, InstrumentColumns, Layout,
+    MissingCodes, ReadTally, ReliabilityAccumulator, ScaleReliability,
+};
+use therapeutic_alliance::monitor::{
+    self, ChartOptions, CourseMonitor, CourseMonitoring, MonitorOptions, RuptureOptions,
+    RuptureThreshold, Series, SizeCriterion, SuddenChangeOptions, estimate_between_client_sd,
+};
+use therapeutic_alliance::stats::{AlphaOptions, CategoryCounts, ReliableChange};
+use therapeutic_alliance::{Course, Instrument, MissingRule, Respondent};
+
+const CLI: Cli = Cli {
+    name: "workbench",
+    about: "one export in; scores, reliability, monitoring, reliable change and charts out",
+    positional: "[EXPORT.csv]",
+    max_positional: 1,
+    options: &[
+        Opt::value(
+            "mapping",
+            "FILE.json",
+            "",
+            "a mapping document describing the export (therapeutic_alliance::export::ExportSpec); \
+             replaces --id/--session/--date/--therapist/--instrument/--long",
+        ),
+        Opt::value("id", "COLUMN", "ClientID", "the client id column"),
+        Opt::value("session", "COLUMN", "Session", "the session number column"),
+        Opt::value(
+            "date",
+            "COLUMN",
+            "Date",
+            "the session date column (YYYY-MM-DD)",
+        ),
+        Opt::value(
+            "therapist",
+            "COLUMN",
+            "TherapistID",
+            "the therapist id column (used when present)",
+        ),
+        Opt::value(
+            "instrument",
+            "ID=PATTERN",
+            "every built-in prefix found in the header",
+            "an instrument and its item columns, e.g. wai-sr=WAI_{item} (repeatable); default: \
+             wai-sr=WAI_{item}, wai-sr-t=WAIT_{item}, srs=SRS_{item}, ors=ORS_{item}, \
+             phq-9=PHQ_{item}, gad-7=GAD_{item}, care=CARE_{item}, core-10=CORE_{item}, \
+             whichever the header has",
+        ),
+        Opt::value(
+            "long",
+            "ITEM,VALUE",
+            "",
+            "long layout: one row per answer, item name in column ITEM, answer in VALUE",
+        ),
+        Opt::value(
+            "missing",
+            "CODES",
+            "empty, NA, .",
+            "further missing-value codes, comma-separated (e.g. --missing=-99,999)",
+        ),
+        Opt::value(
+            "prorate",
+            "N",
+            "each instrument's published rule",
+            "allow up to N missing items per form on every instrument (prorated); 0 = none",
+        ),
+        Opt::value(
+            "alliance",
+            "ID",
+            "srs, else wai-sr",
+            "the alliance instrument for monitoring",
+        ),
+        Opt::value(
+            "outcome",
+            "ID",
+            "ors, else phq-9, core-10, gad-7",
+            "the outcome instrument for monitoring",
+        ),
+        Opt::value(
+            "rupture-points",
+            "P",
+            "the alliance's reliable change, else 2 x max(within-client SD, between-client SD)",
+            "rupture size in scale points (only where you have a rule for it)",
+        ),
+        Opt::value("out", "DIR", "out/workbench", "where the output files go"),
+        Opt::switch("json", "print the summary as JSON instead of text"),
+    ],
+    notes: "Input: a CSV export, one row per client and session (wide; instruments side by side)
+or one row per answer (--long). The default is the bundled synthetic export,
+examples/data/synthetic/export.csv (200 made-up clients).
+
+Output files in --out:
+  scores.csv           one row per administration: line (file line, header = 1), id, session,
+                       date, instrument, respondent, total, subscales (name=value;…), answered,
+                       prorated (yes/no), band, flagged, error (why it was not scored)
+  rejected_cells.csv   every rejected cell: line, column, value, problem
+  reliability.csv      per instrument and scale (total, subscales): n (complete forms),
+                       incomplete, raw_alpha, std_alpha, ci_lb, ci_ub (Feldt 95%), average_r
+  monitoring.json      per client, the library's monitoring result (series, ruptures with
+                       repair, sudden gains and losses with pre/post values and sessions, alerts)
+  reliable_change.csv  per outcome instrument, first to last administration: reliability used
+                       and its source, n, threshold (points), and the Jacobson-Truax categories
+  charts/course-ID.svg one chart per monitored client (alliance and outcome)
+  summary.json         everything on screen, as JSON",
+};
+
+fn main() {
+    common::run(run);
+}
+
+/// Default columns of the bundled export's layout: (instrument, pattern, respondent).
+const DEFAULT_INSTRUMENTS: [(&str, &str, Respondent); 8] = [
+    ("wai-sr", "WAI_{item}", Respondent::Client),
+    ("wai-sr-t", "WAIT_{item}", Respondent::Therapist),
+    ("srs", "SRS_{item}", Respondent::Client),
+    ("ors", "ORS_{item}", Respondent::Client),
+    ("phq-9", "PHQ_{item}", Respondent::Client),
+    ("gad-7", "GAD_{item}", Respondent::Client),
+    ("care", "CARE_{item}", Respondent::Client),
+    ("core-10", "CORE_{item}", Respondent::Client),
+];
+
+#[derive(Serialize)]
+struct Summary {
+    export: String,
+    tally: ReadTally,
+    instruments: Vec<InstrumentSummary>,
+    rejected_cells: Vec<CellError>,
+    reliability: BTreeMap<String, Vec<ScaleReliability>>,
+    monitoring: MonitoringSummary,
+    reliable_change: Vec<ChangeRow>,
+    wrote: Vec<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct InstrumentSummary {
+    instrument: String,
+    missing_rule: MissingRule,
+    administrations: usize,
+    scored: usize,
+    prorated: usize,
+    rejected: usize,
+}
+
+#[derive(Serialize)]
+struct MonitoringSummary {
+    alliance: Option<String>,
+    outcome: Option<String>,
+    rupture_threshold: String,
+    courses: usize,
+    monitored: usize,
+    skipped: Vec<String>,
+    clients_with_ruptures: usize,
+    clients_with_sudden_gains: usize,
+    alerts: usize,
+    course_errors: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ChangeRow {
+    instrument: String,
+    reliability: f64,
+    reliability_source: String,
+    n: usize,
+    threshold: f64,
+    catalogue_threshold: Option<f64>,
+    counts: CategoryCounts,
+}
+
+fn run() -> AppResult {
+    let args = CLI.parse();
+    let path = args.file().map_or_else(
+        || common::bundled_path("synthetic/export.csv"),
+        PathBuf::from,
+    );
+    let out = PathBuf::from(args.value("out").unwrap_or("out/workbench"));
+    let prorate: Option<usize> = args.parsed("prorate")?;
+    let spec = build_spec(&args, &path, prorate)?;
+    std::fs::create_dir_all(out.join("charts"))
+        .map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+
+    // 1. One pass over the export: scores (to CSV and into courses) and reliability.
+    let file = File::open(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut reader = ExportReader::new(BufReader::with_capacity(1 << 16, file), spec.clone())
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut scorer = ExportScorer::new(&spec);
+    let mut alphas: Vec<ReliabilityAccumulator> = spec
+        .instruments()
+        .iter()
+        .map(|ic| ReliabilityAccumulator::new(&ic.instrument))
+        .collect::<Result<_, _>>()?;
+    let mut courses = CourseCollector::new();
+    let mut counts = vec![[0usize; 4]; spec.instruments().len()];
+    let scores_path = out.join("scores.csv");
+    let mut scores = create(&scores_path)?;
+    writeln!(
+        scores,
+        "line,id,session,date,instrument,respondent,total,subscales,answered,prorated,band,flagged,error"
+    )?;
+    while let Some(rec) = reader
+        .next_record()
+        .map_err(|e| format!("{}: {e}", path.display()))?
+    {
+        let c = &mut counts[rec.index];
+        c[0] += 1;
+        if rec.is_usable() {
+            alphas[rec.index].push(rec.answers);
+        }
+        let who = respondent_name(rec.respondent);
+        write!(
+            scores,
+            "{},{},{},{},{},{who},",
+            rec.line,
+            rec.id,
+            rec.session.map(|s| s.to_string()).unwrap_or_default(),
+            rec.date.map(|d| d.to_string()).unwrap_or_default(),
+            rec.instrument.id()
+        )?;
+        match scorer.full_score(&rec) {
+            Some(Ok(s)) => {
+                c[1] += 1;
+                c[2] += usize::from(s.prorated);
+                let subs: Vec<String> = s
+                    .subscales
+                    .iter()
+                    .map(|x| format!("{}={}", x.name, fmt(x.value, 2)))
+                    .collect();
+                writeln!(
+                    scores,
+                    "{},{},{},{},{},{},",
+                    fmt(s.total, 2),
+                    subs.join(";"),
+                    s.answered,
+                    if s.prorated { "yes" } else { "no" },
+                    s.band.as_deref().unwrap_or(""),
+                    s.flagged.map_or("", |f| if f { "yes" } else { "no" }),
+                )?;
+                courses.push(&rec, s);
+            }
+            Some(Err(e)) => {
+                c[3] += 1;
+                writeln!(scores, ",,,,,,{}", csv_text(&e.to_string()))?;
+            }
+            None => {
+                c[3] += 1;
+                let why: Vec<String> = rec.rejected.iter().map(ToString::to_string).collect();
+                writeln!(scores, ",,,,,,{}", csv_text(&why.join("; ")))?;
+            }
+        }
+    }
+    scores.flush()?;
+    let tally = reader.tally();
+    let rejected = reader.rejections().to_vec();
+    let rejected_path = out.join("rejected_cells.csv");
+    let mut rc = create(&rejected_path)?;
+    writeln!(rc, "line,column,value,problem")?;
+    for e in &rejected {
+        writeln!(
+            rc,
+            "{},{},{},{}",
+            e.line,
+            csv_text(&e.column),
+            csv_text(&e.value),
+            csv_text(&e.to_string())
+        )?;
+    }
+    rc.flush()?;
+
+    // 2. Reliability tables.
+    let reliability: BTreeMap<String, Vec<ScaleReliability>> = alphas
+        .into_iter()
+        .map(|a| {
+            let id = a.instrument().to_owned();
+            (id, a.finish(&AlphaOptions::new().without_omega()))
+        })
+        .collect();
+    let reliability_path = out.join("reliability.csv");
+    write_reliability(&reliability_path, &reliability)?;
+
+    // 3. Courses and monitoring; 4. reliable change; 5. charts.
+    let (courses, course_errors) = courses.finish();
+    let change = reliable_change_all(&spec, &courses, &reliability)?;
+    let (monitoring, results) = monitor_all(&spec, &courses, &args, &course_errors, &change)?;
+    let monitoring_path = out.join("monitoring.json");
+    std::fs::write(&monitoring_path, serde_json::to_string_pretty(&results)?)
+        .map_err(|e| format!("cannot write {}: {e}", monitoring_path.display()))?;
+    let change_path = out.join("reliable_change.csv");
+    write_change(&change_path, &change)?;
+    let charts = charts(&spec, &results, &monitoring, &out.join("charts"))?;
+
+    let instruments = spec
+        .instruments()
+        .iter()
+        .zip(&counts)
+        .map(|(ic, c)| InstrumentSummary {
+            instrument: ic.instrument.id().to_owned(),
+            missing_rule: ic.instrument.missing_rule(),
+            administrations: c[0],
+            scored: c[1],
+            prorated: c[2],
+            rejected: c[3],
+        })
+        .collect();
+    let summary = Summary {
+        export: path.display().to_string(),
+        tally,
+        instruments,
+        rejected_cells: rejected,
+        reliability,
+        monitoring,
+        reliable_change: change,
+        wrote: vec![
+            scores_path,
+            rejected_path,
+            reliability_path,
+            monitoring_path,
+            change_path,
+            out.join(format!("charts/ ({charts} charts)")),
+            out.join("summary.json"),
+        ],
+    };
+    let json = serde_json::to_string_pretty(&summary)?;
+    std::fs::write(out.join("summary.json"), &json)?;
+    if args.flag("json") {
+        println!("{json}");
+    } else {
+        print_summary(&summary);
+    }
+    Ok(())
+}
+
+fn create(path: &Path) -> AppResult<BufWriter<File>> {
+    Ok(BufWriter::new(File::create(path).map_err(|e| {
+        format!("cannot write {}: {e}", path.display())
+    })?))
+}
+
+/// A CSV cell: quoted when it holds a comma, quote or newline.
+fn csv_text(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+fn respondent_name(r: Respondent) -> &'static str {
+    match r {
+        Respondent::Therapist => "therapist",
+        Respondent::Observer => "observer",
+        Respondent::Client => "client",
+    }
+}
+
+/// The export description: a mapping document, or the options over the bundled layout.
+fn build_spec(
+    args: &common::cli::Parsed,
+    path: &Path,
+    prorate: Option<usize>,
+) -> AppResult<ExportSpec> {
+    let mut spec: ExportSpec = if let Some(m) = args.value("mapping") {
+        let text = std::fs::read_to_string(m).map_err(|e| format!("cannot read {m}: {e}"))?;
+        serde_json::from_str(&text).map_err(|e| format!("{m}: {e}"))?
+    } else {
+        let headers = header(path)?;
+        let has = |c: &str| headers.iter().any(|h| h.eq_ignore_ascii_case(c));
+        let id = args.value("id").unwrap_or("ClientID");
+        let mut b = ExportSpec::builder(id);
+        for (opt, default, set) in [
+            (
+                "session",
+                "Session",
+                therapeutic_alliance::export::ExportSpecBuilder::session as fn(_, String) -> _,
+            ),
+            (
+                "date",
+                "Date",
+                therapeutic_alliance::export::ExportSpecBuilder::date,
+            ),
+            (
+                "therapist",
+                "TherapistID",
+                therapeutic_alliance::export::ExportSpecBuilder::therapist,
+            ),
+        ] {
+            match args.value(opt) {
+                Some(c) => b = set(b, c.to_owned()),
+                None if has(default) => b = set(b, default.to_owned()),
+                None => {}
+            }
+        }
+        let mut codes = MissingCodes::default();
+        for c in args.value("missing").unwrap_or("").split(',') {
+            if !c.trim().is_empty() {
+                codes = codes.with_missing(c);
+            }
+        }
+        b = b.missing(codes);
+        if let Some(lv) = args.value("long") {
+            let (item, value) = lv
+                .split_once(',')
+                .ok_or_else(|| format!("option --long: {lv:?} is not ITEM,VALUE"))?;
+            b = b.layout(Layout::Long {
+                item: item.trim().to_owned(),
+                value: value.trim().to_owned(),
+            });
+        }
+        let given = args.values("instrument");
+        if given.is_empty() {
+            for (id, pattern, who) in DEFAULT_INSTRUMENTS {
+                let prefix = pattern.trim_end_matches("{item}");
+                let present = if args.value("long").is_some() {
+                    true
+                } else {
+                    headers.iter().any(|h| {
+                        h.len() > prefix.len()
+                            && h[..prefix.len()].eq_ignore_ascii_case(prefix)
+                            && h[prefix.len()..].bytes().all(|c| c.is_ascii_digit())
+                    })
+                };
+                if present {
+                    b = b.instrument(
+                        InstrumentColumns::pattern(builtin(id)?, pattern)?.respondent(who),
+                    );
+                }
+            }
+        }
+        for g in given {
+            let (id, pattern) = g
+                .split_once('=')
+                .ok_or_else(|| format!("option --instrument: {g:?} is not ID=PATTERN"))?;
+            let inst = builtin(id.trim())?;
+            let who = if id.trim().ends_with("-t") {
+                Respondent::Therapist
+            } else {
+                Respondent::Client
+            };
+            b = b.instrument(InstrumentColumns::pattern(inst, pattern)?.respondent(who));
+        }
+        b.build().map_err(|e| format!("{e} (see --help)"))?
+    };
+    if let Some(n) = prorate {
+        // Same description, every instrument allowing n prorated items.
+        let mut rebuilt = copy_keys(ExportSpec::builder(spec.id()), &spec);
+        for ic in spec.instruments() {
+            let inst = ic
+                .instrument
+                .to_builder()
+                .missing(if n == 0 {
+                    MissingRule::NoneAllowed
+                } else {
+                    MissingRule::Prorate { max_missing: n }
+                })
+                .build()
+                .map_err(|e| format!("option --prorate {n}: {}: {e}", ic.instrument.id()))?;
+            let mut c = ic.clone();
+            c.instrument = inst;
+            rebuilt = rebuilt.instrument(c);
+        }
+        spec = rebuilt.build()?;
+    }
+    Ok(spec)
+}
+
+fn copy_keys(
+    mut b: therapeutic_alliance::export::ExportSpecBuilder,
+    spec: &ExportSpec,
+) -> therapeutic_alliance::export::ExportSpecBuilder {
+    if let Some(c) = spec.session() {
+        b = b.session(c);
+    }
+    if let Some(c) = spec.date() {
+        b = b.date(c);
+    }
+    if let Some(c) = spec.respondent() {
+        b = b.respondent(c);
+    }
+    if let Some(c) = spec.therapist() {
+        b = b.therapist(c);
+    }
+    b.layout(spec.layout().clone())
+        .missing(spec.missing().clone())
+}
+
+/// The header row of `path` (only the first line is read).
+fn header(path: &Path) -> AppResult<Vec<String>> {
+    let file = File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut rdr = csv::Reader::from_reader(BufReader::new(file));
+    Ok(rdr
+        .headers()
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect())
+}
+
+fn builtin(id: &str) -> AppResult<Instrument> {
+    Ok(Instrument::builtin(id).ok_or_else(|| {
+        format!(
+            "unknown instrument {id:?} (one of {})",
+            therapeutic_alliance::catalogue::BUILTIN_IDS.join(", ")
+        )
+    })?)
+}
+
+fn pick(
+    spec: &ExportSpec,
+    chosen: Option<&str>,
+    defaults: &[&str],
+) -> AppResult<Option<Instrument>> {
+    let find = |id: &str| {
+        spec.instruments()
+            .iter()
+            .find(|ic| ic.instrument.id() == id)
+            .map(|ic| ic.instrument.clone())
+    };
+    match chosen {
+        Some(id) => Ok(Some(find(id).ok_or_else(|| {
+            format!("{id} is not among the export's instruments")
+        })?)),
+        None => Ok(defaults.iter().find_map(|id| find(id))),
+    }
+}
+
+fn monitor_all(
+    spec: &ExportSpec,
+    courses: &[Course],
+    args: &common::cli::Parsed,
+    course_errors: &[therapeutic_alliance::export::CourseRecordError],
+    change: &[ChangeRow],
+) -> AppResult<(MonitoringSummary, Vec<CourseMonitoring>)> {
+    let alliance = pick(spec, args.value("alliance"), &["srs", "wai-sr"])?;
+    let outcome = pick(
+        spec,
+        args.value("outcome"),
+        &["ors", "phq-9", "core-10", "gad-7"],
+    )?;
+    let (threshold, described) = match (args.parsed::<f64>("rupture-points")?, &alliance) {
+        (Some(p), _) => (
+            RuptureThreshold::Points(p),
+            format!("{p} points (--rupture-points)"),
+        ),
+        (None, Some(a)) if a.reliable_change_threshold().is_some() => {
+            let rc = a.reliable_change_threshold().unwrap_or_default();
+            (
+                RuptureThreshold::ReliableChange(rc),
+                format!(
+                    "{} reliable change, {} points (catalogue)",
+                    a.id(),
+                    fmt(rc, 2)
+                ),
+            )
+        }
+        (None, Some(a)) => {
+            let series: Vec<Series> = courses
+                .iter()
+                .filter_map(|c| Series::new(c.series_by(a.id(), Respondent::Client)).ok())
+                .collect();
+            let between_sd = estimate_between_client_sd(&series)
+                .map_err(|e| format!("between-client SD of {}: {e}", a.id()))?;
+            (
+                RuptureThreshold::StricterSd {
+                    between_sd,
+                    multiple: 2.0,
+                    min_sessions: 5,
+                },
+                format!(
+                    "2 x the larger of the client's own SD and the between-client SD ({} {} \
+                     points, from this export; Gumz et al. 2012)",
+                    fmt(between_sd, 2),
+                    a.id()
+                ),
+            )
+        }
+        (None, None) => (
+            RuptureThreshold::Points(f64::MAX),
+            "no alliance instrument".into(),
+        ),
+    };
+    let sudden_size = outcome.as_ref().and_then(|o| {
+        o.reliable_change_threshold().or_else(|| {
+            change
+                .iter()
+                .find(|r| r.instrument == o.id())
+                .map(|r| r.threshold)
+        })
+    });
+    let sudden = SuddenChangeOptions::new(
+        SizeCriterion::ReliableChange(sudden_size.unwrap_or(f64::MAX)),
+        outcome.as_ref().map_or(
+            therapeutic_alliance::Direction::HigherIsBetter,
+            Instrument::direction,
+        ),
+    );
+    let mut monitor = CourseMonitor::new(MonitorOptions::pcoms(
+        RuptureOptions::new(threshold),
+        sudden,
+    ));
+    if let Some(a) = &alliance {
+        monitor = monitor.alliance(a.clone(), Respondent::Client);
+    }
+    if let Some(o) = &outcome {
+        monitor = monitor.outcome(o.clone(), Respondent::Client);
+    }
+    let mut results = Vec::new();
+    let mut skipped = Vec::new();
+    for c in courses {
+        match monitor.run(c) {
+            Ok(m) => results.push(m),
+            Err(e) => skipped.push(format!("{}: {e}", c.client())),
+        }
+    }
+    let summary = MonitoringSummary {
+        alliance: alliance.map(|a| a.id().to_owned()),
+        outcome: outcome.map(|o| o.id().to_owned()),
+        rupture_threshold: described,
+        courses: courses.len(),
+        monitored: results.len(),
+        skipped,
+        clients_with_ruptures: results
+            .iter()
+            .filter(|m| {
+                m.report
+                    .alliance
+                    .as_ref()
+                    .is_some_and(|a| !a.ruptures.is_empty())
+            })
+            .count(),
+        clients_with_sudden_gains: results
+            .iter()
+            .filter(|m| {
+                m.report
+                    .outcome
+                    .as_ref()
+                    .is_some_and(|o| !o.sudden.gains.is_empty())
+            })
+            .count(),
+        alerts: results.iter().map(|m| m.report.alerts.len()).sum(),
+        course_errors: course_errors.iter().map(ToString::to_string).collect(),
+    };
+    Ok((summary, results))
+}
+
+/// Reliable change of every outcome instrument with a direction, first to last
+/// administration per client.
+fn reliable_change_all(
+    spec: &ExportSpec,
+    courses: &[Course],
+    reliability: &BTreeMap<String, Vec<ScaleReliability>>,
+) -> AppResult<Vec<ChangeRow>> {
+    let mut out = Vec::new();
+    for ic in spec.instruments() {
+        let inst = &ic.instrument;
+        if !matches!(inst.id(), "ors" | "phq-9" | "gad-7" | "core-10" | "core-om") {
+            continue;
+        }
+        let sample = reliability
+            .get(inst.id())
+            .and_then(|t| t.first())
+            .and_then(|t| t.alpha.as_ref().ok())
+            .map(|a| a.raw_alpha);
+        let (rel, source) = match (inst.norms(), sample) {
+            (Some(n), _) => (n.reliability, format!("catalogue norms ({})", n.source)),
+            (None, Some(a)) => (
+                a,
+                "this export's alpha (the catalogue has no norms)".to_owned(),
+            ),
+            (None, None) => continue,
+        };
+        let (mut pre, mut post) = (Vec::new(), Vec::new());
+        for c in courses {
+            let s = c.series_by(inst.id(), ic.respondent);
+            if let (Some(f), Some(l)) = (s.first(), s.last())
+                && s.len() >= 2
+            {
+                pre.push(f.1);
+                post.push(l.1);
+            }
+        }
+        let mut rc = ReliableChange::new(rel, inst.direction());
+        if let Some(n) = inst.norms() {
+            rc = rc.clinical_norms(n.population()?);
+        }
+        let Ok(res) = rc.compute(&pre, &post) else {
+            continue;
+        };
+        out.push(ChangeRow {
+            instrument: inst.id().to_owned(),
+            reliability: rel,
+            reliability_source: source,
+            n: res.n_used,
+            threshold: res.threshold,
+            catalogue_threshold: inst.published_reliable_change(),
+            counts: res.counts,
+        });
+    }
+    Ok(out)
+}
+
+fn write_reliability(path: &Path, tables: &BTreeMap<String, Vec<ScaleReliability>>) -> AppResult {
+    let mut w = create(path)?;
+    writeln!(
+        w,
+        "instrument,scale,n,incomplete,raw_alpha,std_alpha,ci_lb,ci_ub,average_r,error"
+    )?;
+    for (id, scales) in tables {
+        for s in scales {
+            match &s.alpha {
+                Ok(a) => writeln!(
+                    w,
+                    "{id},{},{},{},{},{},{},{},{},",
+                    s.scale,
+                    s.n,
+                    s.incomplete,
+                    fmt(a.raw_alpha, 4),
+                    fmt(a.std_alpha, 4),
+                    fmt(a.ci_lb, 4),
+                    fmt(a.ci_ub, 4),
+                    fmt(a.average_r, 4)
+                )?,
+                Err(e) => writeln!(
+                    w,
+                    "{id},{},{},{},,,,,,{}",
+                    s.scale,
+                    s.n,
+                    s.incomplete,
+                    csv_text(e)
+                )?,
+            }
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn write_change(path: &Path, rows: &[ChangeRow]) -> AppResult {
+    let mut w = create(path)?;
+    writeln!(
+        w,
+        "instrument,reliability,reliability_source,n,threshold,catalogue_threshold,recovered,improved,unchanged,deteriorated,harmed"
+    )?;
+    for r in rows {
+        let c = &r.counts;
+        writeln!(
+            w,
+            "{},{},{},{},{},{},{},{},{},{},{}",
+            r.instrument,
+            fmt(r.reliability, 4),
+            csv_text(&r.reliability_source),
+            r.n,
+            fmt(r.threshold, 2),
+            r.catalogue_threshold.map(|t| fmt(t, 2)).unwrap_or_default(),
+            c.recovered,
+            c.improved,
+            c.unchanged,
+            c.deteriorated,
+            c.harmed
+        )?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn charts(
+    spec: &ExportSpec,
+    results: &[CourseMonitoring],
+    m: &MonitoringSummary,
+    dir: &Path,
+) -> AppResult<usize> {
+    let find = |id: &Option<String>| {
+        id.as_ref()
+            .and_then(|id| {
+                spec.instruments()
+                    .iter()
+                    .find(|ic| ic.instrument.id() == id)
+            })
+            .map(|ic| ic.instrument.clone())
+    };
+    let (a, o) = (find(&m.alliance), find(&m.outcome));
+    let label =
+        |i: &Option<Instrument>| i.as_ref().map_or("-".to_owned(), |i| i.id().to_uppercase());
+    let range = |i: &Option<Instrument>| i.as_ref().map_or((0.0, 1.0), Instrument::total_range);
+    let mut options = ChartOptions::new()
+        .labels(label(&a), label(&o))
+        .y_ranges(range(&a), range(&o));
+    if let Some(c) = a.as_ref().and_then(Instrument::cutoff) {
+        options = options.alliance_cutoff(c);
+    }
+    if let Some(c) = o.as_ref().and_then(Instrument::cutoff) {
+        options = options.outcome_cutoff(c);
+    }
+    let mut n = 0;
+    for r in results {
+        let opts = options.clone().title(format!("Client {}", r.client));
+        let Ok(svg) = monitor::course_svg(&r.input(), &r.report, &opts) else {
+            continue;
+        };
+        let name: String = r
+            .client
+            .as_str()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let path = dir.join(format!("course-{name}.svg"));
+        std::fs::write(&path, svg).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+fn print_summary(s: &Summary) {
+    let t = &s.tally;
+    println!("Export {}", s.export);
+    println!(
+        "{} rows, {} administrations ({} rejected), {} rows rejected, {} rejected cells",
+        t.rows, t.administrations, t.administrations_rejected, t.rows_rejected, t.rejected_cells
+    );
+    for e in s.rejected_cells.iter().take(10) {
+        println!("  {e}");
+    }
+    if s.rejected_cells.len() > 10 {
+        println!(
+            "  … {} more in rejected_cells.csv",
+            s.rejected_cells.len() - 10
+        );
+    }
+    println!("\nScores (missing data: each instrument's published rule unless --prorate):");
+    let rows: Vec<Vec<String>> = s
+        .instruments
+        .iter()
+        .map(|i| {
+            vec![
+                i.instrument.clone(),
+                match i.missing_rule {
+                    MissingRule::NoneAllowed => "every item".to_owned(),
+                    MissingRule::Prorate { max_missing } => format!("prorate ≤ {max_missing}"),
+                    MissingRule::ReplaceWithMean { max_missing } => {
+                        format!("mean-replace ≤ {max_missing}")
+                    }
+                    _ => "other".to_owned(),
+                },
+                i.administrations.to_string(),
+                i.scored.to_string(),
+                i.prorated.to_string(),
+                i.rejected.to_string(),
+            ]
+        })
+        .collect();
+    print_table(
+        &[
+            "instrument",
+            "missing rule",
+            "forms",
+            "scored",
+            "prorated",
+            "not scored",
+        ],
+        &rows,
+    );
+    println!("\nReliability (Cronbach's alpha on complete forms; keys from the definitions):");
+    let mut rows = Vec::new();
+    for (id, scales) in &s.reliability {
+        for sc in scales {
+            let (a, ci) = match &sc.alpha {
+                Ok(a) => (
+                    fmt(a.raw_alpha, 3),
+                    format!("[{}, {}]", fmt(a.ci_lb, 3), fmt(a.ci_ub, 3)),
+                ),
+                Err(e) => ("-".to_owned(), e.clone()),
+            };
+            rows.push(vec![id.clone(), sc.scale.clone(), sc.n.to_string(), a, ci]);
+        }
+    }
+    print_table(
+        &["instrument", "scale", "n", "raw_alpha", "95% CI (Feldt)"],
+        &rows,
+    );
+    let m = &s.monitoring;
+    println!(
+        "\nMonitoring: alliance {}, outcome {}; rupture threshold {}",
+        m.alliance.as_deref().unwrap_or("-"),
+        m.outcome.as_deref().unwrap_or("-"),
+        m.rupture_threshold
+    );
+    println!(
+        "  {} courses, {} monitored; {} clients with ruptures, {} with sudden gains; {} alerts",
+        m.courses, m.monitored, m.clients_with_ruptures, m.clients_with_sudden_gains, m.alerts
+    );
+    if !m.course_errors.is_empty() {
+        println!(
+            "  {} records could not join a course, e.g. {}",
+            m.course_errors.len(),
+            m.course_errors[0]
+        );
+    }
+    println!("\nReliable change (Jacobson–Truax, first to last administration):");
+    let rows: Vec<Vec<String>> = s
+        .reliable_change
+        .iter()
+        .map(|r| {
+            vec![
+                r.instrument.clone(),
+                r.n.to_string(),
+                fmt(r.threshold, 2),
+                format!("{} ({})", fmt(r.reliability, 3), r.reliability_source),
+                r.counts.recovered.to_string(),
+                r.counts.improved.to_string(),
+                r.counts.unchanged.to_string(),
+                r.counts.deteriorated.to_string(),
+            ]
+        })
+        .collect();
+    print_table(
+        &[
+            "instrument",
+            "n",
+            "threshold",
+            "reliability",
+            "recovered",
+            "improved",
+            "unchanged",
+            "deteriorated",
+        ],
+        &rows,
+    );
+    println!("\nWrote:");
+    for p in &s.wrote {
+        println!("  {}", p.display());
+    }
+}
