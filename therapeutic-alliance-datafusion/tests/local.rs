@@ -64,10 +64,11 @@ fn check_alpha(ctx: &str, a: &datafusion::arrow::array::StructArray, i: usize, r
                 ("median_r", Some(want.median_r)),
                 ("var_r", Some(want.var_r)),
                 ("ase", Some(want.ase)),
-                ("ci_lb", Some(want.feldt_ci.0)),
-                ("ci_ub", Some(want.feldt_ci.1)),
-                ("ci_lb_ase", Some(want.ase_ci.0)),
-                ("ci_ub_ase", Some(want.ase_ci.1)),
+                ("ci_lb", Some(want.ci_lb)),
+                ("ci_ub", Some(want.ci_ub)),
+                ("ci_lb_ase", Some(want.ci_lb_ase)),
+                ("ci_ub_ase", Some(want.ci_ub_ase)),
+                ("level", Some(want.level)),
                 ("mean", Some(want.mean)),
                 ("sd", Some(want.sd)),
                 ("omega_total", want.omega_total),
@@ -127,7 +128,7 @@ fn check_icc(ctx: &str, c: &datafusion::arrow::array::StructArray, i: usize, row
                 ("msc", want.ms.msc),
                 ("mse", want.ms.mse),
                 ("msw", want.ms.msw),
-                ("level", want.conf_level),
+                ("level", want.level),
             ] {
                 close(
                     &format!("{ctx} icc {name}"),
@@ -147,8 +148,8 @@ fn check_icc(ctx: &str, c: &datafusion::arrow::array::StructArray, i: usize, row
                     ("df1", w.df1),
                     ("df2", w.df2),
                     ("p", w.p),
-                    ("ci_lb", w.lower),
-                    ("ci_ub", w.upper),
+                    ("ci_lb", w.ci_lb),
+                    ("ci_ub", w.ci_ub),
                 ] {
                     close(
                         &format!("{ctx} {form} {name}"),
