@@ -181,7 +181,7 @@ fn cell(a: &dyn Array, i: usize) -> AppResult<String> {
     })
 }
 
-fn print_table(batch: &RecordBatch) -> AppResult {
+fn format_table(batch: &RecordBatch) -> AppResult<String> {
     let schema = batch.schema();
     let mut rows = vec![
         schema
@@ -202,15 +202,18 @@ fn print_table(batch: &RecordBatch) -> AppResult {
     let widths: Vec<usize> = (0..rows[0].len())
         .map(|j| rows.iter().map(|r| r[j].chars().count()).max().unwrap_or(0))
         .collect();
+    let mut out = String::new();
     for r in &rows {
         let line: Vec<String> = r
             .iter()
             .zip(&widths)
             .map(|(c, w)| format!("{c:<w$}"))
             .collect();
-        println!("  {}", line.join("  ").trim_end());
+        out.push_str("  ");
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
     }
-    Ok(())
+    Ok(out)
 }
 
 fn administrations_schema() -> Schema {
@@ -296,16 +299,18 @@ async fn main() -> AppResult {
         parquet.display()
     );
     for (title, sql) in queries() {
-        let from_parquet = run(&parquet_ctx, &sql).await?;
-        let from_csv = run(&csv_ctx, &sql).await?;
-        if from_parquet.columns() != from_csv.columns() {
-            return Err(format!("{title}: Parquet and CSV results differ").into());
+        let from_parquet = format_table(&run(&parquet_ctx, &sql).await?)?;
+        let from_csv = format_table(&run(&csv_ctx, &sql).await?)?;
+        if from_parquet != from_csv {
+            return Err(format!(
+                "{title}: Parquet and CSV results differ\n{from_parquet}\n{from_csv}"
+            )
+            .into());
         }
-        println!("\n{title}");
-        print_table(&from_parquet)?;
+        print!("\n{title}\n{from_parquet}");
     }
     println!(
-        "\nEvery table was computed from the Parquet file and from the CSV, with equal results."
+        "Every table was computed from the Parquet file and from the CSV, with the same numbers."
     );
     Ok(())
 }
