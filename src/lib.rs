@@ -164,6 +164,8 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod critical;
+pub mod document;
 pub mod guide;
 pub mod instrument;
 pub mod monitor;
@@ -201,5 +203,7 @@ pub use conditions::{
     FacilitativeThresholds, Rating,
 };
 pub use course::{Course, CourseError, SessionRejection};
+pub use critical::{CriticalFlag, CriticalRule, CriticalRuleError, CriticalTarget};
+pub use document::{ErrorCode, ErrorDocument, FORMAT_VERSION};
 pub use id::{ClientId, CounsellorId, IdError, MAX_ID_LEN};
 pub use session::{Administration, Respondent, Session, SessionDate, SessionError, Timing};
