@@ -230,10 +230,7 @@ impl CriticalRule {
     ///
     /// # Errors
     /// [`CriticalRuleError::NonFiniteThreshold`].
-    pub fn core_om_risk(
-        comparison: Comparison,
-        threshold: f64,
-    ) -> Result<Self, CriticalRuleError> {
+    pub fn core_om_risk(comparison: Comparison, threshold: f64) -> Result<Self, CriticalRuleError> {
         Self::new(
             "core_om_risk",
             CriticalTarget::Subscale {
@@ -381,7 +378,12 @@ mod tests {
     fn phq(item9: i32) -> (Responses, Score) {
         let phq = Instrument::builtin("phq-9").unwrap();
         let r: Responses = (1..=9)
-            .map(|i| (i, Answer::Value(if i == 9 { f64::from(item9) } else { 0.0 })))
+            .map(|i| {
+                (
+                    i,
+                    Answer::Value(if i == 9 { f64::from(item9) } else { 0.0 }),
+                )
+            })
             .collect();
         let s = phq.score(&r).unwrap();
         (r, s)
@@ -437,7 +439,10 @@ mod tests {
         );
         let rule = CriticalRule::phq9_item9();
         let json = serde_json::to_string(&rule).unwrap();
-        assert!(json.contains(r#""target":{"kind":"item","item":9}"#), "{json}");
+        assert!(
+            json.contains(r#""target":{"kind":"item","item":9}"#),
+            "{json}"
+        );
         let back: CriticalRule = serde_json::from_str(&json).unwrap();
         assert_eq!(back, rule);
         let bad = json.replace(r#""threshold":1.0"#, r#""threshold":null"#);

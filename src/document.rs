@@ -41,7 +41,9 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// A document's version is newer than this release understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
-#[error("document version {found} is newer than version {supported}, the newest this release reads")]
+#[error(
+    "document version {found} is newer than version {supported}, the newest this release reads"
+)]
 #[non_exhaustive]
 pub struct VersionError {
     /// The version found in the document.

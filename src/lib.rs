@@ -166,8 +166,12 @@
 
 pub mod critical;
 pub mod document;
+#[cfg(feature = "fhir")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fhir")))]
+pub mod fhir;
 pub mod guide;
 pub mod instrument;
+pub mod loinc;
 pub mod monitor;
 mod read;
 mod score;

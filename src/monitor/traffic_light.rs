@@ -147,16 +147,16 @@ impl Targets {
         direction: Direction,
     ) -> Result<Self, MonitorError> {
         for &(session, lower) in lower_target.points() {
-            if let Some(t) = target.value_at(session) {
-                if direction.sign() * (lower - t) > 0.0 {
-                    return Err(MonitorError::invalid(
-                        "lower_target",
-                        lower,
-                        &format!(
-                            "at session {session}, not better than the target {t} (direction {direction:?})"
-                        ),
-                    ));
-                }
+            if let Some(t) = target.value_at(session)
+                && direction.sign() * (lower - t) > 0.0
+            {
+                return Err(MonitorError::invalid(
+                    "lower_target",
+                    lower,
+                    &format!(
+                        "at session {session}, not better than the target {t} (direction {direction:?})"
+                    ),
+                ));
             }
         }
         Ok(Self {
@@ -380,12 +380,8 @@ mod tests {
 
     #[test]
     fn outcome_boundaries_are_inclusive_as_openfit_states() {
-        let targets = Targets::new(
-            s(&[(2, 22.0)]),
-            s(&[(2, 19.0)]),
-            Direction::HigherIsBetter,
-        )
-        .unwrap();
+        let targets =
+            Targets::new(s(&[(2, 22.0)]), s(&[(2, 19.0)]), Direction::HigherIsBetter).unwrap();
         let at = |v: f64| outcome_lights(&s(&[(1, 10.0), (2, v)]), &targets)[1];
         assert_eq!(at(22.0).light, TrafficLight::Green); // ORS ≥ target
         assert_eq!(at(21.999_999_999_999_996).light, TrafficLight::Green); // noise
@@ -397,8 +393,8 @@ mod tests {
 
     #[test]
     fn first_rating_and_missing_targets_are_grey() {
-        let targets = Targets::new(s(&[(3, 22.0)]), s(&[(3, 19.0)]), Direction::HigherIsBetter)
-            .unwrap();
+        let targets =
+            Targets::new(s(&[(3, 22.0)]), s(&[(3, 19.0)]), Direction::HigherIsBetter).unwrap();
         let l = outcome_lights(&s(&[(1, 30.0), (2, 30.0), (3, 30.0)]), &targets);
         assert_eq!(l[0].reason, LightReason::NoProgressionDefined);
         assert_eq!(l[1].reason, LightReason::NoTarget);
@@ -420,7 +416,11 @@ mod tests {
     #[test]
     fn alliance_rows() {
         let rules = AllianceLightRules::pcoms();
-        let l = alliance_lights(&s(&[(1, 36.0), (2, 35.9), (3, 37.0), (4, 36.0)]), &[], &rules);
+        let l = alliance_lights(
+            &s(&[(1, 36.0), (2, 35.9), (3, 37.0), (4, 36.0)]),
+            &[],
+            &rules,
+        );
         assert_eq!(l[0].light, TrafficLight::Green); // 36 is not < 36
         assert_eq!(l[1].reason, LightReason::BelowCutoff);
         assert_eq!(l[2].light, TrafficLight::Green);
