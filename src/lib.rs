@@ -193,8 +193,11 @@ pub use score::{
 mod barrier;
 mod conditions;
 mod course;
+mod error_codes;
 mod id;
 mod session;
+#[allow(dead_code)] // wired into Responses' serde once the score split lands
+mod wire;
 
 pub use barrier::{
     AttachmentStyle, BarrierCategory, BarrierError, BarrierFlag, BarrierKind, BarrierSummary,
