@@ -28,6 +28,7 @@ use crate::{Answer, Comparison, Responses, Score, Verification};
 
 /// What a critical rule looks at.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum CriticalTarget {
@@ -103,6 +104,7 @@ pub enum CriticalRuleError {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "CriticalRuleSpec", into = "CriticalRuleSpec")]
 pub struct CriticalRule {
     spec: CriticalRuleSpec,
@@ -110,6 +112,7 @@ pub struct CriticalRule {
 
 /// The serialised form of a [`CriticalRule`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct CriticalRuleSpec {
     id: String,
@@ -339,6 +342,7 @@ impl CriticalRule {
 /// A critical rule that was met: a prompt for a clinician's assessment the same day, never a
 /// risk estimate (see the [module docs](crate::critical)).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CriticalFlag {

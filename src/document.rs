@@ -77,6 +77,7 @@ pub(crate) const fn format_version() -> u32 {
 ///
 /// Fields other than `version`, `code` and `message` are present only when they apply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ErrorDocument {
     /// The format version ([`FORMAT_VERSION`]).

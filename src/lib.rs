@@ -197,6 +197,8 @@ mod error_codes;
 #[allow(dead_code)] // used by scoring and monitoring once the score split lands
 mod grid;
 mod id;
+#[cfg(feature = "schema")]
+mod schema;
 mod session;
 #[allow(dead_code)] // wired into Responses' serde once the score split lands
 mod wire;

@@ -31,6 +31,7 @@ use crate::{Comparison, Cutoff, Direction};
 
 /// A traffic-light colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum TrafficLight {
@@ -65,6 +66,7 @@ impl std::fmt::Display for TrafficLight {
 
 /// Why a session got its colour (one row of the OpenFIT table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum LightReason {
@@ -90,6 +92,7 @@ pub enum LightReason {
 
 /// The status of one session.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SessionLight {
     /// The session number.
@@ -108,6 +111,7 @@ pub struct SessionLight {
 /// value for a session, the lower target must not lie beyond the target in the better
 /// direction.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "TargetsSpec")]
 pub struct Targets {
     target: Series,
@@ -116,6 +120,7 @@ pub struct Targets {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 struct TargetsSpec {
     target: Series,
@@ -244,6 +249,7 @@ pub fn outcome_lights(outcome: &Series, targets: &Targets) -> Vec<SessionLight> 
 
 /// The alliance rules of the traffic light.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "AllianceLightRulesSpec")]
 pub struct AllianceLightRules {
     cutoff: Cutoff,
@@ -251,6 +257,7 @@ pub struct AllianceLightRules {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct AllianceLightRulesSpec {
     cutoff: Cutoff,
     #[serde(default)]
