@@ -16,7 +16,7 @@ fn generated<T: JsonSchema>() -> Value {
 }
 
 /// Every document type and the file its schema is committed in.
-pub fn documents() -> Vec<(&'static str, Value)> {
+fn documents() -> Vec<(&'static str, Value)> {
     use therapeutic_alliance::monitor::{SessionLight, Targets};
     use therapeutic_alliance::{CriticalRule, ErrorDocument};
     vec![
