@@ -4,7 +4,9 @@
 #![cfg(all(feature = "fhir", feature = "schema"))]
 
 use serde_json::Value;
-use therapeutic_alliance::fhir::{ObservationContext, Questionnaire, QuestionnaireResponse, observation, read_response};
+use therapeutic_alliance::fhir::{
+    ObservationContext, Questionnaire, QuestionnaireResponse, observation, read_response,
+};
 use therapeutic_alliance::loinc::CodePolicy;
 use therapeutic_alliance::monitor::{AllianceLightRules, Series, TrafficLight, alliance_lights};
 use therapeutic_alliance::{CriticalRule, ErrorDocument, Instrument};
@@ -32,7 +34,9 @@ fn fhir_in_score_flags_lights_and_observation_out() {
     assert_eq!(Some(score.total), read.reported_total);
 
     // Item 9 answered 1: a prompt for a clinician's assessment today.
-    let flag = CriticalRule::phq9_item9().check(&read.responses, &score).unwrap();
+    let flag = CriticalRule::phq9_item9()
+        .check(&read.responses, &score)
+        .unwrap();
     let flag_json = serde_json::to_value(&flag).unwrap();
     assert_eq!(flag_json["rule"], "phq9_item9");
     assert_eq!(flag_json["target"]["kind"], "item");
@@ -41,7 +45,10 @@ fn fhir_in_score_flags_lights_and_observation_out() {
         &score,
         &ObservationContext::new()
             .subject("Patient/c-001")
-            .derived_from(format!("QuestionnaireResponse/{}", qr.id.as_deref().unwrap())),
+            .derived_from(format!(
+                "QuestionnaireResponse/{}",
+                qr.id.as_deref().unwrap()
+            )),
     )
     .unwrap();
     let obs = serde_json::to_value(obs).unwrap();
@@ -54,9 +61,17 @@ fn fhir_in_score_flags_lights_and_observation_out() {
     let colours: Vec<TrafficLight> = lights.iter().map(|l| l.light).collect();
     assert_eq!(
         colours,
-        [TrafficLight::Green, TrafficLight::Red, TrafficLight::Green, TrafficLight::Grey]
+        [
+            TrafficLight::Green,
+            TrafficLight::Red,
+            TrafficLight::Green,
+            TrafficLight::Grey
+        ]
     );
-    validate("session_lights.schema.json", &serde_json::to_value(&lights).unwrap());
+    validate(
+        "session_lights.schema.json",
+        &serde_json::to_value(&lights).unwrap(),
+    );
 }
 
 #[test]
@@ -73,8 +88,11 @@ fn bad_input_gives_a_serialised_error_with_its_code() {
     // An answer off the scale.
     let mut r = therapeutic_alliance::Responses::new();
     for i in 1..=9 {
-        r.insert(i, therapeutic_alliance::Answer::Value(if i == 4 { 7.0 } else { 0.0 }))
-            .unwrap();
+        r.insert(
+            i,
+            therapeutic_alliance::Answer::Value(if i == 4 { 7.0 } else { 0.0 }),
+        )
+        .unwrap();
     }
     let e = phq.score(&r).unwrap_err();
     let doc = serde_json::to_value(ErrorDocument::from_error(&e)).unwrap();
