@@ -8,4 +8,5 @@
 //! `cargo run --release --example generate_data`.
 
 pub mod cookbook;
+pub mod json_contract;
 pub mod tutorial;
