@@ -200,6 +200,7 @@ mod id;
 #[cfg(feature = "schema")]
 mod schema;
 mod session;
+mod stored;
 #[allow(dead_code)] // wired into Responses' serde once the score split lands
 mod wire;
 
@@ -218,3 +219,4 @@ pub use critical::{CriticalFlag, CriticalRule, CriticalRuleError, CriticalTarget
 pub use document::{ErrorCode, ErrorDocument, FORMAT_VERSION};
 pub use id::{ClientId, CounsellorId, IdError, MAX_ID_LEN};
 pub use session::{Administration, Respondent, Session, SessionDate, SessionError, Timing};
+pub use stored::{StoredProblem, StoredScoreError, check_series, check_stored};
