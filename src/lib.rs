@@ -193,10 +193,12 @@ pub use score::{
 mod barrier;
 mod conditions;
 mod course;
+mod date;
 mod error_codes;
 #[allow(dead_code)] // used by scoring and monitoring once the score split lands
 mod grid;
 mod id;
+mod numeric;
 #[cfg(feature = "schema")]
 mod schema;
 mod session;
@@ -216,7 +218,8 @@ pub use conditions::{
 };
 pub use course::{Course, CourseError, SessionRejection};
 pub use critical::{CriticalFlag, CriticalRule, CriticalRuleError, CriticalTarget};
+pub use date::{DateError, SessionDate};
 pub use document::{ErrorCode, ErrorDocument, FORMAT_VERSION};
 pub use id::{ClientId, CounsellorId, IdError, MAX_ID_LEN};
-pub use session::{Administration, Respondent, Session, SessionDate, SessionError, Timing};
+pub use session::{Administration, Respondent, Session, SessionError, Timing};
 pub use stored::{StoredProblem, StoredScoreError, check_series, check_stored};
