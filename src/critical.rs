@@ -267,6 +267,19 @@ impl CriticalRule {
         )
     }
 
+    /// The rules built into the catalogue's instrument `id`, applied by
+    /// [`Instrument::score`](crate::Instrument::score): PHQ-9 item 9 for `"phq-9"`. The
+    /// CORE-OM risk domain and the CORE-10 risk item have no built-in trigger (see the
+    /// [module docs](self)); add them with [`CriticalRule::core_om_risk`] and
+    /// [`CriticalRule::core_10_risk`] and [`CriticalRule::check`].
+    #[must_use]
+    pub fn builtin_for(id: &str) -> Vec<Self> {
+        match id {
+            "phq-9" => vec![Self::phq9_item9()],
+            _ => Vec::new(),
+        }
+    }
+
     /// The rule's id, e.g. `"phq9_item9"`.
     #[must_use]
     pub fn id(&self) -> &str {

@@ -195,7 +195,6 @@ mod conditions;
 mod course;
 mod date;
 mod error_codes;
-#[allow(dead_code)] // used by scoring and monitoring once the score split lands
 mod grid;
 mod id;
 mod numeric;
@@ -203,7 +202,6 @@ mod numeric;
 mod schema;
 mod session;
 mod stored;
-#[allow(dead_code)] // wired into Responses' serde once the score split lands
 mod wire;
 
 pub use barrier::{
