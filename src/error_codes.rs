@@ -227,3 +227,85 @@ mod tests {
         assert!(json.get("line").is_none());
     }
 }
+
+impl ErrorCode for crate::SessionError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Date(_) => "invalid_date",
+            Self::NumberZero => "session_number_zero",
+            Self::EmptyInstrument { .. } => "empty_instrument",
+            Self::EmptyAdministration { .. } => "empty_administration",
+            Self::ScoreMismatch { .. } | Self::InstrumentMismatch { .. } => "wrong_instrument",
+            Self::NonFiniteScore { .. } => "non_finite",
+            Self::FlagSessionMismatch { .. } => "flag_session_mismatch",
+            Self::Score { source, .. } => source.code(),
+            Self::StoredScore(e) => e.code(),
+            Self::MissingId { .. } => "missing_id",
+        }
+    }
+
+    fn fields(&self) -> ErrorFields {
+        let f = ErrorFields::new();
+        match self {
+            Self::EmptyInstrument { session } | Self::FlagSessionMismatch { session, .. } => {
+                f.session(*session)
+            }
+            Self::EmptyAdministration {
+                session,
+                instrument,
+            }
+            | Self::ScoreMismatch {
+                session,
+                instrument,
+                ..
+            }
+            | Self::InstrumentMismatch {
+                session,
+                instrument,
+                ..
+            } => f.session(*session).instrument(instrument.clone()),
+            Self::NonFiniteScore {
+                session,
+                instrument,
+                total,
+            } => f
+                .session(*session)
+                .instrument(instrument.clone())
+                .value(*total),
+            Self::Score { instrument, source } => {
+                let mut g = source.fields();
+                g.instrument = Some(instrument.clone());
+                g
+            }
+            Self::StoredScore(e) => e.fields(),
+            Self::MissingId { session, field } => f.session(*session).field(*field),
+            Self::Date(_) | Self::NumberZero => f,
+        }
+    }
+}
+
+impl ErrorCode for crate::CourseError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Empty => "empty",
+            Self::Rejected(r) => match r.as_slice() {
+                [crate::SessionRejection::Invalid(e)] => e.code(),
+                _ => "sessions_rejected",
+            },
+            Self::TerminationBeforeLastSession { .. } => "termination_before_last_session",
+            Self::Barrier(_) => "invalid_barrier",
+            Self::Version(e) => e.code(),
+        }
+    }
+
+    fn fields(&self) -> ErrorFields {
+        match self {
+            Self::Rejected(r) => match r.as_slice() {
+                [crate::SessionRejection::Invalid(e)] => e.fields(),
+                _ => ErrorFields::new(),
+            },
+            Self::Version(e) => e.fields(),
+            _ => ErrorFields::new(),
+        }
+    }
+}

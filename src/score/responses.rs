@@ -99,7 +99,10 @@ impl<'de> Deserialize<'de> for Responses {
 /// Answers in item order: the first is item 1.
 impl<A: Into<Answer>> From<Vec<A>> for Responses {
     fn from(answers: Vec<A>) -> Self {
-        (1..=u16::MAX).zip(answers).map(|(i, a)| (i, a.into())).collect()
+        (1..=u16::MAX)
+            .zip(answers)
+            .map(|(i, a)| (i, a.into()))
+            .collect()
     }
 }
 
