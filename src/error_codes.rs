@@ -206,28 +206,6 @@ impl ErrorCode for CriticalRuleError {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use crate::{Answer, ErrorDocument, Instrument, Responses};
-
-    #[test]
-    fn a_score_error_serialises_with_code_item_and_value() {
-        let wai = Instrument::builtin("wai-sr").unwrap();
-        let r: Responses = (1..=12)
-            .map(|i| (i, Answer::Value(if i == 3 { 9.0 } else { 3.0 })))
-            .collect();
-        let e = wai.score(&r).unwrap_err();
-        let doc = ErrorDocument::from_error(&e);
-        let json = serde_json::to_value(&doc).unwrap();
-        assert_eq!(json["code"], "out_of_range");
-        assert_eq!(json["item"], 3);
-        assert_eq!(json["value"], 9.0);
-        assert_eq!(json["version"], 1);
-        assert!(json["message"].as_str().unwrap().contains("item 3"));
-        assert!(json.get("line").is_none());
-    }
-}
-
 impl ErrorCode for crate::SessionError {
     fn code(&self) -> &'static str {
         match self {
@@ -307,5 +285,27 @@ impl ErrorCode for crate::CourseError {
             Self::Version(e) => e.fields(),
             _ => ErrorFields::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Answer, ErrorDocument, Instrument, Responses};
+
+    #[test]
+    fn a_score_error_serialises_with_code_item_and_value() {
+        let wai = Instrument::builtin("wai-sr").unwrap();
+        let r: Responses = (1..=12)
+            .map(|i| (i, Answer::Value(if i == 3 { 9.0 } else { 3.0 })))
+            .collect();
+        let e = wai.score(&r).unwrap_err();
+        let doc = ErrorDocument::from_error(&e);
+        let json = serde_json::to_value(&doc).unwrap();
+        assert_eq!(json["code"], "out_of_range");
+        assert_eq!(json["item"], 3);
+        assert_eq!(json["value"], 9.0);
+        assert_eq!(json["version"], 1);
+        assert!(json["message"].as_str().unwrap().contains("item 3"));
+        assert!(json.get("line").is_none());
     }
 }

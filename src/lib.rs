@@ -71,8 +71,10 @@
 //! - **Courses JSON** ([`Course`], [`Session`], [`Administration`], [`BarrierFlag`]):
 //!   deserialisation runs the same validation as the constructors: pseudonymous ids of 1–64
 //!   restricted characters, ISO dates, unique session numbers with non-decreasing dates, flags
-//!   naming their own session, scores naming their instrument with a finite total; unknown
-//!   fields are errors. A value that deserialises is a valid value.
+//!   naming their own session, scores naming their instrument with a finite total, and a stored
+//!   score of a built-in instrument in its range, on its step and equal to the score of its
+//!   stored responses ([`check_stored`]). Unknown fields are ignored (the forward-compatibility
+//!   rule of [`document`]). A value that deserialises is a valid value.
 //! - **Statistics inputs** ([`stats`], [`monitor`]): empty input, length mismatches, NaN or
 //!   infinite values, zero variance, too few cases and out-of-range parameters (p, levels,
 //!   thresholds) are typed errors ([`stats::StatsError`], [`monitor::MonitorError`]), never a
@@ -111,7 +113,8 @@
 //!
 //! serde support is not optional: domain values and results implement `Serialize` and
 //! `Deserialize`, and validated types deserialise through their constructors' validation.
-//! Error types are not serialisable (store their `to_string()` instead).
+//! Errors serialise through [`ErrorDocument::from_error`] (a stable `code`, the message and the
+//! fields locating the problem; see [`guide::json_contract`]).
 //!
 //! # Courses of therapy as JSON
 //!
@@ -132,7 +135,8 @@
 //! `instrument` must match); at least one of the two. Each flag: `session` (its session's
 //! number), `kind` (an object tagged by `type`, see [`BarrierKind`]), `severity` (`"noted"`,
 //! `"moderate"`, `"severe"`), `raised_by` (`"client"`, `"counsellor"`, `"supervisor"`,
-//! `"observer"`) and `resolved` (default `false`). Unknown fields are errors.
+//! `"observer"`) and `resolved` (default `false`). Unknown fields are ignored; a course may
+//! carry `"version": 1` and a newer version is refused ([`document`]).
 //!
 //! ```
 //! use therapeutic_alliance::{BarrierCategory, Course, Respondent};
