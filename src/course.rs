@@ -74,6 +74,9 @@ pub enum CourseError {
     /// The barrier summary could not be computed.
     #[error(transparent)]
     Barrier(#[from] BarrierError),
+    /// The course document is of a newer format version than this release reads.
+    #[error(transparent)]
+    Version(crate::document::VersionError),
 }
 
 fn join(r: &[SessionRejection]) -> String {
@@ -107,8 +110,10 @@ pub struct Course {
 }
 
 #[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct CourseRepr {
+    /// The format version ([`crate::FORMAT_VERSION`]); absent means 1; newer is refused.
+    #[serde(default = "crate::document::format_version")]
+    version: u32,
     client: ClientId,
     counsellor: CounsellorId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -119,6 +124,7 @@ struct CourseRepr {
 impl TryFrom<CourseRepr> for Course {
     type Error = CourseError;
     fn try_from(r: CourseRepr) -> Result<Self, CourseError> {
+        crate::document::check_version(Some(r.version)).map_err(CourseError::Version)?;
         let mut sessions = Vec::with_capacity(r.sessions.len());
         let mut rejected = Vec::new();
         for s in r.sessions {
@@ -138,6 +144,7 @@ impl TryFrom<CourseRepr> for Course {
 impl From<Course> for CourseRepr {
     fn from(c: Course) -> Self {
         CourseRepr {
+            version: crate::FORMAT_VERSION,
             client: c.client,
             counsellor: c.counsellor,
             termination: c.termination,

@@ -101,8 +101,10 @@
 //! - **Courses JSON** ([`Course`], [`Session`], [`Administration`], [`BarrierFlag`]):
 //!   deserialisation runs the same validation as the constructors: pseudonymous ids of 1–64
 //!   restricted characters, ISO dates, unique session numbers with non-decreasing dates, flags
-//!   naming their own session, scores naming their instrument with a finite total; unknown
-//!   fields are errors. A value that deserialises is a valid value.
+//!   naming their own session, scores naming their instrument with a finite total, and a stored
+//!   score of a built-in instrument in its range, on its step and equal to the score of its
+//!   stored responses ([`check_stored`]). Unknown fields are ignored (the forward-compatibility
+//!   rule of [`document`]). A value that deserialises is a valid value.
 //! - **Statistics inputs** ([`stats`], [`monitor`]): empty input, length mismatches, NaN or
 //!   infinite values, zero variance, too few cases and out-of-range parameters (p, levels,
 //!   thresholds) are typed errors ([`stats::StatsError`], [`monitor::MonitorError`]), never a
@@ -141,7 +143,8 @@
 //!
 //! serde support is not optional: domain values and results implement `Serialize` and
 //! `Deserialize`, and validated types deserialise through their constructors' validation.
-//! Error types are not serialisable (store their `to_string()` instead).
+//! Errors serialise through [`ErrorDocument::from_error`] (a stable `code`, the message and the
+//! fields locating the problem; see [`guide::json_contract`]).
 //!
 //! # Courses of therapy as JSON
 //!
@@ -162,7 +165,8 @@
 //! `instrument` must match); at least one of the two. Each flag: `session` (its session's
 //! number), `kind` (an object tagged by `type`, see [`BarrierKind`]), `severity` (`"noted"`,
 //! `"moderate"`, `"severe"`), `raised_by` (`"client"`, `"counsellor"`, `"supervisor"`,
-//! `"observer"`) and `resolved` (default `false`). Unknown fields are errors.
+//! `"observer"`) and `resolved` (default `false`). Unknown fields are ignored; a course may
+//! carry `"version": 1` and a newer version is refused ([`document`]).
 //!
 //! ```
 //! use therapeutic_alliance::{BarrierCategory, Course, Respondent};
@@ -194,11 +198,17 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod critical;
+pub mod document;
 #[cfg(feature = "csv")]
 #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
 pub mod export;
+#[cfg(feature = "fhir")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fhir")))]
+pub mod fhir;
 pub mod guide;
 mod instrument;
+pub mod loinc;
 pub mod monitor;
 mod read;
 mod score;
@@ -221,9 +231,15 @@ mod barrier;
 mod conditions;
 mod course;
 mod date;
+mod error_codes;
+mod grid;
 mod id;
 mod numeric;
+#[cfg(feature = "schema")]
+mod schema;
 mod session;
+mod stored;
+mod wire;
 
 pub use barrier::{
     AttachmentStyle, BarrierCategory, BarrierError, BarrierFlag, BarrierKind, BarrierSummary,
@@ -236,6 +252,9 @@ pub use conditions::{
     FacilitativeThresholds, Rating,
 };
 pub use course::{Course, CourseError, SessionRejection};
+pub use critical::{CriticalFlag, CriticalRule, CriticalRuleError, CriticalTarget};
 pub use date::{DateError, SessionDate};
+pub use document::{ErrorCode, ErrorDocument, FORMAT_VERSION};
 pub use id::{ClientId, CounsellorId, IdError, MAX_ID_LEN};
 pub use session::{Administration, Respondent, Session, SessionError, Timing};
+pub use stored::{StoredProblem, StoredScoreError, check_series, check_stored};

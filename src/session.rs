@@ -82,6 +82,10 @@ pub enum SessionError {
         /// Why scoring failed (names the item and value).
         source: ScoreError,
     },
+    /// A stored score the instrument cannot produce: off its range or step, or different
+    /// from the score of the stored responses (checked for the catalogue's instruments).
+    #[error("{0}")]
+    StoredScore(crate::StoredScoreError),
     /// A standalone session without its client or counsellor id.
     #[error("session {session}: missing {field}")]
     MissingId {
@@ -137,7 +141,6 @@ pub struct Administration {
 }
 
 #[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct AdministrationRepr {
     instrument: String,
     respondent: Respondent,
@@ -290,7 +293,17 @@ impl Administration {
                 instrument: self.instrument.clone(),
                 total: s.total,
             }),
-            _ => Ok(()),
+            Some(s) => match crate::Instrument::builtin(&self.instrument) {
+                // A built-in instrument: the stored score must be one it can produce, and
+                // equal the score of the stored responses when both are present.
+                Some(inst) => {
+                    let responses = (!self.responses.is_empty()).then_some(&self.responses);
+                    crate::check_stored(&inst, s, responses)
+                        .map_err(|e| SessionError::StoredScore(e.in_session(session)))
+                }
+                None => Ok(()),
+            },
+            None => Ok(()),
         }
     }
 
@@ -345,7 +358,6 @@ pub struct Session {
 /// The JSON form of a session. Inside a course, `client` and `counsellor` may be omitted
 /// (they are the course's) and are not written.
 #[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(crate) struct SessionRepr {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) client: Option<ClientId>,

@@ -400,7 +400,7 @@ fn responses_api() {
     assert_eq!(r.iter().map(|(i, _)| i).collect::<Vec<_>>(), [1, 3]);
     let json = serde_json::to_string(&r).unwrap();
     assert_eq!(serde_json::from_str::<Responses>(&json).unwrap(), r);
-    let dup = r#"{"answers": [[1, "missing"], [1, {"value": 2.0}]]}"#;
+    let dup = r#"{"answers": {"1": null, "1": 2.0}}"#;
     assert!(serde_json::from_str::<Responses>(dup).is_err());
     let s = score("phq-9", &sum_of(9, 12, 3)).unwrap();
     let back: Score = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();

@@ -73,11 +73,15 @@ fn session_json_round_trip() {
 fn standalone_session_json_needs_ids_and_valid_parts() {
     let ok = r#"{"client":"c","counsellor":"t","number":1,"date":"2025-01-01"}"#;
     assert!(serde_json::from_str::<Session>(ok).is_ok());
+    // Forward compatibility: unknown fields are ignored (a newer writer's optional field).
+    let newer = r#"{"client":"c","counsellor":"t","number":1,"date":"2025-01-01","mood":"ok"}"#;
+    assert!(serde_json::from_str::<Session>(newer).is_ok());
     for bad in [
         r#"{"counsellor":"t","number":1,"date":"2025-01-01"}"#,
         r#"{"client":"c","counsellor":"t","number":0,"date":"2025-01-01"}"#,
         r#"{"client":"c","counsellor":"t","number":1,"date":"2025-02-30"}"#,
-        r#"{"client":"c","counsellor":"t","number":1,"date":"2025-01-01","mood":"ok"}"#,
+        // an impossible stored score (SRS is 0-40)
+        r#"{"client":"c","counsellor":"t","number":1,"date":"2025-01-01","administrations":[{"instrument":"srs","respondent":"client","score":{"instrument":"srs","total":999.0,"subscales":[],"answered":4,"prorated":false,"imputed":0,"band":null,"flagged":false}}]}"#,
         r#"{"client":"c","counsellor":"t","number":1,"date":"2025-01-01","flags":[{"session":2,"kind":{"type":"reactance"},"severity":"noted","raised_by":"client"}]}"#,
         r#"{"client":"c","counsellor":"t","number":1,"date":"2025-01-01","administrations":[{"instrument":"srs","respondent":"client"}]}"#,
     ] {

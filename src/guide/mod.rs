@@ -11,4 +11,5 @@
 pub mod cookbook;
 #[doc = include_str!("../../DESIGN.md")]
 pub mod design {}
+pub mod json_contract;
 pub mod tutorial;

@@ -37,6 +37,7 @@ mod expected;
 mod rupture;
 mod series;
 mod sudden;
+mod traffic_light;
 mod trajectory;
 
 use serde::{Deserialize, Serialize};
@@ -57,6 +58,10 @@ pub use series::Series;
 pub use sudden::{
     ChangeKind, Crit3, IntervalCheck, SizeCriterion, SuddenChange, SuddenChangeOptions,
     SuddenChanges, lutz_critical_value, sudden_changes,
+};
+pub use traffic_light::{
+    AllianceLightRules, LightReason, SessionLight, Targets, TrafficLight, alliance_lights,
+    outcome_lights,
 };
 pub use trajectory::{Trajectory, TrajectoryOptions, trajectory};
 

@@ -11,6 +11,9 @@ mod flat;
 mod responses;
 
 use serde::{Deserialize, Serialize};
+
+use crate::grid::tidy;
+use crate::{CriticalFlag, CriticalRule};
 use thiserror::Error;
 
 use crate::instrument::{Instrument, MissingRule, NO_SUBSCALE, ResponseScale};
@@ -153,9 +156,49 @@ pub struct Score {
     /// Subscales that could not be scored because too many of their items were missing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unscored_subscales: Vec<String>,
+    /// The critical items this administration triggered (e.g. PHQ-9 item 9 answered above
+    /// "not at all"): each is a prompt for a clinician's assessment the same day, never a risk
+    /// estimate; an empty list never means "no risk" (see [`crate::critical`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub critical: Vec<CriticalFlag>,
 }
 
 impl Score {
+    /// A score of `instrument` with `total` and nothing else (no subscales, no band or cutoff
+    /// verdict, nothing answered or prorated): for a total stored elsewhere. Check it against
+    /// the instrument with [`check_stored`](crate::check_stored) before trusting it.
+    ///
+    /// ```
+    /// use therapeutic_alliance::Score;
+    /// let s = Score::new("srs", 34.5).with_subscale("relationship", 8.5);
+    /// assert_eq!(s.to_string(), "srs 34.5 (relationship 8.5)");
+    /// ```
+    #[must_use]
+    pub fn new(instrument: impl Into<String>, total: f64) -> Self {
+        Self {
+            instrument: instrument.into(),
+            total,
+            subscales: Vec::new(),
+            answered: 0,
+            prorated: false,
+            imputed: 0,
+            band: None,
+            flagged: None,
+            unscored_subscales: Vec::new(),
+            critical: Vec::new(),
+        }
+    }
+
+    /// The same score with a subscale score added.
+    #[must_use]
+    pub fn with_subscale(mut self, name: impl Into<String>, value: f64) -> Self {
+        self.subscales.push(SubscaleScore {
+            name: name.into(),
+            value,
+        });
+        self
+    }
+
     /// The score of the subscale named `name`, if it was scored.
     #[must_use]
     pub fn subscale(&self, name: &str) -> Option<f64> {
@@ -195,14 +238,14 @@ fn build_score<'a>(
         match v {
             Some(value) => subscales.push(SubscaleScore {
                 name: name.to_owned(),
-                value,
+                value: tidy(value),
             }),
             None => unscored.push(name.to_owned()),
         }
     }
     Score {
         instrument: instrument.to_owned(),
-        total: r.total,
+        total: tidy(r.total),
         subscales,
         answered: r.answered,
         prorated: r.prorated,
@@ -210,6 +253,29 @@ fn build_score<'a>(
         band,
         flagged: r.flagged,
         unscored_subscales: unscored,
+        critical: Vec::new(),
+    }
+}
+
+/// `wai-sr 49 [strong] (task 16, bond 17, goal 16) critical: …`
+impl std::fmt::Display for Score {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.instrument, self.total)?;
+        if let Some(b) = &self.band {
+            write!(f, " [{b}]")?;
+        }
+        if !self.subscales.is_empty() {
+            let parts: Vec<String> = self
+                .subscales
+                .iter()
+                .map(|s| format!("{} {}", s.name, s.value))
+                .collect();
+            write!(f, " ({})", parts.join(", "))?;
+        }
+        for c in &self.critical {
+            write!(f, "; {c}")?;
+        }
+        Ok(())
     }
 }
 
@@ -262,12 +328,17 @@ impl Instrument {
             .band
             .and_then(|b| self.bands().get(b))
             .map(|b| b.label.clone());
-        Ok(build_score(
+        let mut score = build_score(
             self.id(),
             &r,
             self.subscales().iter().map(|s| s.name.as_str()).zip(subs),
             band,
-        ))
+        );
+        score.critical = CriticalRule::builtin_for(self.id())
+            .iter()
+            .filter_map(|rule| rule.check(responses, &score))
+            .collect();
+        Ok(score)
     }
     fn score_responses(
         &self,

@@ -1,12 +1,15 @@
 //! The answers of one administration: [`Answer`] and [`Responses`].
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::ScoreError;
+use crate::wire;
 
 /// One answer to one item.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+///
+/// JSON: a number, `null` (blank) or `"does_not_apply"` (`"missing"` is read as blank).
+/// `From` converts numbers (`Answer::from(4)`, `4.0.into()`) and options (`None` is blank).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Answer {
     /// The value marked on the form (validated against the scale when scored).
     Value(f64),
@@ -23,41 +26,83 @@ pub enum Answer {
 /// [`Responses::insert`] at once, and from [`FromIterator`] (which cannot fail) when the
 /// responses are scored. Deserialisation rejects repeated items.
 ///
-/// Serialised as `{"instrument": null, "answers": [[1, {"value": 4.0}], [2, "missing"]]}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(try_from = "ResponsesSpec", into = "ResponsesSpec")]
+/// JSON (see [`guide::json_contract`](crate::guide::json_contract)): read from a map of item
+/// number to answer (`{"1": 4, "2": null}`), an array in item order (`[4, null]`), or
+/// `{"instrument": "srs", "answers": <map or array>}`; written as
+/// `{"instrument": "srs", "answers": {"1": 4.0, "2": null}}` (`instrument` left out when
+/// untagged). Anything else is refused with a message naming the shapes expected.
+///
+/// ```
+/// use therapeutic_alliance::{Answer, Responses};
+/// let r: Responses = serde_json::from_str(r#"{"1": 4, "2": null, "3": 5}"#)?;
+/// assert_eq!(r.get(1), Some(Answer::Value(4.0)));
+/// assert_eq!(r, serde_json::from_str::<Responses>("[4, null, 5]")?);
+/// assert_eq!(serde_json::to_string(&r)?, r#"{"answers":{"1":4.0,"2":null,"3":5.0}}"#);
+/// assert_eq!(r, Responses::from(vec![Some(4.0), None, Some(5.0)]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Responses {
     pub(super) answers: Vec<(u16, Answer)>,
     pub(super) duplicate: Option<u16>,
     pub(super) instrument: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ResponsesSpec {
-    #[serde(default)]
-    instrument: Option<String>,
-    answers: Vec<(u16, Answer)>,
+impl Serialize for Answer {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        wire::serialize_answer(*self, s)
+    }
 }
 
-impl TryFrom<ResponsesSpec> for Responses {
-    type Error = ScoreError;
-    fn try_from(s: ResponsesSpec) -> Result<Self, ScoreError> {
-        let mut r = Self::with_capacity(s.answers.len());
-        r.instrument = s.instrument;
-        for (item, a) in s.answers {
-            r.insert(item, a)?;
+impl<'de> Deserialize<'de> for Answer {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        wire::deserialize_answer(d)
+    }
+}
+
+impl From<f64> for Answer {
+    fn from(v: f64) -> Self {
+        Self::Value(v)
+    }
+}
+
+impl From<i32> for Answer {
+    fn from(v: i32) -> Self {
+        Self::Value(f64::from(v))
+    }
+}
+
+impl From<Option<f64>> for Answer {
+    fn from(v: Option<f64>) -> Self {
+        v.map_or(Self::Missing, Self::Value)
+    }
+}
+
+impl Serialize for Responses {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        wire::serialize_responses(self.instrument.as_deref(), &self.answers, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Responses {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = wire::deserialize_responses(d)?;
+        let mut r = Self::with_capacity(raw.answers.len());
+        r.instrument = raw.instrument;
+        for (item, a) in raw.answers {
+            r.insert(item, a).map_err(serde::de::Error::custom)?;
         }
         Ok(r)
     }
 }
 
-impl From<Responses> for ResponsesSpec {
-    fn from(r: Responses) -> Self {
-        Self {
-            instrument: r.instrument,
-            answers: r.answers,
-        }
+/// Answers in item order: the first is item 1.
+impl<A: Into<Answer>> From<Vec<A>> for Responses {
+    fn from(answers: Vec<A>) -> Self {
+        (1..=u16::MAX)
+            .zip(answers)
+            .map(|(i, a)| (i, a.into()))
+            .collect()
     }
 }
 
