@@ -26,10 +26,11 @@ fn run() -> AppResult {
     let table = Table::read(&path)?;
     let (_, columns) = table.label_and_data_columns();
     let rows = table.numeric_rows(&columns)?;
-    let mut options = IccOptions::new().drop_incomplete(args.flag("drop-incomplete"));
+    let mut builder = IccOptions::builder().drop_incomplete(args.flag("drop-incomplete"));
     if let Some(level) = args.number("level")? {
-        options = options.conf_level(level);
+        builder = builder.level(level);
     }
+    let options = builder.build()?;
     let r = icc_with_missing(&rows, &options).map_err(|e| format!("{}: {e}", path.display()))?;
 
     if args.flag("json") {
@@ -63,12 +64,12 @@ fn run() -> AppResult {
                     fmt(f.df2, 2)
                 },
                 format!("{:.3e}", f.p),
-                fmt(f.lower, 3),
-                fmt(f.upper, 3),
+                fmt(f.ci_lb, 3),
+                fmt(f.ci_ub, 3),
             ]
         })
         .collect();
-    let level = format!("{}%", r.conf_level * 100.0);
+    let level = format!("{}%", r.level * 100.0);
     let lower = format!("lower {level}");
     print_table(
         &["type", "ICC", "F", "df1", "df2", "p", &lower, "upper"],

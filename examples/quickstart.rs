@@ -441,7 +441,7 @@ fn alpha_all(first_items: &BTreeMap<String, Vec<Vec<Option<f64>>>>) -> Vec<Alpha
                     n: Some(a.n),
                     raw_alpha: Some(a.raw_alpha),
                     std_alpha: Some(a.std_alpha),
-                    feldt_ci: Some(a.feldt_ci),
+                    feldt_ci: Some((a.ci_lb, a.ci_ub)),
                     error: None,
                 },
                 Err(e) => AlphaRow {

@@ -96,10 +96,10 @@ fn run() -> AppResult {
     println!();
     println!(
         "95% CI   Feldt [{}, {}]   Duhachek (alpha ± 1.96 ase) [{}, {}]",
-        fmt(a.feldt_ci.0, 3),
-        fmt(a.feldt_ci.1, 3),
-        fmt(a.ase_ci.0, 3),
-        fmt(a.ase_ci.1, 3)
+        fmt(a.ci_lb, 3),
+        fmt(a.ci_ub, 3),
+        fmt(a.ci_lb_ase, 3),
+        fmt(a.ci_ub_ase, 3)
     );
     println!();
     println!("Reliability if an item is dropped, and item statistics:");

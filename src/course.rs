@@ -4,8 +4,9 @@ use crate::barrier::{
     BarrierCategory, BarrierError, BarrierFlag, BarrierSummary, BurdenWeights, ClientStatus,
     Severity,
 };
+use crate::date::SessionDate;
 use crate::id::{ClientId, CounsellorId};
-use crate::session::{Respondent, Session, SessionDate, SessionError, SessionRepr, Timing};
+use crate::session::{Respondent, Session, SessionError, SessionRepr, Timing};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

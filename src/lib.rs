@@ -187,6 +187,7 @@ pub use score::{
 mod barrier;
 mod conditions;
 mod course;
+mod date;
 mod id;
 mod session;
 
@@ -201,5 +202,6 @@ pub use conditions::{
     FacilitativeThresholds, Rating,
 };
 pub use course::{Course, CourseError, SessionRejection};
+pub use date::{DateError, SessionDate};
 pub use id::{ClientId, CounsellorId, IdError, MAX_ID_LEN};
-pub use session::{Administration, Respondent, Session, SessionDate, SessionError, Timing};
+pub use session::{Administration, Respondent, Session, SessionError, Timing};

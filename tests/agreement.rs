@@ -65,8 +65,8 @@ fn psych_icc_lmer_false() {
             ("df1", f.df1),
             ("df2", f.df2),
             ("p", f.p),
-            ("lower bound", f.lower),
-            ("upper bound", f.upper),
+            ("lower bound", f.ci_lb),
+            ("upper bound", f.ci_ub),
         ] {
             let w = want[field].as_f64().unwrap();
             worst = worst.max(close(&format!("{kind} {field}"), got, w, TOL));
@@ -102,8 +102,8 @@ fn pingouin_intraclass_corr() {
         close("pingouin F", f.f, e["F"].as_f64().unwrap(), 1e-12);
         close("pingouin p", f.p, e["p"].as_f64().unwrap(), 1e-9);
         let ci = e["ci95_rounded_2dp"].as_array().unwrap();
-        assert!((f.lower - ci[0].as_f64().unwrap()).abs() <= 0.005 + 1e-12);
-        assert!((f.upper - ci[1].as_f64().unwrap()).abs() <= 0.005 + 1e-12);
+        assert!((f.ci_lb - ci[0].as_f64().unwrap()).abs() <= 0.005 + 1e-12);
+        assert!((f.ci_ub - ci[1].as_f64().unwrap()).abs() <= 0.005 + 1e-12);
     }
 }
 
@@ -113,7 +113,7 @@ fn json_shape_matches_the_example_contract() {
     let forms = v["forms"].as_array().unwrap();
     let types: Vec<&str> = forms.iter().map(|f| f["type"].as_str().unwrap()).collect();
     assert_eq!(types, ["ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k"]);
-    for key in ["icc", "f", "df1", "df2", "p", "lower", "upper"] {
+    for key in ["icc", "f", "df1", "df2", "p", "ci_lb", "ci_ub"] {
         assert!(forms[0].get(key).is_some(), "{key}");
     }
     let back: Icc = serde_json::from_value(v).unwrap();
@@ -132,7 +132,11 @@ fn missing_cells_error_or_are_dropped() {
         e.to_string().contains("target 2 (rater 1 is missing"),
         "{e}"
     );
-    let r = icc_with_missing(&rows, &IccOptions::new().drop_incomplete(true)).unwrap();
+    let r = icc_with_missing(
+        &rows,
+        &IccOptions::builder().drop_incomplete(true).build().unwrap(),
+    )
+    .unwrap();
     assert_eq!((r.n_targets, r.n_dropped), (5, 1));
     let mut five = shrout_fleiss();
     five.remove(2);
@@ -146,18 +150,14 @@ fn wider_level_gives_wider_interval() {
     let r99 = icc(
         &shrout_fleiss().concat(),
         4,
-        &IccOptions::new().conf_level(0.99),
+        &IccOptions::builder().level(0.99).build().unwrap(),
     )
     .unwrap();
     for (a, b) in r95.forms.iter().zip(&r99.forms) {
-        assert!(b.lower < a.lower && b.upper > a.upper, "{}", a.kind);
+        assert!(b.ci_lb < a.ci_lb && b.ci_ub > a.ci_ub, "{}", a.kind);
     }
     assert!(matches!(
-        icc(
-            &shrout_fleiss().concat(),
-            4,
-            &IccOptions::new().conf_level(f64::NAN)
-        ),
+        IccOptions::builder().level(f64::NAN).build(),
         Err(StatsError::InvalidParameter { .. })
     ));
 }
@@ -216,7 +216,7 @@ proptest! {
         let Ok(r) = icc(&data, k, &IccOptions::new()) else { return Ok(()) };
         for i in [0, 2, 3, 5] {
             let f = &r.forms[i];
-            prop_assert!(f.lower <= f.icc && f.icc <= f.upper, "{:?}", f);
+            prop_assert!(f.ci_lb <= f.icc && f.icc <= f.ci_ub, "{:?}", f);
         }
     }
 
@@ -224,6 +224,6 @@ proptest! {
     fn never_panics(k in 0usize..5, data in proptest::collection::vec(prop_oneof![Just(f64::NAN), Just(1.0), -1e9..1e9f64, Just(f64::NEG_INFINITY)], 0..30)) {
         let _ = icc(&data, k, &IccOptions::new());
         let rows: Vec<Vec<Option<f64>>> = data.chunks(k.max(1)).map(|c| c.iter().map(|&x| (x != 1.0).then_some(x)).collect()).collect();
-        let _ = icc_with_missing(&rows, &IccOptions::new().drop_incomplete(true));
+        let _ = icc_with_missing(&rows, &IccOptions::builder().drop_incomplete(true).build().unwrap());
     }
 }

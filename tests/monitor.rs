@@ -444,3 +444,21 @@ proptest! {
         prop_assert!(r.alerts.windows(2).all(|w| w[0] <= w[1]));
     }
 }
+
+#[test]
+fn deserialised_options_are_validated() {
+    let rupture = RuptureOptions::new(RuptureThreshold::Points(5.0));
+    let good = serde_json::to_value(rupture).unwrap();
+    assert_eq!(
+        serde_json::from_value::<RuptureOptions>(good.clone()).unwrap(),
+        rupture
+    );
+    let mut bad = good;
+    bad["repair_window"] = serde_json::json!(0);
+    assert!(serde_json::from_value::<RuptureOptions>(bad.clone()).is_err());
+    let monitor = MonitorOptions::new(rupture, SuddenChangeOptions::tang_derubeis_bdi());
+    let mut v = serde_json::to_value(monitor).unwrap();
+    assert!(serde_json::from_value::<MonitorOptions>(v.clone()).is_ok());
+    v["rupture"] = bad;
+    assert!(serde_json::from_value::<MonitorOptions>(v).is_err());
+}

@@ -82,12 +82,12 @@ fn check_case(a: &Alpha, case: &Value) -> f64 {
         worst = worst.max(close(&format!("total {key}"), got, num(t, key), TOL));
     }
     if let Some(f) = case.get("feldt_ci") {
-        worst = worst.max(close("feldt lower", a.feldt_ci.0, num(f, "lower"), TOL));
-        worst = worst.max(close("feldt upper", a.feldt_ci.1, num(f, "upper"), TOL));
+        worst = worst.max(close("feldt lower", a.ci_lb, num(f, "lower"), TOL));
+        worst = worst.max(close("feldt upper", a.ci_ub, num(f, "upper"), TOL));
     }
     if let Some(d) = case.get("duhachek_ci_1.96") {
-        worst = worst.max(close("ase lower", a.ase_ci.0, num(d, "lower"), TOL));
-        worst = worst.max(close("ase upper", a.ase_ci.1, num(d, "upper"), TOL));
+        worst = worst.max(close("ase lower", a.ci_lb_ase, num(d, "lower"), TOL));
+        worst = worst.max(close("ase upper", a.ci_ub_ase, num(d, "upper"), TOL));
     }
     let label = |i: &therapeutic_alliance::stats::AlphaItem| {
         if i.reversed {
@@ -274,8 +274,8 @@ fn pingouin_raw_alpha_agrees() {
     let ci = ca["x[,1:4] complete"]["ci95_rounded_3dp"]
         .as_array()
         .unwrap();
-    assert!((a.feldt_ci.0 - ci[0].as_f64().unwrap()).abs() <= 5e-4);
-    assert!((a.feldt_ci.1 - ci[1].as_f64().unwrap()).abs() <= 5e-4);
+    assert!((a.ci_lb - ci[0].as_f64().unwrap()).abs() <= 5e-4);
+    assert!((a.ci_ub - ci[1].as_f64().unwrap()).abs() <= 5e-4);
     let k = alpha_rows(
         &complete(&rows, 5),
         &AlphaOptions::new().reverse_indices(&[4]),
@@ -359,13 +359,17 @@ fn result_types_are_send_sync_and_serde() {
         "g6",
         "average_r",
         "ase",
-        "feldt_ci",
+        "level",
+        "ci_lb",
+        "ci_ub",
+        "ci_lb_ase",
+        "ci_ub_ase",
         "omega_total",
         "items",
     ] {
         assert!(json.get(key).is_some(), "{key}");
     }
-    assert_eq!(json["feldt_ci"].as_array().unwrap().len(), 2);
+    assert!(json["ci_lb"].is_f64() && json["ci_ub"].is_f64());
     for key in [
         "item",
         "raw_alpha_if_dropped",
@@ -416,7 +420,7 @@ proptest! {
         prop_assert!(approx(a.std_alpha, b.std_alpha));
         prop_assert!(approx(a.g6, b.g6));
         prop_assert!(approx(a.ase, b.ase));
-        prop_assert!(approx(a.feldt_ci.0, b.feldt_ci.0));
+        prop_assert!(approx(a.ci_lb, b.ci_lb));
         for j in 0..p {
             let (x, y) = (&a.items[(j + shift) % p], &b.items[j]);
             prop_assert!(approx(x.raw_alpha_if_dropped, y.raw_alpha_if_dropped));
@@ -457,7 +461,7 @@ proptest! {
     fn finite_results_or_errors((p, data) in likert(2..12, 2..5)) {
         if let Ok(a) = alpha(&data, p, &AlphaOptions::new()) {
             prop_assert!(a.raw_alpha.is_finite() && a.ase.is_finite());
-            prop_assert!(a.feldt_ci.0 <= a.raw_alpha && a.raw_alpha <= a.feldt_ci.1);
+            prop_assert!(a.ci_lb <= a.raw_alpha && a.raw_alpha <= a.ci_ub);
         }
     }
 }

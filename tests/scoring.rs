@@ -427,9 +427,12 @@ fn batch_keeps_every_record() {
         assert_eq!(out.records()[i].index, i);
         assert_eq!(out.score(i).unwrap(), wai.score(r));
     }
-    assert_eq!(out.subscales(2), [Some(20.0), Some(20.0), Some(20.0)]);
-    assert_eq!(out.subscales(1), [None, None, None]);
-    assert!(out.subscales(3).is_empty());
+    assert_eq!(
+        out.subscales(2),
+        Some(&[Some(20.0), Some(20.0), Some(20.0)][..])
+    );
+    assert_eq!(out.subscales(1), None);
+    assert!(out.subscales(3).is_none());
     assert!(out.score(3).is_none());
     // Reuse with another instrument.
     let phq = inst("phq-9");

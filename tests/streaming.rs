@@ -338,9 +338,9 @@ fn icc_golden_row_by_row() {
         assert!((f.icc - want).abs() <= 1e-12, "{key}: {} vs {want}", f.icc);
         let lb = e[key]["lower bound"].as_f64().unwrap();
         assert!(
-            (f.lower - lb).abs() <= 1e-9,
+            (f.ci_lb - lb).abs() <= 1e-9,
             "{key} lower: {} vs {lb}",
-            f.lower
+            f.ci_lb
         );
     }
 }
@@ -413,7 +413,9 @@ fn bad_input_is_an_error_naming_the_row() {
         i.finish(&IccOptions::new()),
         Err(StatsError::TooFewCases { .. })
     ));
-    let dropped = i.finish(&IccOptions::new().drop_incomplete(true)).unwrap();
+    let dropped = i
+        .finish(&IccOptions::builder().drop_incomplete(true).build().unwrap())
+        .unwrap();
     assert_eq!(dropped.n_dropped, 1);
     assert_eq!(dropped.n_targets, 3);
 

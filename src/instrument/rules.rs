@@ -270,8 +270,9 @@ impl Norms {
     }
 }
 
-/// How well a definition's key and rules are established (the labels of
-/// `facts/instruments.md`).
+/// How well a definition's key and rules are established: verified (two independent sources
+/// agree, or reproduced by running code), primary (one primary source: paper, manual or the
+/// reference package's code), secondary or unverified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]

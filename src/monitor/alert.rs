@@ -1,5 +1,6 @@
 //! Deterministic alerts from alliance, outcome and barrier findings
-//! (routine-outcome-monitoring rules, `facts/monitoring.md` §3).
+//! (routine-outcome-monitoring rules; each rule below names its source, e.g. OpenFIT support
+//! article 204000069702 for the PCOMS dashboard alerts).
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -408,7 +409,8 @@ fn num(x: f64) -> String {
 ///   the threshold.
 /// * `sudden_loss` (warning): at the post-loss session; the reason suggests checking for a
 ///   confrontation rupture (confrontation ruptures were seen in 42% of sudden-loss sessions
-///   versus 12% of sudden-gain sessions; `facts/monitoring.md` §1.4).
+///   versus 12% of sudden-gain sessions, 82 videos of 53 patients; *Psychotherapeut*,
+///   doi:10.1007/s00278-015-0019-6).
 /// * barrier findings: see [`BarrierFinding::to_alert`].
 ///
 /// # Errors

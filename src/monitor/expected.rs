@@ -1,8 +1,8 @@
 //! Expected trajectories and the not-on-track rule.
 //!
 //! Expected treatment response (ETR) in PCOMS products is, for each intake score, the mean
-//! trajectory of database clients with the same intake score ±1 (MyOutcomes; secondary
-//! source, `facts/monitoring.md` §3.1). The vendors' trajectories and their lower boundaries
+//! trajectory of database clients with the same intake score ±1 (MyOutcomes, as described
+//! on the effectivetherapistblog.com blog; a secondary source). The vendors' trajectories and their lower boundaries
 //! are proprietary, so this module takes expected values from the caller or fits them from a
 //! reference sample the caller supplies, and the tolerance band is always a parameter.
 
@@ -123,8 +123,9 @@ pub enum OnTrackBand {
     FractionOfExpectedChange(f64),
 }
 
-/// Rule for the not-on-track alert. There is no default band: OpenFIT's "lower target" is
-/// unverified (`facts/monitoring.md` §3.1), so the caller chooses.
+/// Rule for the not-on-track alert. There is no default band: how OpenFIT's "lower
+/// target" is derived is not published (OpenFIT support article 204000069702 describes the
+/// alert, not the boundary), so the caller chooses.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct NotOnTrackRule {
     band: OnTrackBand,

@@ -6,8 +6,8 @@
 //! [`Course`](crate::Course) and runs every analysis in one call.
 //! Thresholds that come from an instrument (cutoffs, reliable-change thresholds, between-client
 //! SDs) are numbers the caller passes in; the rules, their sources and their verification
-//! status (`facts/monitoring.md`) are documented on each item. Numbers marked UNVERIFIED in
-//! the facts are never defaults.
+//! status are documented on each item with their primary source. Numbers no readable source
+//! confirms are never defaults.
 //!
 //! ```
 //! use therapeutic_alliance::Direction;
@@ -50,8 +50,8 @@ pub use course::{CourseMonitor, CourseMonitoring, barrier_findings};
 pub use error::MonitorError;
 pub use expected::{ExpectedTrajectory, NotOnTrackRule, OnTrackBand};
 pub use rupture::{
-    PrePostRuptures, RepairTarget, Rupture, RuptureOptions, RuptureThreshold, detect_ruptures,
-    detect_ruptures_pre_post, estimate_between_client_sd,
+    PrePostRuptures, RepairTarget, Rupture, RuptureOptions, RuptureOptionsBuilder,
+    RuptureThreshold, detect_ruptures, detect_ruptures_pre_post, estimate_between_client_sd,
 };
 pub use series::Series;
 pub use sudden::{
@@ -237,7 +237,7 @@ pub fn monitor_course(
     if let (Some(s), Some(a)) = (input.alliance, &alliance) {
         ai = ai
             .alliance(s)
-            .ruptures(&a.ruptures, options.rupture.window());
+            .ruptures(&a.ruptures, options.rupture.repair_window());
     }
     if let (Some(s), Some(o)) = (input.outcome, &outcome) {
         ai = ai

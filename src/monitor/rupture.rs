@@ -1,7 +1,7 @@
 //! Rupture–repair detection on an alliance series.
 //!
 //! **There is no single published numeric rule** for ruptures in session-by-session alliance
-//! series (`facts/monitoring.md` §1.2): Stiles et al. (2004) and Strauss et al. (2006) used
+//! series (Gumz et al. 2012, *BMC Med Res Methodol* 12:10, "Crisis-repair sequences"): Stiles et al. (2004) and Strauss et al. (2006) used
 //! 2 SD and 1 SD thresholds (which used which is unverified), Gumz et al. (2012) recommend the
 //! stricter of a within-client and a between-client SD, and Igra et al. define a rupture as a
 //! precipitous session-to-session drop and a repair as a return to the pre-rupture level
@@ -123,9 +123,30 @@ pub enum RepairTarget {
     FractionOfDepth(f64),
 }
 
-/// Settings for [`detect_ruptures`].
+/// Settings for [`detect_ruptures`], validated once: by [`RuptureOptionsBuilder::build`] and,
+/// through the same check, when deserialised.
+///
+/// ```
+/// use therapeutic_alliance::monitor::{RuptureOptions, RuptureThreshold};
+/// let o = RuptureOptions::builder(RuptureThreshold::Points(5.0)).repair_window(4).build()?;
+/// assert_eq!(o.repair_window(), 4);
+/// assert!(RuptureOptions::builder(RuptureThreshold::Points(5.0)).repair_window(0).build().is_err());
+/// let bad = r#"{"threshold":{"points":5.0},"max_decline_sessions":3,"repair_window":0,"repair_target":"pre_rupture_level"}"#;
+/// assert!(serde_json::from_str::<RuptureOptions>(bad).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RuptureOptionsBuilder")]
 pub struct RuptureOptions {
+    threshold: RuptureThreshold,
+    max_decline_sessions: usize,
+    repair_window: u32,
+    repair_target: RepairTarget,
+}
+
+/// Builder of [`RuptureOptions`]; [`RuptureOptionsBuilder::build`] validates.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+pub struct RuptureOptionsBuilder {
     threshold: RuptureThreshold,
     max_decline_sessions: usize,
     repair_window: u32,
@@ -137,7 +158,8 @@ impl RuptureOptions {
     /// the fall may take up to **3** consecutive steps (Gumz et al. saw falls over more than
     /// one session, the longest 6), a repair must come within **3** sessions of the trough,
     /// and the repair target is the **pre-rupture level** (the operationalisation Igra et al.
-    /// report; secondary source).
+    /// report; secondary source). The defaults are valid, so this cannot fail; the threshold
+    /// is checked against each series by [`detect_ruptures`].
     #[must_use]
     pub const fn new(threshold: RuptureThreshold) -> Self {
         Self {
@@ -146,6 +168,56 @@ impl RuptureOptions {
             repair_window: 3,
             repair_target: RepairTarget::PreRuptureLevel,
         }
+    }
+
+    /// A builder starting from [`RuptureOptions::new`]`(threshold)`.
+    #[must_use]
+    pub const fn builder(threshold: RuptureThreshold) -> RuptureOptionsBuilder {
+        Self::new(threshold).to_builder()
+    }
+
+    /// A builder starting from these options.
+    #[must_use]
+    pub const fn to_builder(self) -> RuptureOptionsBuilder {
+        RuptureOptionsBuilder {
+            threshold: self.threshold,
+            max_decline_sessions: self.max_decline_sessions,
+            repair_window: self.repair_window,
+            repair_target: self.repair_target,
+        }
+    }
+
+    /// The configured threshold.
+    #[must_use]
+    pub const fn threshold(&self) -> RuptureThreshold {
+        self.threshold
+    }
+
+    /// Maximum number of consecutive falling steps from the start to the trough.
+    #[must_use]
+    pub const fn max_decline_sessions(&self) -> usize {
+        self.max_decline_sessions
+    }
+
+    /// The configured repair window in sessions.
+    #[must_use]
+    pub const fn repair_window(&self) -> u32 {
+        self.repair_window
+    }
+
+    /// What counts as a repair.
+    #[must_use]
+    pub const fn repair_target(&self) -> RepairTarget {
+        self.repair_target
+    }
+}
+
+impl RuptureOptionsBuilder {
+    /// The drop threshold.
+    #[must_use]
+    pub const fn threshold(mut self, threshold: RuptureThreshold) -> Self {
+        self.threshold = threshold;
+        self
     }
 
     /// Maximum number of consecutive falling steps from the start to the trough (at least 1;
@@ -171,16 +243,41 @@ impl RuptureOptions {
         self
     }
 
-    /// The configured threshold.
-    #[must_use]
-    pub const fn threshold(&self) -> RuptureThreshold {
-        self.threshold
+    /// The validated options.
+    ///
+    /// # Errors
+    /// [`MonitorError::InvalidParameter`] for `max_decline_sessions` or `repair_window` of 0,
+    /// or a repair fraction outside (0, 1].
+    pub fn build(self) -> Result<RuptureOptions, MonitorError> {
+        if self.max_decline_sessions == 0 {
+            return Err(MonitorError::invalid(
+                "max_decline_sessions",
+                0.0,
+                "at least 1",
+            ));
+        }
+        if self.repair_window == 0 {
+            return Err(MonitorError::invalid("repair_window", 0.0, "at least 1"));
+        }
+        if let RepairTarget::FractionOfLevel(f) | RepairTarget::FractionOfDepth(f) =
+            self.repair_target
+            && !(f > 0.0 && f <= 1.0)
+        {
+            return Err(MonitorError::invalid("repair fraction", f, "in (0, 1]"));
+        }
+        Ok(RuptureOptions {
+            threshold: self.threshold,
+            max_decline_sessions: self.max_decline_sessions,
+            repair_window: self.repair_window,
+            repair_target: self.repair_target,
+        })
     }
+}
 
-    /// The configured repair window in sessions.
-    #[must_use]
-    pub const fn window(&self) -> u32 {
-        self.repair_window
+impl TryFrom<RuptureOptionsBuilder> for RuptureOptions {
+    type Error = MonitorError;
+    fn try_from(b: RuptureOptionsBuilder) -> Result<Self, MonitorError> {
+        b.build()
     }
 }
 
@@ -239,7 +336,6 @@ pub fn detect_ruptures(
     series: &Series,
     options: &RuptureOptions,
 ) -> Result<Vec<Rupture>, MonitorError> {
-    validate_options(options)?;
     let threshold = options.threshold.points(series)?;
     let pts = series.points();
     let n = pts.len();
@@ -284,25 +380,6 @@ pub fn detect_ruptures(
         s = t;
     }
     Ok(out)
-}
-
-fn validate_options(o: &RuptureOptions) -> Result<(), MonitorError> {
-    if o.max_decline_sessions == 0 {
-        return Err(MonitorError::invalid(
-            "max_decline_sessions",
-            0.0,
-            "at least 1",
-        ));
-    }
-    if o.repair_window == 0 {
-        return Err(MonitorError::invalid("repair_window", 0.0, "at least 1"));
-    }
-    if let RepairTarget::FractionOfLevel(f) | RepairTarget::FractionOfDepth(f) = o.repair_target
-        && !(f > 0.0 && f <= 1.0)
-    {
-        return Err(MonitorError::invalid("repair fraction", f, "in (0, 1]"));
-    }
-    Ok(())
 }
 
 /// Ruptures found separately in pre-session and post-session alliance ratings.
@@ -403,7 +480,8 @@ mod tests {
         // falls 38 -> 36 -> 33 (hit at 5) -> 31, limited to 3 steps: trough session 4
         assert_eq!((r[0].start, r[0].trough, r[0].depth), (1, 4, 7.0));
         assert_eq!(r[0].repair, Some(6));
-        let r1 = detect_ruptures(&s, &o.max_decline_sessions(1)).unwrap();
+        let r1 =
+            detect_ruptures(&s, &o.to_builder().max_decline_sessions(1).build().unwrap()).unwrap();
         assert!(r1.is_empty());
     }
 
@@ -412,14 +490,27 @@ mod tests {
         let s = series(&[38.0, 30.0, 33.0, 35.0, 36.0, 38.0]);
         let o = RuptureOptions::new(RuptureThreshold::Points(5.0));
         assert_eq!(detect_ruptures(&s, &o).unwrap()[0].repair, None); // 38 reached at 6 > 2 + 3
-        let o2 = o.repair_window(4);
+        let o2 = o.to_builder().repair_window(4).build().unwrap();
         assert_eq!(detect_ruptures(&s, &o2).unwrap()[0].repair, Some(6));
-        let o3 = o.repair_target(RepairTarget::FractionOfDepth(0.5));
+        let o3 = o
+            .to_builder()
+            .repair_target(RepairTarget::FractionOfDepth(0.5))
+            .build()
+            .unwrap();
         assert_eq!(detect_ruptures(&s, &o3).unwrap()[0].repair, Some(4)); // >= 34
-        let o4 = o.repair_target(RepairTarget::FractionOfLevel(0.9));
+        let o4 = o
+            .to_builder()
+            .repair_target(RepairTarget::FractionOfLevel(0.9))
+            .build()
+            .unwrap();
         assert_eq!(detect_ruptures(&s, &o4).unwrap()[0].repair, Some(4)); // >= 34.2
-        assert!(detect_ruptures(&s, &o.repair_target(RepairTarget::FractionOfDepth(0.0))).is_err());
-        assert!(detect_ruptures(&s, &o.repair_window(0)).is_err());
+        assert!(
+            o.to_builder()
+                .repair_target(RepairTarget::FractionOfDepth(0.0))
+                .build()
+                .is_err()
+        );
+        assert!(o.to_builder().repair_window(0).build().is_err());
     }
 
     #[test]

@@ -238,7 +238,8 @@ pub fn lutz_critical_value(alpha: f64, n_pre: usize, n_post: usize) -> Result<f6
 /// rule reads: crit1 `x[n+1] − x[n] ≥ cutoff`, crit2 `x[n+1] − x[n] ≥ 0.25·x[n]`, crit3
 /// `mean(post) − mean(pre) > t·s_pooled`. (The package's own loss crit2, `pre − post ≤
 /// pct·pre`, is true for any increase; this crate implements the mirrored rule written out
-/// above instead: `facts/monitoring.md` §2.3.) For a higher-is-better measure (ORS) the
+/// above instead; R package `suddengains`, `R/identify_sg.R`, after Lutz et al. 2013,
+/// *Psychother Res* 23(1):14–24.) For a higher-is-better measure (ORS) the
 /// roles of rise and drop swap.
 ///
 /// A missing `x[n]` or `x[n+1]` makes crit1 and crit2 `NA` in R, so the interval is not a change;

@@ -42,3 +42,21 @@ pub(crate) fn check_shape(data: &[f64], n_cols: usize, cols: &str) -> Result<usi
     }
     Ok(data.len() / n_cols)
 }
+
+/// The error for fewer than 2 columns (`cols`: `"items"`, `"raters"`).
+pub(crate) fn too_few_columns(cols: &str, got: usize) -> StatsError {
+    StatsError::TooFewCases {
+        what: cols.to_owned(),
+        needed: 2,
+        got,
+    }
+}
+
+/// The error for a row or accumulator of the wrong width.
+pub(crate) fn shape_mismatch(what: &str, expected: usize, got: usize) -> StatsError {
+    StatsError::LengthMismatch {
+        what: what.to_owned(),
+        expected,
+        got,
+    }
+}

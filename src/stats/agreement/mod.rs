@@ -2,14 +2,23 @@
 //! `psych::ICC(x, lmer = FALSE)` (psych 2.2.9; `R/ICC.R` is unchanged through 2.5.3) and
 //! pingouin 0.7.0 `intraclass_corr` report them.
 //!
-//! Two steps, so streaming accumulators can reuse the second: two-way ANOVA sums of squares
-//! from the data, then [`icc_from_mean_squares`] from (N targets, k raters, MSR, MSC, MSE).
+//! References: Shrout, P. E. & Fleiss, J. L. (1979), "Intraclass correlations: uses in assessing
+//! rater reliability", *Psychological Bulletin* 86(2), 420–428, doi:10.1037/0033-2909.86.2.420;
+//! McGraw, K. O. & Wong, S. P. (1996), "Forming inferences about some intraclass correlation
+//! coefficients", *Psychological Methods* 1(1), 30–46, doi:10.1037/1082-989X.1.1.30.
+//!
+//! Two steps, so the streaming [`IccAccumulator`] is the only path: its state gives the two-way
+//! ANOVA mean squares of the data (`accumulator.rs`), then `mean_squares.rs` turns (N targets,
+//! k raters, MSR, MSC, MSE) into the six forms.
+
+mod accumulator;
+mod mean_squares;
 
 use serde::{Deserialize, Serialize};
 
 use super::StatsError;
-use super::dist;
-use super::streaming::IccAccumulator;
+pub use accumulator::IccAccumulator;
+use mean_squares::icc_from_mean_squares;
 
 /// Which of the six intraclass correlations (psych's names; McGraw & Wong 1996 in brackets).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -83,10 +92,10 @@ pub struct IccForm {
     pub df2: f64,
     /// Upper-tail p-value of F.
     pub p: f64,
-    /// Lower confidence bound.
-    pub lower: f64,
-    /// Upper confidence bound.
-    pub upper: f64,
+    /// Lower confidence bound at [`Icc::level`].
+    pub ci_lb: f64,
+    /// Upper confidence bound at [`Icc::level`].
+    pub ci_ub: f64,
 }
 
 /// The ANOVA mean squares behind the ICCs.
@@ -123,8 +132,8 @@ pub struct Icc {
     pub n_raters: usize,
     /// Incomplete rows dropped (only with [`IccOptions::drop_incomplete`]).
     pub n_dropped: usize,
-    /// Confidence level of `lower`/`upper`.
-    pub conf_level: f64,
+    /// Confidence level of every form's `ci_lb`/`ci_ub` (e.g. 0.95).
+    pub level: f64,
     /// The mean squares.
     pub ms: IccMeanSquares,
     /// The six forms, in the order of [`IccKind::ALL`].
@@ -139,20 +148,28 @@ impl Icc {
     }
 }
 
-/// Settings for [`icc`] and [`icc_with_missing`].
+/// Settings for [`icc`] and [`icc_with_missing`], validated once when built.
 ///
-/// Defaults: 95% intervals (psych's `alpha = .05`); a missing cell is an error, as in
-/// `psych::ICC(lmer = FALSE)`.
+/// Defaults ([`IccOptions::new`]): 95% intervals (psych's `alpha = .05`); a missing cell is an
+/// error, as in `psych::ICC(lmer = FALSE)`. Other settings through [`IccOptions::builder`]:
+///
+/// ```
+/// use therapeutic_alliance::stats::IccOptions;
+/// let o = IccOptions::builder().level(0.9).drop_incomplete(true).build()?;
+/// assert_eq!((o.level(), o.drop_incomplete()), (0.9, true));
+/// assert!(IccOptions::builder().level(1.0).build().is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct IccOptions {
-    conf_level: f64,
+    level: f64,
     drop_incomplete: bool,
 }
 
 impl Default for IccOptions {
     fn default() -> Self {
         Self {
-            conf_level: 0.95,
+            level: 0.95,
             drop_incomplete: false,
         }
     }
@@ -165,29 +182,59 @@ impl IccOptions {
         Self::default()
     }
 
-    /// Confidence level of the intervals, in (0, 1) (validated when used). Default 0.95.
+    /// A builder starting from the defaults.
+    pub fn builder() -> IccOptionsBuilder {
+        IccOptionsBuilder {
+            options: Self::default(),
+        }
+    }
+
+    /// Confidence level of the intervals, in (0, 1). Default 0.95.
     #[must_use]
-    pub fn conf_level(mut self, level: f64) -> Self {
-        self.conf_level = level;
+    pub fn level(&self) -> f64 {
+        self.level
+    }
+
+    /// Whether targets with a missing rating are dropped (pingouin's `nan_policy = "omit"`)
+    /// instead of refused (psych `lmer = FALSE`). Default `false`.
+    #[must_use]
+    pub fn drop_incomplete(&self) -> bool {
+        self.drop_incomplete
+    }
+}
+
+/// Builds [`IccOptions`]; [`IccOptionsBuilder::build`] validates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[must_use]
+pub struct IccOptionsBuilder {
+    options: IccOptions,
+}
+
+impl IccOptionsBuilder {
+    /// Confidence level of the intervals, in (0, 1) (checked by [`IccOptionsBuilder::build`]).
+    /// Default 0.95.
+    pub fn level(mut self, level: f64) -> Self {
+        self.options.level = level;
         self
     }
 
     /// Drops targets with a missing rating before the analysis (pingouin's
     /// `nan_policy = "omit"`) instead of refusing them (psych `lmer = FALSE`). Default off.
-    #[must_use]
     pub fn drop_incomplete(mut self, drop: bool) -> Self {
-        self.drop_incomplete = drop;
+        self.options.drop_incomplete = drop;
         self
     }
 
-    /// Whether incomplete targets are dropped.
-    pub(crate) fn drops_incomplete(&self) -> bool {
-        self.drop_incomplete
-    }
-
-    /// The confidence level (unvalidated).
-    pub(crate) fn confidence_level(&self) -> f64 {
-        self.conf_level
+    /// The options.
+    ///
+    /// # Errors
+    /// [`StatsError::InvalidParameter`] if the level is not in (0, 1).
+    pub fn build(self) -> Result<IccOptions, StatsError> {
+        let level = self.options.level;
+        if !(level.is_finite() && level > 0.0 && level < 1.0) {
+            return Err(StatsError::invalid("level", level, "in (0, 1)"));
+        }
+        Ok(self.options)
     }
 }
 
@@ -248,7 +295,7 @@ pub fn icc_with_missing<R: AsRef<[Option<f64>]>>(
             });
         }
         if let Some(j) = row.iter().position(Option::is_none) {
-            if options.drop_incomplete {
+            if options.drop_incomplete() {
                 dropped += 1;
                 continue;
             }
@@ -263,185 +310,6 @@ pub fn icc_with_missing<R: AsRef<[Option<f64>]>>(
     let mut out = icc(&flat, k, options)?;
     out.n_dropped = dropped;
     Ok(out)
-}
-
-/// Step 2: the six ICCs from N targets, k raters and the two-way mean squares.
-///
-/// This is the function streaming accumulators `finish` into; MSW is derived as
-/// (SS_cols + SS_res)/(N(k − 1)).
-pub(crate) fn icc_from_mean_squares(
-    n: usize,
-    k: usize,
-    msr: f64,
-    msc: f64,
-    mse: f64,
-    conf_level: f64,
-    n_dropped: usize,
-) -> Result<Icc, StatsError> {
-    if n < 2 {
-        return Err(StatsError::TooFewCases {
-            what: "targets".to_owned(),
-            needed: 2,
-            got: n,
-        });
-    }
-    if k < 2 {
-        return Err(StatsError::TooFewCases {
-            what: "raters".to_owned(),
-            needed: 2,
-            got: k,
-        });
-    }
-    if !(conf_level.is_finite() && conf_level > 0.0 && conf_level < 1.0) {
-        return Err(StatsError::invalid("conf_level", conf_level, "in (0, 1)"));
-    }
-    for (name, v) in [("msr", msr), ("msc", msc), ("mse", mse)] {
-        if !(v.is_finite() && v >= 0.0) {
-            return Err(StatsError::invalid(name, v, "a finite mean square >= 0"));
-        }
-    }
-    let (nf, kf) = (n as f64, k as f64);
-    let msw = (msc * (kf - 1.0) + mse * (nf - 1.0) * (kf - 1.0)) / (nf * (kf - 1.0));
-    if msr <= 0.0 {
-        return Err(StatsError::ConstantInput {
-            what: "target means (between-target mean square is 0)".to_owned(),
-        });
-    }
-    if mse <= 0.0 {
-        return Err(StatsError::ConstantInput {
-            what: "residuals (ratings are perfectly consistent, residual mean square is 0)"
-                .to_owned(),
-        });
-    }
-    let alpha = 1.0 - conf_level;
-    let q = 1.0 - alpha / 2.0;
-
-    let icc1 = (msr - msw) / (msr + (kf - 1.0) * msw);
-    let icc2 = (msr - mse) / (msr + (kf - 1.0) * mse + kf * (msc - mse) / nf);
-    let icc3 = (msr - mse) / (msr + (kf - 1.0) * mse);
-    let icc1k = (msr - msw) / msr;
-    let icc2k = (msr - mse) / (msr + (msc - mse) / nf);
-    let icc3k = (msr - mse) / msr;
-
-    let f1 = msr / msw;
-    let df1 = nf - 1.0;
-    let df1_w = nf * (kf - 1.0);
-    let p1 = dist::f_sf(f1, df1, df1_w)?;
-    let f3 = msr / mse;
-    let df3 = (nf - 1.0) * (kf - 1.0);
-    let p3 = dist::f_sf(f3, df1, df3)?;
-
-    let f1l = f1 / dist::f_quantile(q, df1, df1_w)?;
-    let f1u = f1 * dist::f_quantile(q, df1_w, df1)?;
-    let f3l = f3 / dist::f_quantile(q, df1, df3)?;
-    let f3u = f3 * dist::f_quantile(q, df3, df1)?;
-
-    // Satterthwaite df for ICC2 (psych ICC.R, Shrout & Fleiss 1979 eq. 12).
-    let fj = msc / mse;
-    let a = kf * icc2 * fj + nf * (1.0 + (kf - 1.0) * icc2) - kf * icc2;
-    let vn = (kf - 1.0) * (nf - 1.0) * a * a;
-    let b = nf * (1.0 + (kf - 1.0) * icc2) - kf * icc2;
-    let vd = (nf - 1.0) * kf * kf * icc2 * icc2 * fj * fj + b * b;
-    let v = vn / vd;
-    if !(v.is_finite() && v > 0.0) {
-        return Err(StatsError::invalid(
-            "satterthwaite df for the ICC2 interval",
-            v,
-            "a finite number > 0",
-        ));
-    }
-    let fs = dist::f_quantile(q, df1, v)?;
-    let fss = dist::f_quantile(q, v, df1)?;
-    let denom = kf * msc + (kf * nf - kf - nf) * mse;
-    // With a Satterthwaite df far below 1 the F quantile overflows (R returns ~1e30); the
-    // bound is then its limit as F → ∞, which equals R's value to double precision.
-    let l2 = if fs.is_finite() {
-        nf * (msr - fs * mse) / (fs * denom + nf * msr)
-    } else {
-        -nf * mse / denom
-    };
-    let u2 = if fss.is_finite() {
-        nf * (fss * msr - mse) / (denom + nf * fss * msr)
-    } else {
-        1.0
-    };
-
-    let form = |kind, icc, f, df2, p, lower, upper| IccForm {
-        kind,
-        icc,
-        f,
-        df1,
-        df2,
-        p,
-        lower,
-        upper,
-    };
-    let forms = vec![
-        form(
-            IccKind::Icc1,
-            icc1,
-            f1,
-            df1_w,
-            p1,
-            (f1l - 1.0) / (f1l + kf - 1.0),
-            (f1u - 1.0) / (f1u + kf - 1.0),
-        ),
-        form(IccKind::Icc2, icc2, f3, df3, p3, l2, u2),
-        form(
-            IccKind::Icc3,
-            icc3,
-            f3,
-            df3,
-            p3,
-            (f3l - 1.0) / (f3l + kf - 1.0),
-            (f3u - 1.0) / (f3u + kf - 1.0),
-        ),
-        form(
-            IccKind::Icc1k,
-            icc1k,
-            f1,
-            df1_w,
-            p1,
-            1.0 - 1.0 / f1l,
-            1.0 - 1.0 / f1u,
-        ),
-        form(
-            IccKind::Icc2k,
-            icc2k,
-            f3,
-            df3,
-            p3,
-            l2 * kf / (1.0 + l2 * (kf - 1.0)),
-            u2 * kf / (1.0 + u2 * (kf - 1.0)),
-        ),
-        form(
-            IccKind::Icc3k,
-            icc3k,
-            f3,
-            df3,
-            p3,
-            1.0 - 1.0 / f3l,
-            1.0 - 1.0 / f3u,
-        ),
-    ];
-    let all_finite = forms.iter().all(|f| {
-        [f.icc, f.f, f.p, f.lower, f.upper]
-            .iter()
-            .all(|x| x.is_finite())
-    });
-    if !all_finite {
-        return Err(StatsError::Singular {
-            what: "ICC mean squares (degenerate table)".to_owned(),
-        });
-    }
-    Ok(Icc {
-        n_targets: n,
-        n_raters: k,
-        n_dropped,
-        conf_level,
-        ms: IccMeanSquares { msr, msc, mse, msw },
-        forms,
-    })
 }
 
 #[cfg(test)]
@@ -470,7 +338,7 @@ mod tests {
         assert!(icc(&SF, 1, &o).is_err());
         assert!(icc(&SF[..23], 4, &o).is_err());
         assert!(icc(&SF[..4], 4, &o).is_err());
-        assert!(icc(&SF, 4, &o.conf_level(1.0)).is_err());
+        assert!(IccOptions::builder().level(1.0).build().is_err());
         assert!(icc(&[1.0, 1.0, 2.0, 2.0], 2, &o).is_err()); // MSE = 0
         assert!(icc(&[1.0, 2.0, 1.0, 2.0], 2, &o).is_err()); // MSR = 0
         let mut bad = SF;

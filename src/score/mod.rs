@@ -1,0 +1,413 @@
+//! Responses → scores, for one administration and for batches.
+//!
+//! The scoring rules follow each instrument's own source (see [`crate::instrument::catalogue`]):
+//! keying `min + max − x` (or `−x` on a bipolar scale), sum / mean / scaled mean, and the
+//! instrument's missing-data rule. Prorating uses the CORE System Trust formula
+//! `n_items × sum_answered / n_answered`; mean replacement (CARE) adds the mean of the answered
+//! items once per missing or "does not apply" answer. The two give the same total.
+
+mod batch;
+mod flat;
+mod responses;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::instrument::{Instrument, MissingRule, NO_SUBSCALE, ResponseScale};
+use crate::instrument::{Keying, scale::Reject};
+use crate::stats::summation::CompensatedSum;
+
+pub use batch::{BatchRecord, BatchScores};
+pub use flat::FlatScores;
+pub use responses::{Answer, Responses};
+
+/// Why an administration could not be scored. Messages name the item and value.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum ScoreError {
+    /// A value lies outside the response scale.
+    #[error("item {item}: value {value} is outside {scale}")]
+    OutOfRange {
+        /// The item.
+        item: u16,
+        /// The value given.
+        value: f64,
+        /// The scale, e.g. `1..=5`.
+        scale: String,
+    },
+    /// A value lies within the range but is not one of the scale's steps (e.g. 2.5 on 1..=5).
+    #[error("item {item}: value {value} is not a whole-number answer on {scale}")]
+    NotAStep {
+        /// The item.
+        item: u16,
+        /// The value given.
+        value: f64,
+        /// The scale.
+        scale: String,
+    },
+    /// A value is NaN or infinite.
+    #[error("item {item}: value {value} is not finite")]
+    NonFinite {
+        /// The item.
+        item: u16,
+        /// The value given.
+        value: f64,
+    },
+    /// A cell could not be read as a number.
+    #[error("item {item}: {text:?} is not a number")]
+    NotANumber {
+        /// The item.
+        item: u16,
+        /// The text found.
+        text: String,
+    },
+    /// An answer names an item the instrument does not have.
+    #[error("item {item}: not an item of {instrument}")]
+    UnknownItem {
+        /// The instrument's id.
+        instrument: String,
+        /// The unknown item number.
+        item: u16,
+    },
+    /// An item was answered more than once.
+    #[error("item {item}: answered more than once")]
+    DuplicateItem {
+        /// The repeated item.
+        item: u16,
+    },
+    /// "Does not apply" was given on an instrument that has no such answer.
+    #[error("item {item}: {instrument} has no \"does not apply\" answer")]
+    DoesNotApplyNotAllowed {
+        /// The instrument's id.
+        instrument: String,
+        /// The item.
+        item: u16,
+    },
+    /// The responses are tagged with another instrument.
+    #[error("responses are for {found}, not {expected}")]
+    WrongInstrument {
+        /// The instrument used for scoring.
+        expected: String,
+        /// The instrument the responses are tagged with.
+        found: String,
+    },
+    /// A record of a flat buffer ([`Instrument::score_flat`]) has fewer values than the
+    /// instrument has items (only the trailing record can).
+    #[error("record has {got} of {expected} values (one per item)")]
+    IncompleteRecord {
+        /// Values needed: the instrument's item count.
+        expected: usize,
+        /// Values present.
+        got: usize,
+    },
+    /// More items are missing (or "does not apply") than the instrument's rule allows.
+    #[error(
+        "{instrument}: {missing} of {items} items missing (first: item {first}), at most {allowed} allowed"
+    )]
+    TooManyMissing {
+        /// The instrument's id.
+        instrument: String,
+        /// How many were missing.
+        missing: usize,
+        /// How many items the instrument has.
+        items: usize,
+        /// How many the rule allows.
+        allowed: usize,
+        /// The first missing item.
+        first: u16,
+    },
+}
+
+/// A subscale's score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubscaleScore {
+    /// The subscale's lowercase snake_case name, e.g. `"bond"`.
+    pub name: String,
+    /// Its score.
+    pub value: f64,
+}
+
+/// The score of one administration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Score {
+    /// The instrument's id, e.g. `"wai-sr"`.
+    pub instrument: String,
+    /// The total under the instrument's aggregation (sum, mean, …).
+    pub total: f64,
+    /// Subscale scores in the instrument's subscale order. A subscale past its own
+    /// missing-item limit is left out and named in [`Score::unscored_subscales`].
+    pub subscales: Vec<SubscaleScore>,
+    /// How many items had a value.
+    pub answered: usize,
+    /// Whether any missing or "does not apply" answer was compensated for (by prorating or by
+    /// mean replacement, which give the same total).
+    pub prorated: bool,
+    /// How many missing / "does not apply" answers were replaced (prorating counts each missing
+    /// item as replaced by the mean of the answered items).
+    pub imputed: usize,
+    /// The severity band's label, e.g. `"moderate"` (`None` when the instrument has no bands).
+    pub band: Option<String>,
+    /// Whether the total is on the flagged side of the cutoff (`None` when there is no cutoff).
+    pub flagged: Option<bool>,
+    /// Subscales that could not be scored because too many of their items were missing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unscored_subscales: Vec<String>,
+}
+
+impl Score {
+    /// The score of the subscale named `name`, if it was scored.
+    #[must_use]
+    pub fn subscale(&self, name: &str) -> Option<f64> {
+        self.subscales
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.value)
+    }
+}
+
+/// The numbers of one scored record in a batch (no allocation).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RecordScore {
+    /// The total.
+    pub total: f64,
+    /// How many items had a value.
+    pub answered: usize,
+    /// Whether anything was prorated or imputed.
+    pub prorated: bool,
+    /// How many missing / "does not apply" answers were replaced.
+    pub imputed: usize,
+    /// Index into [`Instrument::bands`] of the band, if the instrument has bands.
+    pub band: Option<usize>,
+    /// Whether the total is on the flagged side of the cutoff.
+    pub flagged: Option<bool>,
+}
+fn build_score<'a>(
+    instrument: &str,
+    r: &RecordScore,
+    subs: impl Iterator<Item = (&'a str, Option<f64>)>,
+    band: Option<String>,
+) -> Score {
+    let mut subscales = Vec::new();
+    let mut unscored = Vec::new();
+    for (name, v) in subs {
+        match v {
+            Some(value) => subscales.push(SubscaleScore {
+                name: name.to_owned(),
+                value,
+            }),
+            None => unscored.push(name.to_owned()),
+        }
+    }
+    Score {
+        instrument: instrument.to_owned(),
+        total: r.total,
+        subscales,
+        answered: r.answered,
+        prorated: r.prorated,
+        imputed: r.imputed,
+        band,
+        flagged: r.flagged,
+        unscored_subscales: unscored,
+    }
+}
+
+/// Per-subscale accumulator (Neumaier-compensated, so `9.1 + 9.0 + 9.0 + 8.9` is `36.0`).
+#[derive(Debug, Clone, Copy, Default)]
+struct Acc {
+    sum: CompensatedSum,
+    answered: usize,
+}
+
+fn reject(item: u16, value: f64, scale: ResponseScale, why: Reject) -> ScoreError {
+    match why {
+        Reject::NonFinite => ScoreError::NonFinite { item, value },
+        Reject::OutOfRange => ScoreError::OutOfRange {
+            item,
+            value,
+            scale: scale.to_string(),
+        },
+        Reject::NotAStep => ScoreError::NotAStep {
+            item,
+            value,
+            scale: scale.to_string(),
+        },
+    }
+}
+
+impl Instrument {
+    /// Scores one administration.
+    ///
+    /// ```
+    /// use therapeutic_alliance::{Answer, Instrument, Responses};
+    /// let phq = Instrument::builtin("phq-9").ok_or("no such instrument")?;
+    /// let r: Responses = (1..=9).map(|i| (i, Answer::Value(if i <= 4 { 2.0 } else { 1.0 }))).collect();
+    /// let s = phq.score(&r)?;
+    /// assert_eq!(s.total, 13.0);
+    /// assert_eq!(s.band.as_deref(), Some("moderate"));
+    /// assert_eq!(s.flagged, Some(true)); // caseness: total >= 10
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ScoreError`] for a value out of range, not on the scale or not finite, an unknown or
+    /// repeated item, "does not apply" where the instrument has none, responses tagged with
+    /// another instrument, or more missing items than the instrument's rule allows.
+    pub fn score(&self, responses: &Responses) -> Result<Score, ScoreError> {
+        let mut scratch = vec![Acc::default(); self.subscales().len()];
+        let mut subs = vec![None; self.subscales().len()];
+        let r = self.score_responses(responses, &mut scratch, &mut subs)?;
+        let band = r
+            .band
+            .and_then(|b| self.bands().get(b))
+            .map(|b| b.label.clone());
+        Ok(build_score(
+            self.id(),
+            &r,
+            self.subscales().iter().map(|s| s.name.as_str()).zip(subs),
+            band,
+        ))
+    }
+    fn score_responses(
+        &self,
+        responses: &Responses,
+        scratch: &mut [Acc],
+        subs: &mut [Option<f64>],
+    ) -> Result<RecordScore, ScoreError> {
+        if let Some(found) = &responses.instrument
+            && found != self.id()
+        {
+            return Err(ScoreError::WrongInstrument {
+                expected: self.id().to_owned(),
+                found: found.clone(),
+            });
+        }
+        if let Some(item) = responses.duplicate {
+            return Err(ScoreError::DuplicateItem { item });
+        }
+        // Both lists are sorted by item number: one merge pass finds unknown items.
+        let mut k = 0;
+        for &(item, _) in &responses.answers {
+            while k < self.items.len() && self.items[k].number < item {
+                k += 1;
+            }
+            if self.items.get(k).is_none_or(|it| it.number != item) {
+                return Err(ScoreError::UnknownItem {
+                    instrument: self.id().to_owned(),
+                    item,
+                });
+            }
+        }
+        let mut cursor = 0;
+        let answers = &responses.answers;
+        let items = &self.items;
+        self.score_core(
+            |pos| {
+                let number = items[pos].number;
+                while cursor < answers.len() && answers[cursor].0 < number {
+                    cursor += 1;
+                }
+                match answers.get(cursor) {
+                    Some(&(i, a)) if i == number => a,
+                    _ => Answer::Missing,
+                }
+            },
+            scratch,
+            subs,
+        )
+    }
+
+    /// The scoring loop: `answer_at(pos)` is called once per item position, in order.
+    fn score_core(
+        &self,
+        mut answer_at: impl FnMut(usize) -> Answer,
+        scratch: &mut [Acc],
+        subs: &mut [Option<f64>],
+    ) -> Result<RecordScore, ScoreError> {
+        let scale = self.scale();
+        for a in scratch.iter_mut() {
+            *a = Acc::default();
+        }
+        let mut sum = CompensatedSum::new();
+        let mut answered = 0usize;
+        let mut first_missing = None;
+        for (pos, it) in self.items.iter().enumerate() {
+            match answer_at(pos) {
+                Answer::Value(x) => {
+                    scale
+                        .check(x)
+                        .map_err(|why| reject(it.number, x, scale, why))?;
+                    let v = if it.keying == Keying::Reverse {
+                        scale.keyed(x, Keying::Reverse)
+                    } else {
+                        x
+                    };
+                    sum.add(v);
+                    answered += 1;
+                    if it.subscale != NO_SUBSCALE
+                        && let Some(acc) = scratch.get_mut(usize::from(it.subscale))
+                    {
+                        acc.sum.add(v);
+                        acc.answered += 1;
+                    }
+                }
+                Answer::Missing => {
+                    first_missing.get_or_insert(it.number);
+                }
+                Answer::DoesNotApply => {
+                    if !self.has_does_not_apply() {
+                        return Err(ScoreError::DoesNotApplyNotAllowed {
+                            instrument: self.id().to_owned(),
+                            item: it.number,
+                        });
+                    }
+                    first_missing.get_or_insert(it.number);
+                }
+            }
+        }
+        let n = self.items.len();
+        let missing = n - answered;
+        let rule = self.missing_rule();
+        if let Some(first) = first_missing
+            && missing > rule.max_missing()
+        {
+            return Err(ScoreError::TooManyMissing {
+                instrument: self.id().to_owned(),
+                missing,
+                items: n,
+                allowed: rule.max_missing(),
+                first,
+            });
+        }
+        // `answered >= 1` here: validation guarantees max_missing < n.
+        let sum = sum.total();
+        let mean = sum / answered as f64;
+        let complete = |s: f64, size: usize, got: usize| match rule {
+            _ if got == size => s,
+            MissingRule::ReplaceWithMean { .. } => s + (size - got) as f64 * mean,
+            _ => size as f64 * s / got as f64,
+        };
+        let total = self
+            .total_aggregation()
+            .apply(complete(sum, n, answered), n);
+        let agg = self.subscale_aggregation();
+        for ((out, acc), (sub, &size)) in subs
+            .iter_mut()
+            .zip(scratch.iter())
+            .zip(self.subscales().iter().zip(&self.subscale_sizes))
+        {
+            *out = (size - acc.answered <= sub.max_missing && acc.answered > 0)
+                .then(|| agg.apply(complete(acc.sum.total(), size, acc.answered), size));
+        }
+        let band = self.band_index(total);
+        Ok(RecordScore {
+            total,
+            answered,
+            prorated: missing > 0,
+            imputed: missing,
+            band,
+            flagged: self.cutoff().map(|c| c.flags(total)),
+        })
+    }
+}

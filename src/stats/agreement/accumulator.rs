@@ -1,0 +1,303 @@
+//! The streaming, mergeable state behind [`icc`](super::icc): [`IccAccumulator`], its fields,
+//! push and merge in one place.
+
+use super::{Icc, IccOptions, icc_from_mean_squares};
+use crate::stats::StatsError;
+use crate::stats::summation::CompensatedSum;
+use crate::stats::table;
+
+/// Streaming intraclass correlations: finishes into the same [`Icc`] as
+/// [`icc`](super::icc) (psych 2.2.9 `ICC(lmer = FALSE)`, pingouin 0.7.0).
+///
+/// State (O(k) floats, independent of the number of targets N): the count N; the mean and
+/// centred sum of squares of the row (target) means r̄ₜ; and, per rater j, the mean and centred
+/// sum of squares of the row-centred ratings eₜⱼ = xₜⱼ − r̄ₜ. Every term is a mean/second moment
+/// of per-row quantities, so parts merge by Chan's formula. The two-way sums of squares follow:
+/// * SS_rows = k·Σₜ (r̄ₜ − ḡ)² = k·M(r̄);
+/// * SS_cols = N·Σⱼ (c̄ⱼ − ḡ)² = N·Σⱼ ēⱼ², because the mean of eₜⱼ over targets is c̄ⱼ − ḡ;
+/// * SS_res = Σₜⱼ (xₜⱼ − r̄ₜ − c̄ⱼ + ḡ)² = Σⱼ Σₜ (eₜⱼ − ēⱼ)² = Σⱼ M(eⱼ).
+///
+/// Rows are targets, columns raters: split the data by targets (rows), never by raters.
+///
+/// # Merge algebra
+/// Each of those means and second moments merges as in [`AlphaAccumulator`](crate::stats::AlphaAccumulator)
+/// (Chan, Golub & LeVeque 1983, doi:10.1080/00031305.1983.10483115): for parts A and B with
+/// n = n_A + n_B and δ = m_B − m_A, m = m_A + δ·n_B/n and M = M_A + M_B + δ²·n_A·n_B/n. The
+/// counts of incomplete targets add; the first incomplete target is A's, else B's shifted by
+/// the targets A has seen.
+///
+/// ```
+/// use therapeutic_alliance::stats::{icc, IccAccumulator, IccOptions};
+/// let data = [9.0, 2.0, 5.0, 8.0, 6.0, 1.0, 3.0, 2.0, 8.0, 4.0, 6.0, 8.0,
+///             7.0, 1.0, 2.0, 6.0, 10.0, 5.0, 6.0, 9.0, 6.0, 2.0, 4.0, 7.0];
+/// let mut left = IccAccumulator::new(4)?;
+/// left.push_rows(&data[..12])?;
+/// let mut right = IccAccumulator::new(4)?;
+/// right.push_rows(&data[12..])?;
+/// left.merge(&right)?;
+/// let streamed = left.finish(&IccOptions::new())?;
+/// let direct = icc(&data, 4, &IccOptions::new())?;
+/// assert!((streamed.forms[2].icc - direct.forms[2].icc).abs() < 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct IccAccumulator {
+    k: usize,
+    n: usize,
+    row_mean: f64,
+    row_m2: f64,
+    dev_mean: Vec<f64>,
+    dev_m2: Vec<f64>,
+    dev: Vec<f64>,
+    n_dropped: usize,
+    seen: usize,
+    /// First incomplete target: (its index among the rows pushed, first missing rater, ratings
+    /// present).
+    first_incomplete: Option<(usize, usize, usize)>,
+}
+
+impl IccAccumulator {
+    /// An empty accumulator for `n_raters` raters.
+    ///
+    /// # Errors
+    /// [`StatsError::TooFewCases`] for fewer than 2 raters.
+    pub fn new(n_raters: usize) -> Result<Self, StatsError> {
+        if n_raters < 2 {
+            return Err(table::too_few_columns("raters", n_raters));
+        }
+        Ok(Self {
+            k: n_raters,
+            n: 0,
+            row_mean: 0.0,
+            row_m2: 0.0,
+            dev_mean: vec![0.0; n_raters],
+            dev_m2: vec![0.0; n_raters],
+            dev: vec![0.0; n_raters],
+            n_dropped: 0,
+            seen: 0,
+            first_incomplete: None,
+        })
+    }
+
+    /// Number of raters.
+    #[must_use]
+    pub fn n_raters(&self) -> usize {
+        self.k
+    }
+
+    /// Complete targets accumulated so far.
+    #[must_use]
+    pub fn count(&self) -> usize {
+        self.n
+    }
+
+    /// Targets skipped by [`IccAccumulator::push_with_missing`] because a rating was missing.
+    #[must_use]
+    pub fn n_incomplete(&self) -> usize {
+        self.n_dropped
+    }
+
+    /// Adds one target's ratings (one per rater).
+    ///
+    /// # Errors
+    /// [`StatsError::LengthMismatch`] for a row of the wrong length, [`StatsError::NonFinite`]
+    /// (row = targets pushed before it) for NaN or infinity; the row is then not added.
+    pub fn push(&mut self, row: &[f64]) -> Result<(), StatsError> {
+        self.check_len(row.len())?;
+        if let Some(j) = row.iter().position(|x| !x.is_finite()) {
+            return Err(StatsError::NonFinite {
+                what: format!("rater {j} (0-based)"),
+                row: self.seen,
+                value: row[j],
+            });
+        }
+        self.add(row);
+        Ok(())
+    }
+
+    /// Adds every target of a row-major block (`data.len()` a multiple of the rater count).
+    ///
+    /// # Errors
+    /// [`StatsError::LengthMismatch`] for a partial trailing row, [`StatsError::NonFinite`]
+    /// naming the row within `data`; nothing is added on error.
+    pub fn push_rows(&mut self, data: &[f64]) -> Result<(), StatsError> {
+        let k = self.k;
+        table::check_shape(data, k, "raters")?;
+        if let Some(i) = data.iter().position(|x| !x.is_finite()) {
+            return Err(table::non_finite(data, k, i, |j| {
+                format!("rater {j} (0-based)")
+            }));
+        }
+        for row in data.chunks_exact(k) {
+            self.add(row);
+        }
+        Ok(())
+    }
+
+    /// Adds one target whose ratings may be missing (`None`). An incomplete target is counted
+    /// (see [`IccAccumulator::n_incomplete`]) but not added; [`IccAccumulator::finish`] then
+    /// refuses unless [`IccOptions::drop_incomplete`] is set, as
+    /// [`icc_with_missing`](super::icc_with_missing) does. Returns whether the target was added.
+    ///
+    /// # Errors
+    /// As [`IccAccumulator::push`].
+    pub fn push_with_missing(&mut self, row: &[Option<f64>]) -> Result<bool, StatsError> {
+        self.check_len(row.len())?;
+        if let Some(j) = row.iter().position(|x| x.is_some_and(|v| !v.is_finite())) {
+            return Err(StatsError::NonFinite {
+                what: format!("rater {j} (0-based)"),
+                row: self.seen,
+                value: row[j].unwrap_or(f64::NAN),
+            });
+        }
+        if let Some(j) = row.iter().position(Option::is_none) {
+            self.first_incomplete
+                .get_or_insert((self.seen, j, row.iter().flatten().count()));
+            self.n_dropped += 1;
+            self.seen += 1;
+            return Ok(false);
+        }
+        for (d, v) in self.dev.iter_mut().zip(row) {
+            *d = v.unwrap_or_default();
+        }
+        let row = std::mem::take(&mut self.dev);
+        self.add(&row);
+        self.dev = row;
+        Ok(true)
+    }
+
+    fn check_len(&self, len: usize) -> Result<(), StatsError> {
+        if len == self.k {
+            Ok(())
+        } else {
+            Err(table::shape_mismatch(
+                &format!("target {} (one rating per rater)", self.seen),
+                self.k,
+                len,
+            ))
+        }
+    }
+
+    /// Welford update with one complete, finite row.
+    fn add(&mut self, row: &[f64]) {
+        let mut s = CompensatedSum::new();
+        for &x in row {
+            s.add(x);
+        }
+        let rm = s.total() / self.k as f64;
+        self.n += 1;
+        self.seen += 1;
+        let inv = 1.0 / self.n as f64;
+        let d = rm - self.row_mean;
+        self.row_mean += d * inv;
+        self.row_m2 += d * (rm - self.row_mean);
+        for ((m, m2), &x) in self.dev_mean.iter_mut().zip(&mut self.dev_m2).zip(row) {
+            let e = x - rm;
+            let d = e - *m;
+            *m += d * inv;
+            *m2 += d * (e - *m);
+        }
+    }
+
+    /// Combines `other` (other targets rated by the same raters) into this accumulator.
+    ///
+    /// # Errors
+    /// [`StatsError::LengthMismatch`] if the rater counts differ.
+    pub fn merge(&mut self, other: &Self) -> Result<(), StatsError> {
+        if other.k != self.k {
+            return Err(table::shape_mismatch(
+                "raters of the merged accumulator",
+                self.k,
+                other.k,
+            ));
+        }
+        if self.first_incomplete.is_none() {
+            self.first_incomplete = other
+                .first_incomplete
+                .map(|(t, j, got)| (self.seen + t, j, got));
+        }
+        self.n_dropped += other.n_dropped;
+        self.seen += other.seen;
+        if other.n == 0 {
+            return Ok(());
+        }
+        if self.n == 0 {
+            self.n = other.n;
+            self.row_mean = other.row_mean;
+            self.row_m2 = other.row_m2;
+            self.dev_mean.copy_from_slice(&other.dev_mean);
+            self.dev_m2.copy_from_slice(&other.dev_m2);
+            return Ok(());
+        }
+        let (na, nb) = (self.n as f64, other.n as f64);
+        let nf = na + nb;
+        let (w, c) = (nb / nf, na * nb / nf);
+        let d = other.row_mean - self.row_mean;
+        self.row_mean += d * w;
+        self.row_m2 += other.row_m2 + d * d * c;
+        for ((m, m2), (&om, &om2)) in self
+            .dev_mean
+            .iter_mut()
+            .zip(&mut self.dev_m2)
+            .zip(other.dev_mean.iter().zip(&other.dev_m2))
+        {
+            let d = om - *m;
+            *m += d * w;
+            *m2 += om2 + d * d * c;
+        }
+        self.n += other.n;
+        Ok(())
+    }
+
+    /// The two-way mean squares (MSR, MSC, MSE) of the complete targets seen.
+    pub(super) fn mean_squares(&self) -> Result<(f64, f64, f64), StatsError> {
+        let n = self.n;
+        if n < 2 {
+            return Err(StatsError::TooFewCases {
+                what: "targets".to_owned(),
+                needed: 2,
+                got: n,
+            });
+        }
+        let mut ssc = CompensatedSum::new();
+        let mut sse = CompensatedSum::new();
+        for (&m, &m2) in self.dev_mean.iter().zip(&self.dev_m2) {
+            ssc.add(m * m);
+            sse.add(m2);
+        }
+        let (nf, kf) = (n as f64, self.k as f64);
+        Ok((
+            kf * self.row_m2 / (nf - 1.0),
+            nf * ssc.total() / (kf - 1.0),
+            sse.total() / ((nf - 1.0) * (kf - 1.0)),
+        ))
+    }
+
+    /// The six ICCs of the targets seen, as [`icc`](super::icc) /
+    /// [`icc_with_missing`](super::icc_with_missing) compute them for the same rows.
+    ///
+    /// # Errors
+    /// As [`icc`](super::icc); also if an incomplete target was pushed and
+    /// [`IccOptions::drop_incomplete`] is off (naming the first such target).
+    pub fn finish(&self, options: &IccOptions) -> Result<Icc, StatsError> {
+        if let Some((t, j, got)) = self.first_incomplete
+            && !options.drop_incomplete()
+        {
+            return Err(StatsError::TooFewCases {
+                what: format!("ratings of target {t} (rater {j} is missing; 0-based indices)"),
+                needed: self.k,
+                got,
+            });
+        }
+        let (msr, msc, mse) = self.mean_squares()?;
+        icc_from_mean_squares(
+            self.n,
+            self.k,
+            msr,
+            msc,
+            mse,
+            options.level(),
+            self.n_dropped,
+        )
+    }
+}

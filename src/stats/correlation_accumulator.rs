@@ -1,0 +1,168 @@
+//! The streaming, mergeable state behind Pearson's r: [`CorrelationAccumulator`], its fields,
+//! push and merge in one place.
+
+use super::StatsError;
+use super::correlation::{Correlation, CorrelationMethod, CorrelationOptions, pearson_from_sums};
+
+/// Streaming Pearson correlation: finishes into the same [`Correlation`] as
+/// [`pearson`](super::pearson) / [`correlate`](super::correlate) (R `cor.test`: t test and
+/// Fisher-z interval), from n, the two means and the centred (co)moments, merged by Chan's
+/// formula.
+///
+/// # State and merge algebra
+/// n, the two means and the centred sums Sxx, Syy, Sxy (and the count of incomplete pairs).
+/// Parts A and B combine exactly (Chan, Golub & LeVeque 1983, *The American Statistician*
+/// 37(3), 242–247, doi:10.1080/00031305.1983.10483115): with n = n_A + n_B,
+/// δx = x̄_B − x̄_A and δy = ȳ_B − ȳ_A, x̄ = x̄_A + δx·n_B/n (ȳ likewise) and
+/// Sxy = Sxy_A + Sxy_B + δx·δy·n_A·n_B/n (Sxx, Syy likewise). One pair is the case n_B = 1
+/// (Welford 1962).
+///
+/// ```
+/// use therapeutic_alliance::stats::{CorrelationAccumulator, CorrelationOptions};
+/// let mut left = CorrelationAccumulator::new();
+/// let mut right = CorrelationAccumulator::new();
+/// for (i, (x, y)) in [(1.0, 2.0), (2.0, 1.0), (3.0, 4.0), (4.0, 3.0), (5.0, 6.0)].into_iter().enumerate() {
+///     if i < 2 { &mut left } else { &mut right }.push(x, y)?;
+/// }
+/// left.merge(&right);
+/// let r = left.finish(&CorrelationOptions::new())?;
+/// assert!((r.r - 10.0 / 148f64.sqrt()).abs() < 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// Spearman's rho needs ranks of all values and cannot be streamed: `finish` refuses it.
+/// [`Correlation::ties`] is always `false` here, because detecting ties would need every value;
+/// ties do not enter Pearson's r, t, p or interval.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CorrelationAccumulator {
+    n: usize,
+    n_missing: usize,
+    mean_x: f64,
+    mean_y: f64,
+    sxx: f64,
+    syy: f64,
+    sxy: f64,
+}
+
+impl CorrelationAccumulator {
+    /// An empty accumulator.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Complete pairs accumulated.
+    #[must_use]
+    pub fn count(&self) -> usize {
+        self.n
+    }
+
+    /// Pairs skipped by [`CorrelationAccumulator::push_pairwise`] because a cell was missing.
+    #[must_use]
+    pub fn n_missing(&self) -> usize {
+        self.n_missing
+    }
+
+    /// Adds one (x, y) pair.
+    ///
+    /// # Errors
+    /// [`StatsError::NonFinite`] naming `x` or `y` and the row (pairs pushed before it); the
+    /// pair is then not added.
+    pub fn push(&mut self, x: f64, y: f64) -> Result<(), StatsError> {
+        let row = self.n + self.n_missing;
+        for (what, v) in [("x", x), ("y", y)] {
+            if !v.is_finite() {
+                return Err(StatsError::NonFinite {
+                    what: what.to_owned(),
+                    row,
+                    value: v,
+                });
+            }
+        }
+        self.n += 1;
+        let inv = 1.0 / self.n as f64;
+        let dx = x - self.mean_x;
+        let dy = y - self.mean_y;
+        self.mean_x += dx * inv;
+        self.mean_y += dy * inv;
+        let (ex, ey) = (x - self.mean_x, y - self.mean_y);
+        self.sxx += dx * ex;
+        self.syy += dy * ey;
+        self.sxy += dx * ey;
+        Ok(())
+    }
+
+    /// Adds a pair whose cells may be missing; an incomplete pair is counted in
+    /// [`Correlation::n_missing`] (as [`correlate_pairwise`](super::correlate_pairwise)).
+    ///
+    /// # Errors
+    /// As [`CorrelationAccumulator::push`] for a present but non-finite value.
+    pub fn push_pairwise(&mut self, x: Option<f64>, y: Option<f64>) -> Result<(), StatsError> {
+        let row = self.n + self.n_missing;
+        for (what, v) in [("x", x), ("y", y)] {
+            if let Some(v) = v
+                && !v.is_finite()
+            {
+                return Err(StatsError::NonFinite {
+                    what: what.to_owned(),
+                    row,
+                    value: v,
+                });
+            }
+        }
+        if let (Some(x), Some(y)) = (x, y) {
+            self.push(x, y)
+        } else {
+            self.n_missing += 1;
+            Ok(())
+        }
+    }
+
+    /// Combines `other` (more pairs of the same two variables) into this accumulator.
+    pub fn merge(&mut self, other: &Self) {
+        self.n_missing += other.n_missing;
+        if other.n == 0 {
+            return;
+        }
+        if self.n == 0 {
+            *self = Self {
+                n_missing: self.n_missing,
+                ..*other
+            };
+            return;
+        }
+        let (na, nb) = (self.n as f64, other.n as f64);
+        let nf = na + nb;
+        let (w, c) = (nb / nf, na * nb / nf);
+        let (dx, dy) = (other.mean_x - self.mean_x, other.mean_y - self.mean_y);
+        self.mean_x += dx * w;
+        self.mean_y += dy * w;
+        self.sxx += other.sxx + dx * dx * c;
+        self.syy += other.syy + dy * dy * c;
+        self.sxy += other.sxy + dx * dy * c;
+        self.n += other.n;
+    }
+
+    /// Pearson's r with R's `cor.test` t test and Fisher-z interval, as
+    /// [`correlate`](super::correlate) reports it for the same pairs (except `ties`, see the
+    /// type's docs).
+    ///
+    /// # Errors
+    /// [`StatsError::Unsupported`] if `options` ask for Spearman; otherwise as
+    /// [`correlate`](super::correlate) (fewer than 3 pairs, a constant variable, a confidence
+    /// level outside (0, 1)).
+    pub fn finish(&self, options: &CorrelationOptions) -> Result<Correlation, StatsError> {
+        if options.correlation_method() != CorrelationMethod::Pearson {
+            return Err(StatsError::Unsupported {
+                what: "streaming spearman correlation (ranks need every value)".to_owned(),
+            });
+        }
+        pearson_from_sums(
+            self.n,
+            self.n_missing,
+            (self.sxx, self.syy, self.sxy),
+            false,
+            options,
+        )
+    }
+}
