@@ -1,6 +1,8 @@
 //! Step 1 of alpha on complete rows: the one-pass covariance accumulator and its block
 //! kernels.
 
+use crate::stats::{StatsError, table};
+
 /// Rows per block of the transposed path (more than 16 items): small enough that a block
 /// stays in cache between its passes.
 const BLOCK_ROWS: usize = 128;
@@ -50,19 +52,28 @@ impl PartialEq for CovarianceAccumulator {
 }
 
 impl CovarianceAccumulator {
-    pub(crate) fn new(p: usize) -> Self {
-        Self {
+    /// An empty accumulator for `p` items; the memory is reserved fallibly, so an impossible
+    /// item count is an error, not an abort.
+    pub(crate) fn try_new(p: usize) -> Result<Self, StatsError> {
+        let pp = table::square("items", p)?;
+        Ok(Self {
             p,
             n: 0,
-            mean: vec![0.0; p],
-            m2: vec![0.0; p * p],
-            delta: vec![0.0; p],
-            block_mean: vec![0.0; p],
-            block_m2: vec![0.0; p * p],
+            mean: table::zeros("items", p)?,
+            m2: table::zeros("items", pp)?,
+            delta: table::zeros("items", p)?,
+            block_mean: table::zeros("items", p)?,
+            block_m2: table::zeros("items", pp)?,
             block_t: Vec::new(),
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
-        }
+        })
+    }
+
+    /// [`CovarianceAccumulator::try_new`] for a size already known to fit.
+    #[cfg(test)]
+    pub(crate) fn new(p: usize) -> Self {
+        Self::try_new(p).expect("test sizes fit")
     }
 
     /// Number of items (columns).
