@@ -189,6 +189,7 @@ mod conditions;
 mod course;
 mod date;
 mod id;
+mod numeric;
 mod session;
 
 pub use barrier::{

@@ -150,7 +150,7 @@ impl From<Series> for Vec<(u32, f64)> {
 
 /// Sample standard deviation (n − 1) of a slice, two-pass and compensated.
 pub(crate) fn sample_sd(xs: &[f64]) -> Option<f64> {
-    crate::stats::summation::mean_var(xs).map(|(_, v)| v.sqrt())
+    crate::numeric::summation::mean_var(xs).map(|(_, v)| v.sqrt())
 }
 
 /// Mean of a slice (compensated); `None` when empty.
@@ -158,7 +158,7 @@ pub(crate) fn mean(xs: &[f64]) -> Option<f64> {
     if xs.is_empty() {
         None
     } else {
-        Some(crate::stats::summation::sum(xs) / xs.len() as f64)
+        Some(crate::numeric::summation::sum(xs) / xs.len() as f64)
     }
 }
 

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::series::mean;
 use super::{MonitorError, Series};
-use crate::stats::summation::CompensatedSum;
+use crate::numeric::summation::CompensatedSum;
 
 /// Settings for [`trajectory`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -15,7 +15,7 @@ use thiserror::Error;
 
 use crate::instrument::{Instrument, MissingRule, NO_SUBSCALE, ResponseScale};
 use crate::instrument::{Keying, scale::Reject};
-use crate::stats::summation::CompensatedSum;
+use crate::numeric::summation::CompensatedSum;
 
 pub use batch::{BatchRecord, BatchScores};
 pub use flat::FlatScores;

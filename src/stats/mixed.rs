@@ -1,51 +1,14 @@
 //! Random-intercept linear mixed model `y ~ x1 + … + xk + (1 | id)`, fitted by profiled REML
-//! or ML, reproducing `lme4::lmer` (lme4 1.1-31).
 //!
-//! # Model
-//!
-//! For group (person) `i` with `n_i` rows, `y_i = X_i β + u_i 1 + e_i` with
-//! `u_i ~ N(0, σ²_u)` and `e_i ~ N(0, σ²_e I)`, so `V_i = σ²_e (I + θ J)` with
-//! `θ = σ²_u / σ²_e ≥ 0` and `J` the all-ones matrix. By Sherman–Morrison,
-//! `W_i = (I + θ J)⁻¹ = I − θ / (1 + n_i θ) J`, and every quantity below is a sum over groups of
-//! within-group and group-mean terms (`O(N p²)` once, then `O(G p² + N p)` per value of `θ`; no
-//! `N × N` matrix is ever formed):
-//!
-//! * `A(θ) = X'WX = S_w + Σ_i w_i m_i m_iᵀ` with `S_w` the pooled within-group scatter of the
-//!   design (intercept included as a column of ones), `m_i` the group means of the design row
-//!   and `w_i = n_i / (1 + n_i θ)`;
-//! * `β(θ) = A⁻¹ X'Wy` (GLS), solved by Cholesky;
-//! * `r(θ) = (y − Xβ)' W (y − Xβ) = Σ within residual² + Σ_i w_i (ȳ_i − m_iᵀβ)²`, summed
-//!   directly (not as a difference of quadratic forms);
-//! * `log|I + θ ZZ'| = Σ_i log(1 + n_i θ)`.
-//!
-//! With `σ²_e` profiled out, the criteria minimised over `θ` are lme4's (Bates et al. 2015,
-//! *J Stat Softw* 67(1), eqs. 34 and 41):
-//!
-//! * REML: `d(θ) = Σ log(1 + n_i θ) + log|A| + (N − p) (1 + log(2π r / (N − p)))`,
-//!   `σ²_e = r / (N − p)`;
-//! * ML: `d(θ) = Σ log(1 + n_i θ) + N (1 + log(2π r / N))`, `σ²_e = r / N`.
-//!
-//! The minimiser is found on `ρ = θ / (1 + θ) ∈ [0, 1 − 10⁻⁸]`: a grid of 41 points brackets the
-//! global minimum, then Brent's method (zeroin) finds the root of the analytic derivative
-//! `d'(θ) = Σ n_i/(1+n_iθ) − [REML] Σ n_i² m_iᵀA⁻¹m_i/(1+n_iθ)² − (dof / r) Σ n_i² (ȳ_i − m_iᵀβ)²/(1+n_iθ)²`
-//! to machine precision (a root of the gradient is located far more precisely than a minimum of
-//! the criterion itself). When the derivative is non-negative at `θ = 0` and `θ = 0` is the best
-//! grid point, the fit is on the boundary and `σ²_u = 0` exactly, as lme4 reports a singular fit.
-//!
-//! Fixed-effect standard errors are `sqrt(diag(σ²_e A⁻¹))`, as `vcov(lmer_fit)`; `t = estimate /
-//! se` as `summary()` prints it. Like lme4, no degrees of freedom or p-values are given
-//! (Satterthwaite or Kenward–Roger df, as lmerTest computes them, are out of scope).
-//!
-//! Because lme4 stops its optimiser at a tolerance, its printed variance components agree with
-//! the exact optimum found here to about 1e-7 relative; within-person coefficients of a
-//! Mundlak design (every time-varying predictor as deviation plus person mean) do not depend on
-//! `θ` and equal [`super::within_regression`]'s slopes.
+//! The formulas and conventions are documented in the [`crate::stats`] module docs.
 
 use serde::{Deserialize, Serialize};
 
 use super::StatsError;
 use super::multilevel::{check_column, group_index};
-use super::summation::CompensatedSum;
+use crate::numeric::cholesky::Cholesky;
+use crate::numeric::root::{RootError, zeroin};
+use crate::numeric::summation::CompensatedSum;
 
 /// The estimation criterion of [`random_intercept`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -133,6 +96,8 @@ const RHO_MAX: f64 = 1.0 - 1e-8;
 const GRID: usize = 40;
 /// Brent iterations allowed after bracketing.
 const MAX_BRENT: usize = 200;
+/// Brent tolerance: the search stops at machine precision (`2 ε |ρ| + 0.5e-16`).
+const BRENT_TOL: f64 = 1e-16;
 
 /// The data reduced to what every evaluation needs.
 struct Design {
@@ -161,8 +126,8 @@ struct Eval {
     criterion: f64,
     derivative: f64,
     beta: Vec<f64>,
-    /// Cholesky factor of `A(θ)`, lower, row-major.
-    chol: Vec<f64>,
+    /// Cholesky factor of `A(θ)`.
+    chol: Cholesky,
     r: f64,
 }
 
@@ -187,8 +152,8 @@ impl Design {
                 b[j] += w * m[j] * yb;
             }
         }
-        let chol = cholesky(&a, p)?;
-        let beta = chol_solve(&chol, p, &b);
+        let chol = Cholesky::factor(&a, p)?;
+        let beta = chol.solve(&b);
         let mut r = CompensatedSum::new();
         for (x, y) in self.xw.chunks_exact(p).zip(&self.yw) {
             let e = y - dot(x, &beta);
@@ -205,7 +170,7 @@ impl Design {
             d_first += n / h;
             d_r += (n * e / h).powi(2);
             if self.method == MixedMethod::Reml {
-                forward(&chol, p, m, &mut z);
+                chol.forward(m, &mut z);
                 d_ld_a += (n / h).powi(2) * dot(&z, &z);
             }
         }
@@ -216,7 +181,7 @@ impl Design {
         let dof = self.dof();
         let mut criterion = ld_l + dof * (1.0 + (2.0 * std::f64::consts::PI * r / dof).ln());
         if self.method == MixedMethod::Reml {
-            criterion += 2.0 * (0..p).map(|j| chol[j * p + j].ln()).sum::<f64>();
+            criterion += chol.ln_det();
         }
         let derivative = d_first - d_ld_a - dof * d_r / r;
         criterion.is_finite().then_some(Eval {
@@ -233,64 +198,13 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-/// In-place Cholesky of the lower triangle of the `p × p` row-major matrix `a`; `None` when it
-/// is not numerically positive definite.
-fn cholesky(a: &[f64], p: usize) -> Option<Vec<f64>> {
-    let mut l = vec![0.0; p * p];
-    for j in 0..p {
-        let mut d = a[j * p + j];
-        for k in 0..j {
-            d -= l[j * p + k] * l[j * p + k];
-        }
-        if !d.is_finite() || d <= 1e-13 * a[j * p + j].abs() {
-            return None;
-        }
-        let d = d.sqrt();
-        l[j * p + j] = d;
-        for i in j + 1..p {
-            let mut s = a[i * p + j];
-            for k in 0..j {
-                s -= l[i * p + k] * l[j * p + k];
-            }
-            l[i * p + j] = s / d;
-        }
-    }
-    Some(l)
-}
-
-/// Solves `L z = b`.
-fn forward(l: &[f64], p: usize, b: &[f64], z: &mut [f64]) {
-    for i in 0..p {
-        let mut s = b[i];
-        for k in 0..i {
-            s -= l[i * p + k] * z[k];
-        }
-        z[i] = s / l[i * p + i];
-    }
-}
-
-/// Solves `L Lᵀ x = b`.
-fn chol_solve(l: &[f64], p: usize, b: &[f64]) -> Vec<f64> {
-    let mut z = vec![0.0; p];
-    forward(l, p, b, &mut z);
-    let mut x = vec![0.0; p];
-    for i in (0..p).rev() {
-        let mut s = z[i];
-        for k in i + 1..p {
-            s -= l[k * p + i] * x[k];
-        }
-        x[i] = s / l[i * p + i];
-    }
-    x
-}
-
 /// Checks the predictors for constant and collinear columns on their centred cross-products
 /// (so a large mean does not masquerade as collinearity with the intercept).
 fn check_rank(predictors: &[(&str, &[f64])], n: usize) -> Result<(), StatsError> {
     let k = predictors.len();
     let mut centred: Vec<Vec<f64>> = Vec::with_capacity(k);
     for (name, x) in predictors {
-        let mean = super::summation::sum(x) / n as f64;
+        let mean = crate::numeric::summation::sum(x) / n as f64;
         let c: Vec<f64> = x.iter().map(|v| v - mean).collect();
         let ss: f64 = c.iter().map(|v| v * v).sum();
         let scale = x.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
@@ -445,80 +359,10 @@ fn theta_of(rho: f64) -> f64 {
     rho / (1.0 - rho)
 }
 
-/// Brent's (1973) zeroin on `[a, b]` with `f(a) < 0 < f(b)`, to machine precision.
-fn zeroin(
-    mut f: impl FnMut(f64) -> Option<f64>,
-    mut a: f64,
-    mut b: f64,
-    mut fa: f64,
-    mut fb: f64,
-    iterations: &mut usize,
-) -> Option<f64> {
-    let mut c = a;
-    let mut fc = fa;
-    let mut d = b - a;
-    let mut e = d;
-    for _ in 0..MAX_BRENT {
-        if (fb > 0.0) == (fc > 0.0) {
-            c = a;
-            fc = fa;
-            d = b - a;
-            e = d;
-        }
-        if fc.abs() < fb.abs() {
-            a = b;
-            b = c;
-            c = a;
-            fa = fb;
-            fb = fc;
-            fc = fa;
-        }
-        let tol = 2.0 * f64::EPSILON * b.abs() + 0.5e-16;
-        let m = 0.5 * (c - b);
-        if m.abs() <= tol || fb == 0.0 {
-            return Some(b);
-        }
-        if e.abs() < tol || fa.abs() <= fb.abs() {
-            d = m;
-            e = m;
-        } else {
-            let s = fb / fa;
-            let (mut p, mut q);
-            if a == c {
-                p = 2.0 * m * s;
-                q = 1.0 - s;
-            } else {
-                let qq = fa / fc;
-                let r = fb / fc;
-                p = s * (2.0 * m * qq * (qq - r) - (b - a) * (r - 1.0));
-                q = (qq - 1.0) * (r - 1.0) * (s - 1.0);
-            }
-            if p > 0.0 {
-                q = -q;
-            } else {
-                p = -p;
-            }
-            if 2.0 * p < (3.0 * m * q - (tol * q).abs()).min((e * q).abs()) {
-                e = d;
-                d = p / q;
-            } else {
-                d = m;
-                e = m;
-            }
-        }
-        a = b;
-        fa = fb;
-        b += if d.abs() > tol { d } else { tol.copysign(m) };
-        *iterations += 1;
-        fb = f(b)?;
-    }
-    None
-}
-
 /// Fits the random-intercept model `y ~ x1 + … + xk + (1 | id)` by profiled REML (default) or
 /// ML, reproducing `lme4::lmer(y ~ x1 + … + (1 | id), REML = TRUE)` (lme4 1.1-31): fixed
 /// effects, their standard errors as `vcov()`, the variance components as `VarCorr()`, and the
-/// REML criterion / log-likelihood. See the [module documentation](crate::stats::mixed) for the formulas.
+/// REML criterion / log-likelihood. See the [`stats` module documentation](crate::stats#random-intercept-mixed-model) for the formulas.
 ///
 /// `ids` identify the groups (any ordered key; rows need not be sorted, groups may be
 /// unbalanced); each predictor is `(name, column)`; an intercept named `"(Intercept)"` is always
@@ -596,32 +440,34 @@ pub fn random_intercept<K: Ord>(
             return Err(not_converged(iterations));
         }
         let (a, b) = (grid[lo].0, grid[hi].0);
-        zeroin(
+        match zeroin(
             |rho| design.eval(theta_of(rho)).map(|e| e.derivative),
-            a,
-            b,
-            f_lo,
-            f_hi,
-            &mut iterations,
-        )
-        .ok_or_else(|| not_converged(iterations))?
+            (a, b),
+            (f_lo, f_hi),
+            BRENT_TOL,
+            MAX_BRENT,
+        ) {
+            Ok(root) => {
+                iterations += root.iterations;
+                root.root
+            }
+            Err(
+                RootError::Failed { iterations: used }
+                | RootError::NotFinite {
+                    iterations: used, ..
+                }
+                | RootError::MaxIter { iterations: used },
+            ) => return Err(not_converged(iterations + used)),
+            Err(RootError::NotBracketed) => return Err(not_converged(iterations)),
+        }
     };
     let theta = theta_of(rho);
     iterations += 1;
     let fit = design.eval(theta).ok_or_else(singular)?;
     let p = design.p;
     let sigma2 = fit.r / design.dof();
-    // diag(A⁻¹) = column sums of squares of L⁻¹.
     let mut fixef = Vec::with_capacity(p);
-    let mut unit = vec![0.0; p];
-    let mut z = vec![0.0; p];
-    let mut diag = vec![0.0; p];
-    for j in 0..p {
-        unit.fill(0.0);
-        unit[j] = 1.0;
-        forward(&fit.chol, p, &unit, &mut z);
-        diag[j] = dot(&z, &z);
-    }
+    let diag = fit.chol.inverse_diagonal();
     let names = std::iter::once("(Intercept)").chain(predictors.iter().map(|(n, _)| *n));
     for ((name, &estimate), &d) in names.zip(&fit.beta).zip(&diag) {
         let se = (sigma2 * d).sqrt();
@@ -685,25 +531,5 @@ mod tests {
         check::<MixedMethod>();
         check::<RandomIntercept>();
         check::<FixedEffect>();
-    }
-
-    #[test]
-    fn zeroin_finds_a_root_to_machine_precision() {
-        let mut it = 0;
-        let f = |x: f64| Some(x * x - 2.0);
-        let r = zeroin(f, 0.0, 2.0, -2.0, 2.0, &mut it).unwrap();
-        assert!((r - std::f64::consts::SQRT_2).abs() < 4.0 * f64::EPSILON);
-        assert!(it < 20);
-    }
-
-    #[test]
-    fn cholesky_solves_and_rejects_indefinite() {
-        let a = [4.0, 0.0, 2.0, 3.0];
-        let l = cholesky(&a, 2).unwrap();
-        let x = chol_solve(&l, 2, &[2.0, 1.0]);
-        assert!((4.0 * x[0] + 2.0 * x[1] - 2.0).abs() < 1e-15);
-        assert!((2.0 * x[0] + 3.0 * x[1] - 1.0).abs() < 1e-15);
-        assert!(cholesky(&[1.0, 0.0, 2.0, 4.0], 2).is_none());
-        assert!(cholesky(&[f64::NAN], 1).is_none());
     }
 }

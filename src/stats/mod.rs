@@ -12,6 +12,8 @@
 //! - Streaming: [`AlphaAccumulator`], [`IccAccumulator`], [`CorrelationAccumulator`] — push
 //!   records, merge parts computed anywhere, finish into the same results as the in-memory
 //!   functions, in memory independent of the number of records.
+//! - Within/between: [`person_mean_centre`], [`within_regression`] (fixed-effects slopes) and
+//!   [`random_intercept`] (`lme4::lmer(y ~ x + (1 | id))`, REML or ML).
 //!
 //! # Streaming and merging
 //!
@@ -31,21 +33,200 @@
 //! n = n_A + n_B, δ = m_B − m_A, m = m_A + δ·n_B/n, M = M_A + M_B + δδᵀ·n_A·n_B/n; one record
 //! is the case n_B = 1, M_B = 0 (Welford 1962). The ICC state is chosen so that every sum of
 //! squares is such a moment (see [`IccAccumulator`]).
-//! - Within/between: [`person_mean_centre`], [`within_regression`] (fixed-effects slopes) and
-//!   [`random_intercept`] (`lme4::lmer(y ~ x + (1 | id))`, REML or ML).
+//!
+//! # Reliable change and clinical significance
+//!
+//! Reliable change and clinical significance (Jacobson & Truax 1991 and variants).
+//!
+//! ## Formulas and reference implementations
+//!
+//! With the sample's pre-treatment mean `M_pre` and SD `SD_pre`, the reliability `r_xx`,
+//! `SE = SD_pre·sqrt(1 - r_xx)`, `S_diff = sqrt(2·SE²)` and `SE_pred = SD_pre·sqrt(1 - r_xx²)`:
+//!
+//! | method | reliable change index |
+//! |---|---|
+//! | [`RciMethod::Jt`] (Jacobson & Truax 1991) | `(post - pre)/S_diff` |
+//! | [`RciMethod::Gln`] (Gulliksen–Lord–Novick; Hsu 1989) | `[(post - M_pre) - r_xx(pre - M_pre)]/SE_pred` |
+//! | [`RciMethod::Hll`] (Hsu–Linn–Lord) | `[(post - M_post) - r_xx(pre - M_pre)]/SE_pred` |
+//! | [`RciMethod::En`] (Edwards–Nunnally, Speer 1992) | `[post - (r_xx(pre - M_pre) + M_pre)]/SE` |
+//! | [`RciMethod::Nk`] (Nunnally–Kotsch) | `[post - (r_xx(pre - M_pre) + M_pre)]/sqrt(r_xx²·SD_pre²(1 - r_xx) + SD_pre²(1 - r_yy))` |
+//! | [`RciMethod::Ha`] (Hageman–Arrindell 1999) | `[(post - pre)·r_dd + (M_post - M_pre)(1 - r_dd)]/(sqrt(r_dd)·S_diff)` |
+//!
+//! These are the formulas of the R package clinicalsignificance (2.0.0 / 2.1.0.9000), which
+//! take the sample's own pre distribution as the clinical population and its SD with
+//! `sd()` (n - 1). The JT index is the same in clinicalsignificance and JT-RCI (A.-W. Kruijt);
+//! they differ in the critical value and in whether the boundary counts (see below). For HA,
+//! `r_xx1 = (SD_pre² - SE²)/SD_pre²`, `r_xx2 = (SD_post² - SE²)/SD_post²`, `r12 = cor(pre, post)`
+//! and `r_dd = (SD_pre²·r_xx1 + SD_post²·r_xx2 - 2·SD_pre·SD_post·r12)/(SD_pre² + SD_post² -
+//! 2·SD_pre·SD_post·r12)`. Values match the golden tests in `tests/change.rs` (computed in R 4.x) to 1e-12.
+//!
+//! ## Cutoffs (Jacobson & Truax 1991)
+//!
+//! With `dir = +1` when higher is better and `-1` when lower is better, and the clinical
+//! (dysfunctional) population's mean and SD (by default the sample's pre scores, as
+//! clinicalsignificance; [`ReliableChange::clinical_norms`] to give published norms):
+//! `a = M_clin + dir·2·SD_clin`, `b = M_func - dir·2·SD_func`,
+//! `c = (SD_clin·M_func + SD_func·M_clin)/(SD_clin + SD_func)`. Cutoff `b` follows J&T (the
+//! functional SD); clinicalsignificance 2.0.0 uses the clinical SD there.
+//!
+//! ## Categories
+//!
+//! As clinicalsignificance's combined approach: with `improved ⇔ dir·RCI > crit`,
+//! `deteriorated ⇔ dir·RCI < -crit`, `clinical_pre ⇔ dir·pre < dir·cutoff` and
+//! `functional_post ⇔ dir·post > dir·cutoff`: **recovered** = clinical pre, functional post and
+//! improved; **improved** = improved otherwise; **harmed** = not clinical pre, not functional
+//! post and deteriorated; **deteriorated** = deteriorated otherwise; **unchanged** = the rest.
+//! For HA, recovered = functional post and improved, and harmed is never assigned (as
+//! clinicalsignificance); the cutoff is the ordinary (observed-score) one.
+//!
+//! The critical value defaults to **1.96** (Jacobson & Truax) with **strict** comparisons.
+//! clinicalsignificance uses `qnorm(0.975) = 1.959963984540054` (one-sided `qnorm(0.95)` for HA),
+//! strict; JT-RCI uses 1.96 and counts the boundary ([`Boundary::Inclusive`], applied to both
+//! the RCI and the cutoff). Cases exactly at the boundary differ between the two packages.
+//!
+//! # Correlations
+//!
+//! Pearson and Spearman correlation with p-values and Fisher-z confidence intervals, and the
+//! comparisons of correlations that `psych::r.test` performs.
+//!
+//! ## Reference implementations
+//!
+//! * Pearson: R 4.2.2 `cor.test` (t test with `df = n - 2`, Fisher-z interval
+//!   `tanh(atanh(r) ± z_{(1+level)/2} / sqrt(n - 3))`). pingouin 0.7.0 `corr` gives the same r
+//!   and p and the same interval (rounded to 2 decimals).
+//! * Spearman: rho is the Pearson correlation of the ranks, ties receiving their average rank
+//!   (R `rank(ties.method = "average")`). The p-value follows R's `cor.test(method =
+//!   "spearman")` default by default ([`SpearmanPValue::RDefault`]): with no ties and `n < 1290`
+//!   it evaluates `P(S ≤ s)` with algorithm AS 89 as R's `prho.c` does (complete enumeration for
+//!   `n ≤ 9`, Edgeworth series for `n > 9`), otherwise the t approximation. scipy, pingouin and
+//!   `psych::corr.test` always use the t approximation ([`SpearmanPValue::TApproximation`]).
+//!   R's `cor.test` gives no Spearman interval; the Fisher interval with `1/sqrt(n - 3)` is the
+//!   one `psych::corr.test` and pingouin report ([`SpearmanCi::Fisher`], the default), and the
+//!   Bonett–Wright (2000) interval with `sqrt((1 + rho²/2)/(n - 3))` is available as
+//!   [`SpearmanCi::BonettWright`].
+//! * Comparisons: psych 2.2.9 `r.test` ([`r_test_independent`], [`r_test_dependent_overlapping`]
+//!   (Williams' t, Steiger 1980 eq. 2), [`r_test_dependent_nonoverlapping`] (Steiger's z with the
+//!   pooled r), [`r_test_single`]). p-values are two-sided, as psych prints them, but computed
+//!   from the incomplete beta / normal upper tail rather than `1 - pt(...)`, so they keep their
+//!   relative accuracy when tiny.
+//!
+//! ## Missing values
+//!
+//! [`correlate`] takes complete `f64` slices; NaN or infinite values are errors, never skipped.
+//! [`correlate_pairwise`] takes `Option<f64>` cells and uses the pairwise-complete cases (as R's
+//! `use = "pairwise.complete.obs"` / `cor.test`'s removal of incomplete pairs): a row enters only
+//! when both cells are present, and [`Correlation::n_missing`] says how many rows were left out.
+//!
+//! # Meta-analysis
+//!
+//! Meta-analysis of correlations on the Fisher-z scale, as metafor 3.8-1 computes it.
+//!
+//! Each study contributes `y_i = atanh(r_i)` with sampling variance `v_i = 1/(n_i - 3)`
+//! (metafor `escalc(measure = "ZCOR")`). [`meta_analysis`] then fits the intercept-only
+//! model of `rma.uni()`:
+//!
+//! * τ² by the fixed-effect ("FE"/"EE"), DerSimonian–Laird, REML, ML, Hedges, Paule–Mandel or
+//!   Sidik–Jonkman estimator ([`TauMethod`]). REML and ML reproduce metafor's Fisher scoring
+//!   step by step (Hedges start, step halving, stop when |Δτ²| ≤ 1e-5, `ll0check`), so the
+//!   estimates equal metafor's to the last digits rather than the fully converged optimum.
+//! * the pooled estimate `μ̂ = Σw*y/Σw*` with `w* = 1/(v + τ²)`, its z test (or Knapp–Hartung
+//!   t test, `test = "knha"`), CI and prediction interval (`predict.rma`);
+//! * Cochran's Q (always with fixed-effect weights), I² and H² (`i2def = "1"`);
+//! * the Q-profile confidence interval for τ² (and τ, I², H²) of `confint.rma.uni`;
+//! * everything back-transformed to r with `tanh` (`transf.ztor`).
+//!
+//! Sources: DerSimonian & Laird (1986); Viechtbauer (2005, *JEBS* 30, 261–293) for REML and
+//! the Q-profile; Knapp & Hartung (2003); Higgins & Thompson (2002) for I² and H²;
+//! Viechtbauer (2010, *J Stat Softw* 36(3)) and the metafor 3.8-1 source for every convention.
+//!
+//! All computations are O(k) per Fisher-scoring iteration and allocate nothing inside loops.
+//!
+//! # Random-intercept mixed model
+//!
+//! Random-intercept linear mixed model `y ~ x1 + … + xk + (1 | id)`, fitted by profiled REML
+//! or ML, reproducing `lme4::lmer` (lme4 1.1-31).
+//!
+//! ## Model
+//!
+//! For group (person) `i` with `n_i` rows, `y_i = X_i β + u_i 1 + e_i` with
+//! `u_i ~ N(0, σ²_u)` and `e_i ~ N(0, σ²_e I)`, so `V_i = σ²_e (I + θ J)` with
+//! `θ = σ²_u / σ²_e ≥ 0` and `J` the all-ones matrix. By Sherman–Morrison,
+//! `W_i = (I + θ J)⁻¹ = I − θ / (1 + n_i θ) J`, and every quantity below is a sum over groups of
+//! within-group and group-mean terms (`O(N p²)` once, then `O(G p² + N p)` per value of `θ`; no
+//! `N × N` matrix is ever formed):
+//!
+//! * `A(θ) = X'WX = S_w + Σ_i w_i m_i m_iᵀ` with `S_w` the pooled within-group scatter of the
+//!   design (intercept included as a column of ones), `m_i` the group means of the design row
+//!   and `w_i = n_i / (1 + n_i θ)`;
+//! * `β(θ) = A⁻¹ X'Wy` (GLS), solved by Cholesky;
+//! * `r(θ) = (y − Xβ)' W (y − Xβ) = Σ within residual² + Σ_i w_i (ȳ_i − m_iᵀβ)²`, summed
+//!   directly (not as a difference of quadratic forms);
+//! * `log|I + θ ZZ'| = Σ_i log(1 + n_i θ)`.
+//!
+//! With `σ²_e` profiled out, the criteria minimised over `θ` are lme4's (Bates et al. 2015,
+//! *J Stat Softw* 67(1), eqs. 34 and 41):
+//!
+//! * REML: `d(θ) = Σ log(1 + n_i θ) + log|A| + (N − p) (1 + log(2π r / (N − p)))`,
+//!   `σ²_e = r / (N − p)`;
+//! * ML: `d(θ) = Σ log(1 + n_i θ) + N (1 + log(2π r / N))`, `σ²_e = r / N`.
+//!
+//! The minimiser is found on `ρ = θ / (1 + θ) ∈ [0, 1 − 10⁻⁸]`: a grid of 41 points brackets the
+//! global minimum, then Brent's method (zeroin) finds the root of the analytic derivative
+//! `d'(θ) = Σ n_i/(1+n_iθ) − [REML] Σ n_i² m_iᵀA⁻¹m_i/(1+n_iθ)² − (dof / r) Σ n_i² (ȳ_i − m_iᵀβ)²/(1+n_iθ)²`
+//! to machine precision (a root of the gradient is located far more precisely than a minimum of
+//! the criterion itself). When the derivative is non-negative at `θ = 0` and `θ = 0` is the best
+//! grid point, the fit is on the boundary and `σ²_u = 0` exactly, as lme4 reports a singular fit.
+//!
+//! Fixed-effect standard errors are `sqrt(diag(σ²_e A⁻¹))`, as `vcov(lmer_fit)`; `t = estimate /
+//! se` as `summary()` prints it. Like lme4, no degrees of freedom or p-values are given
+//! (Satterthwaite or Kenward–Roger df, as lmerTest computes them, are out of scope).
+//!
+//! Because lme4 stops its optimiser at a tolerance, its printed variance components agree with
+//! the exact optimum found here to about 1e-7 relative; within-person coefficients of a
+//! Mundlak design (every time-varying predictor as deviation plus person mean) do not depend on
+//! `θ` and equal [`within_regression`]'s slopes.
+//!
+//! # Within- and between-person disaggregation
+//!
+//! Within- and between-person disaggregation of a session-level predictor.
+//!
+//! ## Method (Curran & Bauer 2011; Falkenström et al. 2017; Zilcha-Mano 2017)
+//!
+//! For person `i` and session `t`, person-mean centring splits a time-varying predictor into
+//! a **within** part `x_it - x̄_i` (state-like: this session compared with the person's usual)
+//! and a **between** part `x̄_i - grand mean` (trait-like). [`person_mean_centre`] does the
+//! split; the grand mean is over rows by default ([`GrandMean::Rows`], as R's
+//! `mean(ave(x, id))`) or over persons ([`GrandMean::Persons`]); the two coincide for
+//! balanced data.
+//!
+//! The **within-person slope** is estimated exactly, without a mixed model, by the fixed-effects
+//! (within, LSDV) regression [`within_regression`]: OLS of the person-demeaned outcome on the
+//! person-demeaned predictors, no intercept. By Mundlak's result this equals the
+//! random-intercept GLS estimate of the within effect whenever *every* time-varying predictor
+//! enters as deviation plus person mean (Mundlak 1978, *Econometrica* 46(1), 69–85, doi:10.2307/1913646; verified against
+//! lme4 1.1-31 `lmer` to 1e-12 in this crate's golden tests). Standard errors use the LSDV residual
+//! degrees of freedom `N - G - k` (N rows, G persons, k predictors), as
+//! `lm(y ~ x + factor(id))` in R and `plm(model = "within")`; p is two-sided Student t.
+//!
+//! [`next_within_person`] builds the lagged outcome (next session's value) that
+//! session-to-session models use.
+//!
+//! **Caveats:** with a lagged outcome, person-mean centring carries Nickell (1981) bias of
+//! order 1/T; a common time trend biases the within slope (detrend, or add the session number
+//! as a predictor). The random-intercept (lme4) model with its between-person coefficients and
+//! variance components is [`random_intercept`].
 
 mod agreement;
-pub mod change;
-pub mod correlation;
+mod change;
+mod correlation;
 mod correlation_accumulator;
 pub(crate) mod dist;
 #[allow(dead_code)] mod quantile; // used by dist once the stats refactor lands
 mod error;
 mod meta;
-pub mod mixed;
-pub mod multilevel;
+mod mixed;
+mod multilevel;
 mod reliability;
-pub(crate) mod summation;
 mod table;
 
 pub use agreement::{

@@ -2,8 +2,8 @@
 //! push and merge in one place.
 
 use super::{Icc, IccOptions, icc_from_mean_squares};
+use crate::numeric::summation::CompensatedSum;
 use crate::stats::StatsError;
-use crate::stats::summation::CompensatedSum;
 use crate::stats::table;
 
 /// Streaming intraclass correlations: finishes into the same [`Icc`] as

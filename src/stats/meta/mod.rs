@@ -1,370 +1,38 @@
 //! Meta-analysis of correlations on the Fisher-z scale, as metafor 3.8-1 computes it.
 //!
-//! Each study contributes `y_i = atanh(r_i)` with sampling variance `v_i = 1/(n_i - 3)`
-//! (metafor `escalc(measure = "ZCOR")`). [`meta_analysis`] then fits the intercept-only
-//! model of `rma.uni()`:
-//!
-//! * τ² by the fixed-effect ("FE"/"EE"), DerSimonian–Laird, REML, ML, Hedges, Paule–Mandel or
-//!   Sidik–Jonkman estimator ([`TauMethod`]). REML and ML reproduce metafor's Fisher scoring
-//!   step by step (Hedges start, step halving, stop when |Δτ²| ≤ 1e-5, `ll0check`), so the
-//!   estimates equal metafor's to the last digits rather than the fully converged optimum.
-//! * the pooled estimate `μ̂ = Σw*y/Σw*` with `w* = 1/(v + τ²)`, its z test (or Knapp–Hartung
-//!   t test, `test = "knha"`), CI and prediction interval (`predict.rma`);
-//! * Cochran's Q (always with fixed-effect weights), I² and H² (`i2def = "1"`);
-//! * the Q-profile confidence interval for τ² (and τ, I², H²) of `confint.rma.uni`;
-//! * everything back-transformed to r with `tanh` (`transf.ztor`).
-//!
-//! Sources: DerSimonian & Laird (1986); Viechtbauer (2005, *JEBS* 30, 261–293) for REML and
-//! the Q-profile; Knapp & Hartung (2003); Higgins & Thompson (2002) for I² and H²;
-//! Viechtbauer (2010, *J Stat Softw* 36(3)) and the metafor 3.8-1 source for every convention.
-//!
-//! All computations are O(k) per Fisher-scoring iteration and allocate nothing inside loops.
+//! The formulas and conventions are documented in the [`crate::stats`] module docs.
 
+mod options;
+mod study;
 mod tau2;
-mod zeroin;
 
 use serde::{Deserialize, Serialize};
 
 use self::tau2::{Moments, Scoring, Tau2Fit};
+use crate::numeric::root::{RootError, zeroin};
 use crate::stats::StatsError;
 use crate::stats::dist;
 
-/// Largest accepted sample size; larger values would push the inverse-variance weights toward
-/// overflow. No real study comes close.
-pub const MAX_STUDY_N: f64 = 1e12;
+pub use options::{MetaOptions, MetaTest, TauMethod};
+pub use study::{CorrelationStudy, MAX_STUDY_N, RejectedStudy, StudyBatch, correlation_studies};
 
-/// One study's correlation and sample size, validated.
-///
-/// Construct with [`CorrelationStudy::new`]; deserialisation goes through the same checks.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "RawStudy", into = "RawStudy")]
-pub struct CorrelationStudy {
-    r: f64,
-    n: f64,
-}
-
-#[derive(Serialize, Deserialize)]
-struct RawStudy {
-    r: f64,
-    n: f64,
-}
-
-impl TryFrom<RawStudy> for CorrelationStudy {
-    type Error = StatsError;
-    fn try_from(raw: RawStudy) -> Result<Self, StatsError> {
-        Self::new(raw.r, raw.n)
-    }
-}
-
-impl From<CorrelationStudy> for RawStudy {
-    fn from(s: CorrelationStudy) -> Self {
-        Self { r: s.r, n: s.n }
-    }
-}
-
-impl CorrelationStudy {
-    /// A study with correlation `r` from `n` participants.
-    ///
-    /// `r` must be finite with |r| < 1 (Fisher's z is infinite at ±1) and `n` finite with
-    /// 3 < n ≤ [`MAX_STUDY_N`] (the variance `1/(n - 3)` needs n > 3). Non-integer `n` is
-    /// accepted, as metafor's `escalc` accepts it.
-    ///
-    /// # Errors
-    /// [`StatsError::InvalidParameter`] naming `r` or `n`.
-    pub fn new(r: f64, n: f64) -> Result<Self, StatsError> {
-        if !(r.is_finite() && r.abs() < 1.0) {
-            return Err(StatsError::invalid(
-                "r",
-                r,
-                "a finite correlation with |r| < 1",
-            ));
-        }
-        if !(n.is_finite() && n > 3.0 && n <= MAX_STUDY_N) {
-            return Err(StatsError::invalid(
-                "n",
-                n,
-                "a finite sample size with 3 < n <= 1e12",
-            ));
-        }
-        Ok(Self { r, n })
-    }
-
-    /// The correlation.
-    #[must_use]
-    pub fn r(&self) -> f64 {
-        self.r
-    }
-
-    /// The sample size.
-    #[must_use]
-    pub fn n(&self) -> f64 {
-        self.n
-    }
-
-    /// Fisher's z, `atanh(r)` (metafor `escalc("ZCOR")$yi`).
-    #[must_use]
-    pub fn z(&self) -> f64 {
-        self.r.atanh()
-    }
-
-    /// Sampling variance of z, `1/(n - 3)` (metafor `escalc("ZCOR")$vi`).
-    #[must_use]
-    pub fn variance(&self) -> f64 {
-        1.0 / (self.n - 3.0)
-    }
-}
-
-/// A record that [`correlation_studies`] refused, with the reason.
-///
-/// Not serialisable because [`StatsError`] is not; format `reason` with `Display` to report it.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RejectedStudy {
-    /// 0-based index of the record in the input slices.
-    pub row: usize,
-    /// Why it was refused.
-    pub reason: StatsError,
-}
-
-/// The outcome of validating paired `r` and `n` columns ([`correlation_studies`]).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct StudyBatch {
-    /// The accepted studies, in input order.
-    pub studies: Vec<CorrelationStudy>,
-    /// The 0-based input row of each accepted study.
-    pub rows: Vec<usize>,
-    /// Every rejected record with its reason.
-    pub rejected: Vec<RejectedStudy>,
-}
-
-/// Validates paired `r` and `n` columns record by record.
-///
-/// Returns the accepted studies (with their 0-based input rows) and every rejected record with
-/// its reason; nothing is dropped silently. Callers decide whether to refuse or to skip.
-///
-/// ```
-/// use therapeutic_alliance::stats::correlation_studies;
-///
-/// let batch = correlation_studies(&[0.3, 1.2, 0.1], &[40.0, 50.0, 2.0])?;
-/// assert_eq!(batch.rows, [0]);
-/// assert_eq!(batch.rejected.len(), 2);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-///
-/// # Errors
-/// [`StatsError::LengthMismatch`] when the slices differ in length.
-pub fn correlation_studies(r: &[f64], n: &[f64]) -> Result<StudyBatch, StatsError> {
-    if r.len() != n.len() {
-        return Err(StatsError::LengthMismatch {
-            what: "n (paired with r)".to_owned(),
-            expected: r.len(),
-            got: n.len(),
-        });
-    }
-    let mut batch = StudyBatch {
-        studies: Vec::with_capacity(r.len()),
-        rows: Vec::with_capacity(r.len()),
-        rejected: Vec::new(),
-    };
-    for (row, (&ri, &ni)) in r.iter().zip(n).enumerate() {
-        match CorrelationStudy::new(ri, ni) {
-            Ok(s) => {
-                batch.studies.push(s);
-                batch.rows.push(row);
+/// The [`StatsError`] for a failed root search named `what`.
+fn root_error(e: RootError, what: &str) -> StatsError {
+    match e {
+        RootError::NotBracketed => StatsError::NotConverged {
+            what: format!("{what}: root not bracketed"),
+            iterations: 0,
+        },
+        RootError::NotFinite { at, iterations } => StatsError::NotConverged {
+            what: format!("{what}: function not finite at {at}"),
+            iterations,
+        },
+        RootError::Failed { iterations } | RootError::MaxIter { iterations } => {
+            StatsError::NotConverged {
+                what: what.to_owned(),
+                iterations,
             }
-            Err(reason) => batch.rejected.push(RejectedStudy { row, reason }),
         }
-    }
-    Ok(batch)
-}
-
-/// How τ² (the between-study variance) is estimated; metafor's `method` argument.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum TauMethod {
-    /// Fixed (common/equal) effect: τ² = 0 (metafor `"FE"`, `"EE"`).
-    #[serde(rename = "FE")]
-    FixedEffect,
-    /// DerSimonian–Laird moment estimator, `max(0, (Q - (k-1))/C)` (`"DL"`).
-    #[serde(rename = "DL")]
-    DerSimonianLaird,
-    /// Restricted maximum likelihood by metafor's Fisher scoring (`"REML"`, metafor's default).
-    #[default]
-    #[serde(rename = "REML")]
-    Reml,
-    /// Maximum likelihood by Fisher scoring (`"ML"`).
-    #[serde(rename = "ML")]
-    Ml,
-    /// Hedges' (Hedges–Olkin) unweighted moment estimator (`"HE"`).
-    #[serde(rename = "HE")]
-    Hedges,
-    /// Paule–Mandel generalised-Q estimator, solved with `uniroot` (`"PM"`).
-    #[serde(rename = "PM")]
-    PauleMandel,
-    /// Sidik–Jonkman estimator (`"SJ"`).
-    #[serde(rename = "SJ")]
-    SidikJonkman,
-}
-
-impl TauMethod {
-    /// metafor's name for the method (`"FE"`, `"DL"`, `"REML"`, `"ML"`, `"HE"`, `"PM"`, `"SJ"`).
-    #[must_use]
-    pub fn metafor_name(self) -> &'static str {
-        match self {
-            Self::FixedEffect => "FE",
-            Self::DerSimonianLaird => "DL",
-            Self::Reml => "REML",
-            Self::Ml => "ML",
-            Self::Hedges => "HE",
-            Self::PauleMandel => "PM",
-            Self::SidikJonkman => "SJ",
-        }
-    }
-}
-
-impl std::fmt::Display for TauMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.metafor_name())
-    }
-}
-
-/// Which test the pooled estimate got (metafor's `test`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum MetaTest {
-    /// Wald z test with normal quantiles (`test = "z"`).
-    #[serde(rename = "z")]
-    Z,
-    /// Knapp–Hartung: SE scaled by `s²`, t with k - 1 df (`test = "knha"`).
-    #[serde(rename = "knha")]
-    KnappHartung,
-}
-
-/// Options of [`meta_analysis`]: a small builder with metafor's defaults.
-///
-/// | setter | default | metafor |
-/// |---|---|---|
-/// | [`method`](Self::method) | REML | `method = "REML"` |
-/// | [`knapp_hartung`](Self::knapp_hartung) | false | `test = "z"` |
-/// | [`level`](Self::level) | 0.95 | `level = 95` |
-/// | [`threshold`](Self::threshold) | 1e-5 | `control$threshold` |
-/// | [`max_iter`](Self::max_iter) | 100 | `control$maxiter` |
-/// | [`root_tol`](Self::root_tol) | `f64::EPSILON.powf(0.25)` ≈ 1.22e-4 | `control$tol` (PM; Q-profile `confint`) |
-/// | [`tau2_ci`](Self::tau2_ci) | true | `confint(res)` Q-profile |
-///
-/// Values are validated when [`meta_analysis`] runs.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct MetaOptions {
-    method: TauMethod,
-    knapp_hartung: bool,
-    level: f64,
-    threshold: f64,
-    max_iter: usize,
-    root_tol: f64,
-    tau2_ci: bool,
-}
-
-impl Default for MetaOptions {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl MetaOptions {
-    /// metafor's defaults: REML, z test, 95% intervals.
-    #[must_use]
-    pub fn new() -> Self {
-        Self {
-            method: TauMethod::Reml,
-            knapp_hartung: false,
-            level: 0.95,
-            threshold: 1e-5,
-            max_iter: 100,
-            root_tol: f64::EPSILON.powf(0.25),
-            tau2_ci: true,
-        }
-    }
-
-    /// The τ² estimator.
-    #[must_use]
-    pub fn method(mut self, method: TauMethod) -> Self {
-        self.method = method;
-        self
-    }
-
-    /// Use the Knapp–Hartung adjustment (`test = "knha"`). metafor does not truncate the
-    /// scale factor s² at 1 (that is `test = "adhoc"`), and neither does this crate. With one
-    /// study metafor falls back to the z test, and so does this crate ([`MetaAnalysis::test`]).
-    #[must_use]
-    pub fn knapp_hartung(mut self, on: bool) -> Self {
-        self.knapp_hartung = on;
-        self
-    }
-
-    /// Coverage of the CI, PI and τ² CI, in (0, 1) (0.95 is metafor's `level = 95`).
-    #[must_use]
-    pub fn level(mut self, level: f64) -> Self {
-        self.level = level;
-        self
-    }
-
-    /// Fisher-scoring convergence threshold on |Δτ²| (REML, ML); must be > 0.
-    #[must_use]
-    pub fn threshold(mut self, threshold: f64) -> Self {
-        self.threshold = threshold;
-        self
-    }
-
-    /// Maximum Fisher-scoring iterations (REML, ML) and root-finder iterations; must be ≥ 1.
-    #[must_use]
-    pub fn max_iter(mut self, max_iter: usize) -> Self {
-        self.max_iter = max_iter;
-        self
-    }
-
-    /// Tolerance of the `uniroot` searches (Paule–Mandel and Q-profile); must be > 0.
-    /// metafor's default `.Machine$double.eps^0.25` gives bounds good to about 1e-5; use
-    /// 1e-12 for precise bounds (metafor `control = list(tol = 1e-12)`).
-    #[must_use]
-    pub fn root_tol(mut self, tol: f64) -> Self {
-        self.root_tol = tol;
-        self
-    }
-
-    /// Whether to compute the Q-profile CI for τ² (random-effects models with k ≥ 2).
-    #[must_use]
-    pub fn tau2_ci(mut self, on: bool) -> Self {
-        self.tau2_ci = on;
-        self
-    }
-
-    fn validate(&self) -> Result<(), StatsError> {
-        if !(self.level.is_finite() && self.level > 0.0 && self.level < 1.0) {
-            return Err(StatsError::invalid(
-                "level",
-                self.level,
-                "a coverage in (0, 1)",
-            ));
-        }
-        if !(self.threshold.is_finite() && self.threshold > 0.0) {
-            return Err(StatsError::invalid(
-                "threshold",
-                self.threshold,
-                "a finite number > 0",
-            ));
-        }
-        if self.max_iter == 0 {
-            return Err(StatsError::invalid("max_iter", 0.0, "at least 1"));
-        }
-        if !(self.root_tol.is_finite() && self.root_tol > 0.0) {
-            return Err(StatsError::invalid(
-                "root_tol",
-                self.root_tol,
-                "a finite number > 0",
-            ));
-        }
-        Ok(())
     }
 }
 
@@ -748,17 +416,15 @@ fn q_profile(
     let q_min = tau2::q_gen(y, v, t_min);
     let q_max = tau2::q_gen(y, v, t_max);
     let solve = |target: f64| {
-        zeroin::zeroin(
-            |t| Ok(tau2::q_gen(y, v, t) - target),
-            t_min,
-            t_max,
-            q_min - target,
-            q_max - target,
+        zeroin(
+            |t| Some(tau2::q_gen(y, v, t) - target),
+            (t_min, t_max),
+            (q_min - target, q_max - target),
             o.root_tol,
             1000,
-            "q-profile tau2 bound",
         )
         .map(|r| r.root)
+        .map_err(|e| root_error(e, "q-profile tau2 bound"))
     };
     let mut null_set = false;
     let mut beyond = false;

@@ -9,9 +9,10 @@
 //! * `tr(P)  = S_1 - S_2 / S_1`,
 //! * `tr(PP) = S_2 - 2 S_3 / S_1 + S_2² / S_1²`.
 
-use super::zeroin::zeroin;
+use super::root_error;
+use crate::numeric::root::zeroin;
+use crate::numeric::summation::CompensatedSum;
 use crate::stats::StatsError;
-use crate::stats::summation::CompensatedSum;
 
 /// Weighted sums at one value of τ².
 #[derive(Debug, Clone, Copy)]
@@ -228,15 +229,13 @@ pub(super) fn paule_mandel(
             });
         }
         zeroin(
-            |t| Ok(q_gen(y, v, t) - target),
-            0.0,
-            tau2_max,
-            q0,
-            qmax,
+            |t| Some(q_gen(y, v, t) - target),
+            (0.0, tau2_max),
+            (q0, qmax),
             tol,
             max_iter,
-            "paule-mandel tau2",
-        )?
+        )
+        .map_err(|e| root_error(e, "paule-mandel tau2"))?
         .root
     };
     let m = moments(y, v, tau2);

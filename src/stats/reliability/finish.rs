@@ -5,9 +5,9 @@ use super::linalg::{lower_triangle, median, smc, without};
 use super::moments::ItemMoments;
 use super::omega;
 use super::{Alpha, AlphaItem};
+use crate::numeric::summation::{self, CompensatedSum};
 use crate::stats::StatsError;
 use crate::stats::dist;
-use crate::stats::summation::{self, CompensatedSum};
 
 /// psych's internal `alpha.1` on one (sub)matrix.
 struct AlphaCore {

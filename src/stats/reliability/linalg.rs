@@ -3,6 +3,8 @@
 //! with a pseudo-inverse fallback, and the lower-triangle median and variance psych reports.
 //! Matrices are row-major `Vec<f64>` of length `p * p`.
 
+use crate::numeric::cholesky::Cholesky;
+
 /// Eigenvalues and eigenvectors of a symmetric matrix by the cyclic Jacobi method.
 ///
 /// Returns `(values, vectors)` with `vectors[i * p + k]` the i-th element of the k-th
@@ -80,23 +82,8 @@ pub(crate) fn inverse_diagonal(a: &[f64], p: usize) -> Option<Vec<f64>> {
     let max_abs = values.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
     let tol = f64::EPSILON.sqrt() * max_abs;
     let well_conditioned = values.iter().all(|&v| v > tol);
-    if well_conditioned && let Some(l) = cholesky(a, p) {
-        // inv(A) = inv(L)' inv(L); diag_i = sum_k (inv(L)_{k,i})^2. Solve L X = I column by column.
-        let mut diag = vec![0.0; p];
-        let mut col = vec![0.0; p];
-        for i in 0..p {
-            col.fill(0.0);
-            col[i] = 1.0 / l[i * p + i];
-            for r in (i + 1)..p {
-                let mut s = 0.0;
-                for k in i..r {
-                    s += l[r * p + k] * col[k];
-                }
-                col[r] = -s / l[r * p + r];
-            }
-            diag[i] = col[i..].iter().map(|x| x * x).sum();
-        }
-        return Some(diag);
+    if well_conditioned && let Some(l) = Cholesky::factor(a, p) {
+        return Some(l.inverse_diagonal());
     }
     let mut diag = vec![0.0; p];
     for (k, &lambda) in values.iter().enumerate() {
@@ -108,28 +95,6 @@ pub(crate) fn inverse_diagonal(a: &[f64], p: usize) -> Option<Vec<f64>> {
         }
     }
     Some(diag)
-}
-
-/// Lower Cholesky factor, or `None` if the matrix is not (numerically) positive definite.
-fn cholesky(a: &[f64], p: usize) -> Option<Vec<f64>> {
-    let mut l = vec![0.0; p * p];
-    for i in 0..p {
-        for j in 0..=i {
-            let mut s = a[i * p + j];
-            for k in 0..j {
-                s -= l[i * p + k] * l[j * p + k];
-            }
-            if i == j {
-                if s <= 1e-13 * a[i * p + i].abs().max(f64::MIN_POSITIVE) {
-                    return None;
-                }
-                l[i * p + i] = s.sqrt();
-            } else {
-                l[i * p + j] = s / l[j * p + j];
-            }
-        }
-    }
-    Some(l)
 }
 
 /// Squared multiple correlations as psych's `smc`: `1 - 1/diag(R^-1)`, clamped to [0, 1].

@@ -2,8 +2,8 @@
 //! pairwise from rows with missing cells.
 
 use super::is_positive;
+use crate::numeric::summation::CompensatedSum;
 use crate::stats::StatsError;
-use crate::stats::summation::CompensatedSum;
 
 /// Everything step 2 (`finish.rs`) needs, already keyed (reversed items flipped).
 #[derive(Debug, Clone)]
@@ -209,7 +209,7 @@ pub(crate) fn pairwise<R: AsRef<[Option<f64>]>>(
         .collect();
     let observed: Vec<f64> = totals.iter().flatten().copied().collect();
     let (total_mean, total_var) =
-        crate::stats::summation::mean_var(&observed).ok_or_else(|| StatsError::TooFewCases {
+        crate::numeric::summation::mean_var(&observed).ok_or_else(|| StatsError::TooFewCases {
             what: "rows with any answer".to_owned(),
             needed: 2,
             got: observed.len(),

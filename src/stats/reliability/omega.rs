@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::is_positive;
 use super::linalg::{smc, symmetric_eigen};
+use crate::numeric::summation::CompensatedSum;
 use crate::stats::StatsError;
-use crate::stats::summation::CompensatedSum;
 
 /// Convergence rule of the iterated principal-axis fit: stop when max |Δh²| < this.
 const TOLERANCE: f64 = 1e-10;

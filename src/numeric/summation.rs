@@ -1,4 +1,4 @@
-//! Numerically careful sums and moments shared by the statistics modules.
+//! Numerically careful sums and moments (Neumaier 1974 compensated summation).
 
 /// Neumaier's compensated sum: exact to within one rounding for any ordering of terms,
 /// where a naive sum can lose digits when magnitudes differ.

@@ -1,57 +1,17 @@
 //! Reliable change and clinical significance (Jacobson & Truax 1991 and variants).
 //!
-//! # Formulas and reference implementations
-//!
-//! With the sample's pre-treatment mean `M_pre` and SD `SD_pre`, the reliability `r_xx`,
-//! `SE = SD_pre·sqrt(1 - r_xx)`, `S_diff = sqrt(2·SE²)` and `SE_pred = SD_pre·sqrt(1 - r_xx²)`:
-//!
-//! | method | reliable change index |
-//! |---|---|
-//! | [`RciMethod::Jt`] (Jacobson & Truax 1991) | `(post - pre)/S_diff` |
-//! | [`RciMethod::Gln`] (Gulliksen–Lord–Novick; Hsu 1989) | `[(post - M_pre) - r_xx(pre - M_pre)]/SE_pred` |
-//! | [`RciMethod::Hll`] (Hsu–Linn–Lord) | `[(post - M_post) - r_xx(pre - M_pre)]/SE_pred` |
-//! | [`RciMethod::En`] (Edwards–Nunnally, Speer 1992) | `[post - (r_xx(pre - M_pre) + M_pre)]/SE` |
-//! | [`RciMethod::Nk`] (Nunnally–Kotsch) | `[post - (r_xx(pre - M_pre) + M_pre)]/sqrt(r_xx²·SD_pre²(1 - r_xx) + SD_pre²(1 - r_yy))` |
-//! | [`RciMethod::Ha`] (Hageman–Arrindell 1999) | `[(post - pre)·r_dd + (M_post - M_pre)(1 - r_dd)]/(sqrt(r_dd)·S_diff)` |
-//!
-//! These are the formulas of the R package clinicalsignificance (2.0.0 / 2.1.0.9000), which
-//! take the sample's own pre distribution as the clinical population and its SD with
-//! `sd()` (n - 1). The JT index is the same in clinicalsignificance and JT-RCI (A.-W. Kruijt);
-//! they differ in the critical value and in whether the boundary counts (see below). For HA,
-//! `r_xx1 = (SD_pre² - SE²)/SD_pre²`, `r_xx2 = (SD_post² - SE²)/SD_post²`, `r12 = cor(pre, post)`
-//! and `r_dd = (SD_pre²·r_xx1 + SD_post²·r_xx2 - 2·SD_pre·SD_post·r12)/(SD_pre² + SD_post² -
-//! 2·SD_pre·SD_post·r12)`. Values match `reference/expected_rci.json` to 1e-12.
-//!
-//! # Cutoffs (Jacobson & Truax 1991)
-//!
-//! With `dir = +1` when higher is better and `-1` when lower is better, and the clinical
-//! (dysfunctional) population's mean and SD (by default the sample's pre scores, as
-//! clinicalsignificance; [`ReliableChange::clinical_norms`] to give published norms):
-//! `a = M_clin + dir·2·SD_clin`, `b = M_func - dir·2·SD_func`,
-//! `c = (SD_clin·M_func + SD_func·M_clin)/(SD_clin + SD_func)`. Cutoff `b` follows J&T (the
-//! functional SD); clinicalsignificance 2.0.0 uses the clinical SD there.
-//!
-//! # Categories
-//!
-//! As clinicalsignificance's combined approach: with `improved ⇔ dir·RCI > crit`,
-//! `deteriorated ⇔ dir·RCI < -crit`, `clinical_pre ⇔ dir·pre < dir·cutoff` and
-//! `functional_post ⇔ dir·post > dir·cutoff`: **recovered** = clinical pre, functional post and
-//! improved; **improved** = improved otherwise; **harmed** = not clinical pre, not functional
-//! post and deteriorated; **deteriorated** = deteriorated otherwise; **unchanged** = the rest.
-//! For HA, recovered = functional post and improved, and harmed is never assigned (as
-//! clinicalsignificance); the cutoff is the ordinary (observed-score) one.
-//!
-//! The critical value defaults to **1.96** (Jacobson & Truax) with **strict** comparisons.
-//! clinicalsignificance uses `qnorm(0.975) = 1.959963984540054` (one-sided `qnorm(0.95)` for HA),
-//! strict; JT-RCI uses 1.96 and counts the boundary ([`Boundary::Inclusive`], applied to both
-//! the RCI and the cutoff). Cases exactly at the boundary differ between the two packages.
+//! The formulas and conventions are documented in the [`crate::stats`] module docs.
 
 use serde::{Deserialize, Serialize};
 
 use super::StatsError;
 use super::correlation::pearson_r;
-use super::summation::mean_var;
 use crate::Direction;
+use crate::numeric::summation::mean_var;
+
+mod result;
+
+pub use result::{CategoryCounts, ChangeCategory, ChangeResult, ExcludedRow, PersonChange};
 
 /// Which reliable change index to compute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -202,137 +162,6 @@ pub enum ClinicalCutoff {
         functional: Population,
     },
 }
-
-/// Outcome category of one person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ChangeCategory {
-    /// Reliable improvement, and moved from the clinical to the functional side of the cutoff.
-    Recovered,
-    /// Reliable improvement without recovery.
-    Improved,
-    /// No reliable change.
-    Unchanged,
-    /// Reliable worsening without harm.
-    Deteriorated,
-    /// Reliable worsening, starting and ending on the functional side of the cutoff.
-    Harmed,
-}
-
-impl ChangeCategory {
-    /// The lowercase name (`"recovered"`, …).
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Recovered => "recovered",
-            Self::Improved => "improved",
-            Self::Unchanged => "unchanged",
-            Self::Deteriorated => "deteriorated",
-            Self::Harmed => "harmed",
-        }
-    }
-}
-
-/// How many persons fell into each category.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CategoryCounts {
-    /// Recovered.
-    pub recovered: usize,
-    /// Improved.
-    pub improved: usize,
-    /// Unchanged.
-    pub unchanged: usize,
-    /// Deteriorated.
-    pub deteriorated: usize,
-    /// Harmed.
-    pub harmed: usize,
-}
-
-impl CategoryCounts {
-    fn add(&mut self, c: ChangeCategory) {
-        match c {
-            ChangeCategory::Recovered => self.recovered += 1,
-            ChangeCategory::Improved => self.improved += 1,
-            ChangeCategory::Unchanged => self.unchanged += 1,
-            ChangeCategory::Deteriorated => self.deteriorated += 1,
-            ChangeCategory::Harmed => self.harmed += 1,
-        }
-    }
-}
-
-/// One person's change.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct PersonChange {
-    /// Row index in the input (0-based).
-    pub row: usize,
-    /// Pre-treatment score.
-    pub pre: f64,
-    /// Post-treatment score.
-    pub post: f64,
-    /// The reliable change index under the chosen method.
-    pub rci: f64,
-    /// The category.
-    pub category: ChangeCategory,
-}
-
-/// A row that was left out, with the reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ExcludedRow {
-    /// Row index in the input (0-based).
-    pub row: usize,
-    /// Why it was left out (for example `"pre is missing"`).
-    pub reason: String,
-}
-
-/// Result of [`ReliableChange::compute`]: sample pieces, cutoff, per-person results and counts.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ChangeResult {
-    /// The method used.
-    pub method: RciMethod,
-    /// The direction of improvement.
-    pub direction: Direction,
-    /// Reliability of the pre scores.
-    pub reliability: f64,
-    /// Rows in the input.
-    pub n_original: usize,
-    /// Rows with both scores, used.
-    pub n_used: usize,
-    /// Mean of the pre scores.
-    pub mean_pre: f64,
-    /// SD of the pre scores (n - 1).
-    pub sd_pre: f64,
-    /// Mean of the post scores.
-    pub mean_post: f64,
-    /// SD of the post scores (n - 1).
-    pub sd_post: f64,
-    /// Standard error of measurement, `SD_pre·sqrt(1 - r_xx)`.
-    pub se: f64,
-    /// Standard error of the difference, `sqrt(2)·SE`.
-    pub s_diff: f64,
-    /// Standard error of prediction, `SD_pre·sqrt(1 - r_xx²)`.
-    pub se_pred: f64,
-    /// The critical value the RCI is compared with.
-    pub critical: f64,
-    /// `critical·S_diff`: the smallest raw difference that is reliable under JT.
-    pub threshold: f64,
-    /// HA's reliability of the difference scores (`None` for other methods).
-    pub r_dd: Option<f64>,
-    /// The cutoff used.
-    pub cutoff_type: ClinicalCutoff,
-    /// The cutoff value on the score scale.
-    pub cutoff: f64,
-    /// Per-person results in input order (used rows only).
-    pub persons: Vec<PersonChange>,
-    /// Rows left out, with reasons.
-    pub excluded: Vec<ExcludedRow>,
-    /// Counts per category.
-    pub counts: CategoryCounts,
-}
-
 /// Reliable change settings: reliability and direction are required, everything else has a
 /// documented default (JT method, critical value 1.96, strict boundary, cutoff `a` from the
 /// sample's pre scores). Values are validated by [`ReliableChange::compute`].

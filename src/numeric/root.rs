@@ -1,12 +1,15 @@
-//! Brent's root finder as R's `uniroot()` runs it (`R_zeroin2` in R's `stats` package).
+//! One bracketing root finder: Brent's (1973) zeroin as R's `uniroot()` runs it (`R_zeroin2`
+//! in R's `stats` package, R 4.x).
 //!
 //! metafor solves the Paule–Mandel equation and the Q-profile bounds with `uniroot()` at its
 //! default tolerance `.Machine$double.eps^0.25`, so its answers are only good to about 1e-5.
 //! Running the same sequence of bracket updates (the 1973 Brent algorithm, with the same
 //! tolerance rule `2 * eps * |b| + tol / 2`) lands on the same point, which is how this crate
-//! reproduces metafor's printed bounds rather than the exact root.
-
-use crate::stats::StatsError;
+//! reproduces metafor's printed bounds rather than the exact root. With a tolerance near zero
+//! (the mixed-model variance ratio) the search stops at machine precision.
+//!
+//! Brent, R. P. (1973). *Algorithms for Minimization without Derivatives*, ch. 4.
+//! Prentice-Hall.
 
 /// Outcome of a bracketed search.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -17,28 +20,46 @@ pub(crate) struct Root {
     pub(crate) iterations: usize,
 }
 
+/// Why a bracketed search failed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum RootError {
+    /// The end values are not finite or have the same sign.
+    NotBracketed,
+    /// `f` returned `None` (it could not be evaluated) after `iterations` evaluations.
+    Failed {
+        /// Evaluations made, counting the failed one.
+        iterations: usize,
+    },
+    /// `f` was not finite at `at`.
+    NotFinite {
+        /// The argument.
+        at: f64,
+        /// Evaluations made, counting this one.
+        iterations: usize,
+    },
+    /// No convergence within `max_iter` evaluations.
+    MaxIter {
+        /// The limit.
+        iterations: usize,
+    },
+}
+
 /// Finds a root of `f` in `[lower, upper]` given `f(lower)` and `f(upper)` of opposite signs
 /// (or one of them zero), as `uniroot(f, c(lower, upper), tol = tol, maxiter = max_iter)`.
 ///
-/// `f` may fail (for example on a non-finite value); the error is passed on.
-#[allow(clippy::too_many_arguments)]
+/// `f` returns `None` where it cannot be evaluated; the search then stops with
+/// [`RootError::Failed`].
 pub(crate) fn zeroin(
-    mut f: impl FnMut(f64) -> Result<f64, StatsError>,
-    lower: f64,
-    upper: f64,
-    f_lower: f64,
-    f_upper: f64,
+    mut f: impl FnMut(f64) -> Option<f64>,
+    (lower, upper): (f64, f64),
+    (f_lower, f_upper): (f64, f64),
     tol: f64,
     max_iter: usize,
-    what: &str,
-) -> Result<Root, StatsError> {
+) -> Result<Root, RootError> {
     let (mut a, mut b) = (lower, upper);
     let (mut fa, mut fb) = (f_lower, f_upper);
     if !(fa.is_finite() && fb.is_finite()) || fa * fb > 0.0 {
-        return Err(StatsError::NotConverged {
-            what: format!("{what}: root not bracketed"),
-            iterations: 0,
-        });
+        return Err(RootError::NotBracketed);
     }
     if fa == 0.0 {
         return Ok(Root {
@@ -100,10 +121,12 @@ pub(crate) fn zeroin(
         a = b;
         fa = fb;
         b += new_step;
-        fb = f(b)?;
+        fb = f(b).ok_or(RootError::Failed {
+            iterations: iteration + 1,
+        })?;
         if !fb.is_finite() {
-            return Err(StatsError::NotConverged {
-                what: format!("{what}: function not finite at {b}"),
+            return Err(RootError::NotFinite {
+                at: b,
                 iterations: iteration + 1,
             });
         }
@@ -112,8 +135,7 @@ pub(crate) fn zeroin(
             fc = fa;
         }
     }
-    Err(StatsError::NotConverged {
-        what: what.to_owned(),
+    Err(RootError::MaxIter {
         iterations: max_iter,
     })
 }
@@ -124,23 +146,43 @@ mod tests {
 
     #[test]
     fn finds_sqrt_two() {
-        let f = |x: f64| Ok(x * x - 2.0);
-        let r = zeroin(f, 0.0, 2.0, -2.0, 2.0, 1e-12, 1000, "t").unwrap();
+        let f = |x: f64| Some(x * x - 2.0);
+        let r = zeroin(f, (0.0, 2.0), (-2.0, 2.0), 1e-12, 1000).unwrap();
         assert!((r.root - 2f64.sqrt()).abs() < 1e-11);
     }
 
     #[test]
+    fn zeroin_finds_a_root_to_machine_precision() {
+        let f = |x: f64| Some(x * x - 2.0);
+        let r = zeroin(f, (0.0, 2.0), (-2.0, 2.0), 1e-16, 200).unwrap();
+        assert!((r.root - std::f64::consts::SQRT_2).abs() < 4.0 * f64::EPSILON);
+        assert!(r.iterations < 20);
+    }
+
+    #[test]
     fn unbracketed_is_an_error() {
-        let f = |x: f64| Ok(x * x + 1.0);
-        assert!(zeroin(f, 0.0, 2.0, 1.0, 5.0, 1e-12, 1000, "t").is_err());
+        let f = |x: f64| Some(x * x + 1.0);
+        assert_eq!(
+            zeroin(f, (0.0, 2.0), (1.0, 5.0), 1e-12, 1000),
+            Err(RootError::NotBracketed)
+        );
     }
 
     #[test]
     fn endpoint_root_is_returned() {
-        let f = |x: f64| Ok(x);
+        let f = Some;
         assert_eq!(
-            zeroin(f, 0.0, 2.0, 0.0, 2.0, 1e-12, 10, "t").unwrap().root,
+            zeroin(f, (0.0, 2.0), (0.0, 2.0), 1e-12, 10).unwrap().root,
             0.0
+        );
+    }
+
+    #[test]
+    fn failed_evaluation_is_reported() {
+        let f = |_: f64| None;
+        assert_eq!(
+            zeroin(f, (0.0, 2.0), (-1.0, 1.0), 1e-12, 10),
+            Err(RootError::Failed { iterations: 1 })
         );
     }
 }
