@@ -221,11 +221,11 @@ mod change;
 mod correlation;
 mod correlation_accumulator;
 pub(crate) mod dist;
-#[allow(dead_code)] mod quantile; // used by dist once the stats refactor lands
 mod error;
 mod meta;
 mod mixed;
 mod multilevel;
+mod quantile;
 mod reliability;
 mod table;
 

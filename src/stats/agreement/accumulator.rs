@@ -214,7 +214,11 @@ impl IccAccumulator {
             ));
         }
         table::merged_count("targets of the merged accumulators", self.n, other.n)?;
-        table::merged_count("targets seen by the merged accumulators", self.seen, other.seen)?;
+        table::merged_count(
+            "targets seen by the merged accumulators",
+            self.seen,
+            other.seen,
+        )?;
         if self.first_incomplete.is_none() {
             self.first_incomplete = other
                 .first_incomplete

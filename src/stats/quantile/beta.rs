@@ -17,8 +17,9 @@ use super::gamma;
 use super::special::{LN_SQRT_2PI, deviance, ln_1m_exp, stirling_remainder};
 
 /// Iteration limit of the continued fraction: it needs about `√min(a, b)` steps near the
-/// mean, 1e6 at shapes of 5e11.
-const CF_MAX: usize = 20_000_000;
+/// mean, about 1e6 at shapes of 5e11; past that (both shapes above about 1e12) the function
+/// reports [`DistError::NotConverged`] after a few milliseconds instead of running on.
+const CF_MAX: usize = 3_000_000;
 /// Iteration limit of the power series (it converges at least like `x^n / n`).
 const SERIES_MAX: usize = 1_000_000;
 
@@ -262,4 +263,3 @@ pub(super) fn tails(a: f64, b: f64, w: f64) -> Result<BetaTails, DistError> {
         ln_dens,
     })
 }
-

@@ -143,7 +143,11 @@ impl AlphaAccumulator {
                 other.n_items(),
             ));
         }
-        table::merged_count("rows of the merged accumulators", self.count(), other.count())?;
+        table::merged_count(
+            "rows of the merged accumulators",
+            self.count(),
+            other.count(),
+        )?;
         self.acc.merge(&other.acc);
         Ok(())
     }
