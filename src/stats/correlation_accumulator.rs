@@ -1,8 +1,12 @@
 //! The streaming, mergeable state behind Pearson's r: [`CorrelationAccumulator`], its fields,
 //! push and merge in one place.
 
+use serde::{Deserialize, Serialize};
+
 use super::StatsError;
 use super::correlation::{Correlation, CorrelationMethod, CorrelationOptions, pearson_from_sums};
+use super::correlation_state::CorrelationState;
+use super::state::{centred, is_exact};
 
 /// Streaming Pearson correlation: finishes into the same [`Correlation`] as
 /// [`pearson`](super::pearson) / [`correlate`](super::correlate) (R `cor.test`: t test and
@@ -33,22 +37,85 @@ use super::correlation::{Correlation, CorrelationMethod, CorrelationOptions, pea
 /// Spearman's rho needs ranks of all values and cannot be streamed: `finish` refuses it.
 /// [`Correlation::ties`] is always `false` here, because detecting ties would need every value;
 /// ties do not enter Pearson's r, t, p or interval.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+///
+/// # Exact integer path
+/// While every x and y is an integer of magnitude at most
+/// [`EXACT_LIMIT`](crate::stats::EXACT_LIMIT) (2²⁰), the state is the exact sums Σx, Σy,
+/// Σx², Σxy, Σy² in `i128`, merged by addition: the state and [`finish`](Self::finish) are
+/// then bit-identical whatever the split and merge order. The first other value moves the
+/// accumulator to the floating-point path above for good, and merging an exact state with a
+/// float one converts the exact side (means x̄ = Σx/n, Sxy = (n·Σxy − Σx·Σy)/n computed
+/// exactly, then rounded) and merges by Chan's formula. See
+/// [`AlphaAccumulator`](crate::stats::AlphaAccumulator) for the rule in full.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(into = "CorrelationState", try_from = "CorrelationState")]
 pub struct CorrelationAccumulator {
-    n: usize,
-    n_missing: usize,
-    mean_x: f64,
-    mean_y: f64,
-    sxx: f64,
-    syy: f64,
-    sxy: f64,
+    pub(super) n: usize,
+    pub(super) n_missing: usize,
+    pub(super) mean_x: f64,
+    pub(super) mean_y: f64,
+    pub(super) sxx: f64,
+    pub(super) syy: f64,
+    pub(super) sxy: f64,
+    /// Exact path: [Σx, Σy, Σx², Σxy, Σy²]; `None` on the float path.
+    pub(super) exact: Option<[i128; 5]>,
+}
+
+impl Default for CorrelationAccumulator {
+    fn default() -> Self {
+        Self {
+            n: 0,
+            n_missing: 0,
+            mean_x: 0.0,
+            mean_y: 0.0,
+            sxx: 0.0,
+            syy: 0.0,
+            sxy: 0.0,
+            exact: Some([0; 5]),
+        }
+    }
 }
 
 impl CorrelationAccumulator {
-    /// An empty accumulator.
+    /// An empty accumulator (on the exact path until a non-integer value arrives).
     #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Whether the accumulator is still on the exact integer path.
+    #[must_use]
+    pub fn is_exact(&self) -> bool {
+        self.exact.is_some()
+    }
+
+    /// Leaves the exact path: the exact sums become means and centred sums.
+    fn leave_exact(&mut self) {
+        if let Some([sx, sy, sxx, sxy, syy]) = self.exact.take() {
+            let n = self.n as u64;
+            if n > 0 {
+                self.mean_x = sx as f64 / n as f64;
+                self.mean_y = sy as f64 / n as f64;
+            }
+            self.sxx = centred(n, sxx, sx, sx);
+            self.sxy = centred(n, sxy, sx, sy);
+            self.syy = centred(n, syy, sy, sy);
+        }
+    }
+
+    /// Sxx, Syy, Sxy (centred) of the pairs seen.
+    fn centred_sums(&self) -> (f64, f64, f64) {
+        match self.exact {
+            Some([sx, sy, sxx, sxy, syy]) => {
+                let n = self.n as u64;
+                (
+                    centred(n, sxx, sx, sx),
+                    centred(n, syy, sy, sy),
+                    centred(n, sxy, sx, sy),
+                )
+            }
+            None => (self.sxx, self.syy, self.sxy),
+        }
     }
 
     /// Complete pairs accumulated.
@@ -78,6 +145,17 @@ impl CorrelationAccumulator {
                     value: v,
                 });
             }
+        }
+        if let Some(e) = &mut self.exact {
+            if is_exact(x) && is_exact(y) {
+                let (x, y) = (x as i128, y as i128);
+                for (s, v) in e.iter_mut().zip([x, y, x * x, x * y, y * y]) {
+                    *s += v;
+                }
+                self.n += 1;
+                return Ok(());
+            }
+            self.leave_exact();
         }
         self.n += 1;
         let inv = 1.0 / self.n as f64;
@@ -124,10 +202,20 @@ impl CorrelationAccumulator {
         if other.n == 0 {
             return;
         }
+        if let (Some(a), Some(b)) = (&mut self.exact, &other.exact)
+            && a.iter().zip(b).all(|(x, y)| x.checked_add(*y).is_some())
+        {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+            self.n += other.n;
+            return;
+        }
+        self.leave_exact();
+        let mut other = *other;
+        other.leave_exact();
         if self.n == 0 {
             *self = Self {
                 n_missing: self.n_missing,
-                ..*other
+                ..other
             };
             return;
         }
@@ -157,12 +245,6 @@ impl CorrelationAccumulator {
                 what: "streaming spearman correlation (ranks need every value)".to_owned(),
             });
         }
-        pearson_from_sums(
-            self.n,
-            self.n_missing,
-            (self.sxx, self.syy, self.sxy),
-            false,
-            options,
-        )
+        pearson_from_sums(self.n, self.n_missing, self.centred_sums(), false, options)
     }
 }

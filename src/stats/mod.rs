@@ -220,6 +220,7 @@ mod agreement;
 mod change;
 mod correlation;
 mod correlation_accumulator;
+mod correlation_state;
 pub(crate) mod dist;
 mod error;
 mod meta;
@@ -227,11 +228,12 @@ mod mixed;
 mod multilevel;
 mod quantile;
 mod reliability;
+mod state;
 mod table;
 
 pub use agreement::{
-    Icc, IccAccumulator, IccForm, IccKind, IccMeanSquares, IccOptions, IccOptionsBuilder, icc,
-    icc_with_missing,
+    Icc, IccAccumulator, IccForm, IccKind, IccMeanSquares, IccMomentState, IccOptions,
+    IccOptionsBuilder, IccState, IncompleteTarget, icc, icc_with_missing,
 };
 pub use change::{
     Boundary, CategoryCounts, ChangeCategory, ChangeResult, ClinicalCutoff, ExcludedRow,
@@ -244,6 +246,7 @@ pub use correlation::{
     r_test_single, spearman,
 };
 pub use correlation_accumulator::CorrelationAccumulator;
+pub use correlation_state::CorrelationState;
 pub use error::StatsError;
 pub use meta::{
     CorrelationStudy, MAX_STUDY_N, MetaAnalysis, MetaOptions, MetaTest, RejectedStudy, StudyBatch,
@@ -255,6 +258,7 @@ pub use multilevel::{
     person_mean_centre, within_regression,
 };
 pub use reliability::{
-    Alpha, AlphaAccumulator, AlphaItem, AlphaOptions, MissingPolicy, Omega, alpha, alpha_rows,
-    alpha_with_missing, omega_from_correlation, omega_total, sem,
+    Alpha, AlphaAccumulator, AlphaItem, AlphaOptions, AlphaState, MissingPolicy, Omega, alpha,
+    alpha_rows, alpha_with_missing, omega_from_correlation, omega_total, sem,
 };
+pub use state::{EXACT_LIMIT, MomentState, STATE_VERSION, StateError, StateKind};

@@ -1,9 +1,12 @@
 //! The streaming, mergeable state behind [`icc`](super::icc): [`IccAccumulator`], its fields,
 //! push and merge in one place.
 
-use super::{Icc, IccOptions, icc_from_mean_squares};
+use serde::{Deserialize, Serialize};
+
+use super::{Icc, IccOptions, IccState, icc_from_mean_squares};
 use crate::numeric::summation::CompensatedSum;
 use crate::stats::StatsError;
+use crate::stats::state::is_exact;
 use crate::stats::table;
 
 /// Streaming intraclass correlations: finishes into the same [`Icc`] as
@@ -40,20 +43,155 @@ use crate::stats::table;
 /// assert!((streamed.forms[2].icc - direct.forms[2].icc).abs() < 1e-12);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+///
+/// # Exact integer path
+/// While every rating is an integer of magnitude at most
+/// [`EXACT_LIMIT`](crate::stats::EXACT_LIMIT) (2²⁰), the state is instead exact `i128` sums:
+/// per rater Cⱼ = Σₜ xₜⱼ, Qⱼ = Σₜ xₜⱼ² and Pⱼ = Σₜ xₜⱼ·Rₜ (Rₜ the target's total), and
+/// Σₜ Rₜ². They merge by addition, so the state and [`finish`](Self::finish) are bit-identical
+/// whatever the split and merge order. With G = ΣCⱼ the sums of squares are exact integers
+/// over N·k: N·k·SS_rows = N·ΣRₜ² − G², N·k·SS_cols = k·ΣCⱼ² − G²,
+/// N·k·SS_res = N·k·ΣQⱼ − N·ΣRₜ² − k·ΣCⱼ² + G². The first other rating moves the
+/// accumulator to the floating-point state above for good (the exact sums give its means and
+/// moments exactly, then rounded); merging an exact with a float state converts the exact side
+/// and merges by Chan's formula. See [`AlphaAccumulator`](crate::stats::AlphaAccumulator).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "IccState", try_from = "IccState")]
 pub struct IccAccumulator {
-    k: usize,
-    n: usize,
-    row_mean: f64,
-    row_m2: f64,
-    dev_mean: Vec<f64>,
-    dev_m2: Vec<f64>,
+    pub(super) k: usize,
+    pub(super) n: usize,
+    pub(super) row_mean: f64,
+    pub(super) row_m2: f64,
+    pub(super) dev_mean: Vec<f64>,
+    pub(super) dev_m2: Vec<f64>,
     dev: Vec<f64>,
-    n_dropped: usize,
-    seen: usize,
+    pub(super) n_dropped: usize,
+    pub(super) seen: usize,
     /// First incomplete target: (its index among the rows pushed, first missing rater, ratings
     /// present).
-    first_incomplete: Option<(usize, usize, usize)>,
+    pub(super) first_incomplete: Option<(usize, usize, usize)>,
+    /// The exact path's sums; `None` on the float path.
+    pub(super) exact: Option<IccExact>,
+}
+
+/// The exact path's state (see [`IccAccumulator`]). Cannot overflow: fewer than 2⁶⁴ targets of
+/// ratings within 2²⁰ keep every sum below 2¹⁰⁴·k².
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct IccExact {
+    pub(crate) c: Vec<i128>,
+    pub(crate) q: Vec<i128>,
+    pub(crate) pr: Vec<i128>,
+    pub(crate) r2: i128,
+}
+
+impl IccExact {
+    fn new(k: usize) -> Self {
+        Self {
+            c: vec![0; k],
+            q: vec![0; k],
+            pr: vec![0; k],
+            r2: 0,
+        }
+    }
+
+    fn add_row(&mut self, row: &[f64]) {
+        let r: i128 = row.iter().map(|&x| x as i128).sum();
+        for (j, &x) in row.iter().enumerate() {
+            let x = x as i128;
+            self.c[j] += x;
+            self.q[j] += x * x;
+            self.pr[j] += x * r;
+        }
+        self.r2 += r * r;
+    }
+
+    /// Adds `other`, or returns `false` (changing nothing) on overflow.
+    fn add(&mut self, other: &Self) -> bool {
+        let fits =
+            |a: &[i128], b: &[i128]| a.iter().zip(b).all(|(x, y)| x.checked_add(*y).is_some());
+        if !(fits(&self.c, &other.c)
+            && fits(&self.q, &other.q)
+            && fits(&self.pr, &other.pr)
+            && self.r2.checked_add(other.r2).is_some())
+        {
+            return false;
+        }
+        for (a, b) in [
+            (&mut self.c, &other.c),
+            (&mut self.q, &other.q),
+            (&mut self.pr, &other.pr),
+        ] {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        }
+        self.r2 += other.r2;
+        true
+    }
+
+    /// The float state of `n` targets with these sums: (row mean, row M2, per-rater means and
+    /// M2 of the row-centred ratings), from exact numerators over N·k and N·k².
+    pub(crate) fn moments(&self, n: usize) -> (f64, f64, Vec<f64>, Vec<f64>) {
+        let k = self.c.len();
+        if n == 0 {
+            return (0.0, 0.0, vec![0.0; k], vec![0.0; k]);
+        }
+        let (ni, ki) = (n as i128, k as i128);
+        let g: i128 = self.c.iter().sum();
+        let nk = (n as f64) * (k as f64);
+        let nk2 = nk * k as f64;
+        let ratio =
+            |num: Option<i128>, den: f64, fallback: f64| num.map_or(fallback, |v| v as f64 / den);
+        let gf = g as f64;
+        let row_mean = gf / nk;
+        let row_m2 = ratio(
+            ni.checked_mul(self.r2)
+                .and_then(|a| a.checked_sub(g.checked_mul(g)?)),
+            nk2,
+            self.r2 as f64 / (k * k) as f64 - nk * row_mean * row_mean / k as f64,
+        );
+        let mut dev_mean = Vec::with_capacity(k);
+        let mut dev_m2 = Vec::with_capacity(k);
+        for j in 0..k {
+            let e = ki.checked_mul(self.c[j]).and_then(|v| v.checked_sub(g));
+            let mean = ratio(e, nk, self.c[j] as f64 / n as f64 - row_mean);
+            let num = (|| {
+                let e = e?;
+                ni.checked_mul(ki * ki)?
+                    .checked_mul(self.q[j])?
+                    .checked_sub(ni.checked_mul(2 * ki)?.checked_mul(self.pr[j])?)?
+                    .checked_add(ni.checked_mul(self.r2)?)?
+                    .checked_sub(e.checked_mul(e)?)
+            })();
+            let fallback = self.q[j] as f64 - 2.0 * self.pr[j] as f64 / k as f64
+                + self.r2 as f64 / (k * k) as f64
+                - n as f64 * mean * mean;
+            dev_mean.push(mean);
+            dev_m2.push(ratio(num, nk2, fallback));
+        }
+        (row_mean, row_m2, dev_mean, dev_m2)
+    }
+
+    /// N·k times SS_rows, SS_cols and SS_res, exactly, or `None` on overflow.
+    pub(crate) fn scaled_sums_of_squares(&self, n: usize) -> Option<(i128, i128, i128)> {
+        let (ni, ki) = (n as i128, self.c.len() as i128);
+        let g: i128 = self.c.iter().sum();
+        let g2 = g.checked_mul(g)?;
+        let mut c2: i128 = 0;
+        for &c in &self.c {
+            c2 = c2.checked_add(c.checked_mul(c)?)?;
+        }
+        let q: i128 = self.q.iter().try_fold(0i128, |a, &b| a.checked_add(b))?;
+        let n_r2 = ni.checked_mul(self.r2)?;
+        let k_c2 = ki.checked_mul(c2)?;
+        let rows = n_r2.checked_sub(g2)?;
+        let cols = k_c2.checked_sub(g2)?;
+        let res = ni
+            .checked_mul(ki)?
+            .checked_mul(q)?
+            .checked_sub(n_r2)?
+            .checked_sub(k_c2)?
+            .checked_add(g2)?;
+        Some((rows, cols, res))
+    }
 }
 
 impl IccAccumulator {
@@ -77,6 +215,7 @@ impl IccAccumulator {
             n_dropped: 0,
             seen: 0,
             first_incomplete: None,
+            exact: Some(IccExact::new(n_raters)),
         })
     }
 
@@ -179,8 +318,30 @@ impl IccAccumulator {
         }
     }
 
-    /// Welford update with one complete, finite row.
+    /// Whether the accumulator is still on the exact integer path.
+    #[must_use]
+    pub fn is_exact(&self) -> bool {
+        self.exact.is_some()
+    }
+
+    /// Leaves the exact path (if on it): the exact sums become means and moments.
+    fn leave_exact(&mut self) {
+        if let Some(e) = self.exact.take() {
+            (self.row_mean, self.row_m2, self.dev_mean, self.dev_m2) = e.moments(self.n);
+        }
+    }
+
+    /// Adds one complete, finite row: exactly on the exact path, else Welford's update.
     fn add(&mut self, row: &[f64]) {
+        if let Some(e) = &mut self.exact {
+            if row.iter().all(|&x| is_exact(x)) {
+                e.add_row(row);
+                self.n += 1;
+                self.seen += 1;
+                return;
+            }
+            self.leave_exact();
+        }
         let mut s = CompensatedSum::new();
         for &x in row {
             s.add(x);
@@ -229,6 +390,22 @@ impl IccAccumulator {
         if other.n == 0 {
             return Ok(());
         }
+        if let (Some(a), Some(b)) = (&mut self.exact, &other.exact)
+            && a.add(b)
+        {
+            self.n += other.n;
+            return Ok(());
+        }
+        self.leave_exact();
+        let converted;
+        let other = if other.exact.is_some() {
+            let mut o = other.clone();
+            o.leave_exact();
+            converted = o;
+            &converted
+        } else {
+            other
+        };
         if self.n == 0 {
             self.n = other.n;
             self.row_mean = other.row_mean;
@@ -266,6 +443,22 @@ impl IccAccumulator {
                 needed: 2,
                 got: n,
             });
+        }
+        if let Some(e) = &self.exact
+            && let Some((rows, cols, res)) = e.scaled_sums_of_squares(n)
+        {
+            let (nf, kf) = (n as f64, self.k as f64);
+            let nk = nf * kf;
+            return Ok((
+                rows as f64 / nk / (nf - 1.0),
+                cols as f64 / nk / (kf - 1.0),
+                res as f64 / nk / ((nf - 1.0) * (kf - 1.0)),
+            ));
+        }
+        if self.exact.is_some() {
+            let mut float = self.clone();
+            float.leave_exact();
+            return float.mean_squares();
         }
         let mut ssc = CompensatedSum::new();
         let mut sse = CompensatedSum::new();

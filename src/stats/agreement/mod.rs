@@ -13,12 +13,14 @@
 
 mod accumulator;
 mod mean_squares;
+mod state;
 
 use serde::{Deserialize, Serialize};
 
 use super::StatsError;
 pub use accumulator::IccAccumulator;
 use mean_squares::icc_from_mean_squares;
+pub use state::{IccMomentState, IccState, IncompleteTarget};
 
 /// Which of the six intraclass correlations (psych's names; McGraw & Wong 1996 in brackets).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

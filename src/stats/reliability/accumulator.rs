@@ -3,7 +3,9 @@
 //! Its whole state is one [`CovarianceAccumulator`] (n, means, co-moments, min/max; push and
 //! merge in `covariance.rs`); this file adds the checks of the public API and the finish.
 
-use super::{Alpha, AlphaOptions, CovarianceAccumulator, alpha_from_accumulator};
+use serde::{Deserialize, Serialize};
+
+use super::{Alpha, AlphaOptions, AlphaState, CovarianceAccumulator, alpha_from_accumulator};
 use crate::stats::{StatsError, table};
 
 /// Streaming Cronbach's alpha: item means and the covariance matrix of complete rows, finished
@@ -46,9 +48,10 @@ use crate::stats::{StatsError, table};
 /// assert!((streamed.raw_alpha - direct.raw_alpha).abs() < 1e-12);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "AlphaState", try_from = "AlphaState")]
 pub struct AlphaAccumulator {
-    acc: CovarianceAccumulator,
+    pub(super) acc: CovarianceAccumulator,
 }
 
 impl AlphaAccumulator {
@@ -77,6 +80,13 @@ impl AlphaAccumulator {
     #[must_use]
     pub fn count(&self) -> usize {
         self.acc.count()
+    }
+
+    /// Whether the accumulator is still on the exact integer path (every value so far an
+    /// integer within [`EXACT_LIMIT`](crate::stats::EXACT_LIMIT); see the type's docs).
+    #[must_use]
+    pub fn is_exact(&self) -> bool {
+        self.acc.is_exact()
     }
 
     /// Adds one row (one answer per item, in column order). Welford's update.

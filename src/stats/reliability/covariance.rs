@@ -1,6 +1,8 @@
 //! Step 1 of alpha on complete rows: the one-pass covariance accumulator and its block
-//! kernels.
+//! merge (the kernels are in `kernels.rs`).
 
+use super::kernels::{block_sums, column_stats, lane_dot, lane_dot4};
+use crate::stats::state::{EXACT_LIMIT, centred, is_exact};
 use crate::stats::{StatsError, table};
 
 /// Rows per block of the transposed path (more than 16 items): small enough that a block
@@ -24,21 +26,102 @@ const KERNEL_ROWS: usize = 256;
 /// pass about a shift for up to 16 items, two-pass over a transposed block for more) and
 /// merges it by the same formula, which is both faster and at least as accurate as row-by-row
 /// updates.
+///
+/// Exact path: while every value seen is an integer of magnitude at most [`EXACT_LIMIT`], the
+/// state is instead the exact sums Σx and Σxxᵀ in `i128` ([`ExactSums`]; `mean` and `m2` stay
+/// zero), which merge by addition, so the state, and everything computed from it, is the same
+/// whatever the order and grouping of the rows. The first other value converts the state to
+/// means and co-moments (the float path) for good.
 #[derive(Debug, Clone)]
 pub(crate) struct CovarianceAccumulator {
-    p: usize,
-    n: usize,
-    mean: Vec<f64>,
+    pub(super) p: usize,
+    pub(super) n: usize,
+    pub(super) mean: Vec<f64>,
     /// Upper triangle (j ≥ i) of Σ (x_i − mean_i)(x_j − mean_j), row-major p × p.
-    m2: Vec<f64>,
+    pub(super) m2: Vec<f64>,
+    /// The exact path's sums; `None` on the float path.
+    pub(super) exact: Option<ExactSums>,
     /// Scratch: deviations of one row (p), block means (p), block co-moments (p × p) and, for
     /// more than 16 items, one block transposed into item columns (p × `BLOCK_ROWS`).
     delta: Vec<f64>,
     block_mean: Vec<f64>,
     block_m2: Vec<f64>,
     block_t: Vec<f64>,
-    min: f64,
-    max: f64,
+    pub(super) min: f64,
+    pub(super) max: f64,
+}
+
+/// The exact path's state: Σx per item and the upper triangle (j ≥ i, row-major p × p) of
+/// Σ x_i·x_j. Cannot overflow: fewer than 2⁶⁴ rows of values within 2²⁰ keep every sum
+/// below 2¹⁰⁴ (imports are checked against the same bounds).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ExactSums {
+    pub(super) s1: Vec<i128>,
+    pub(super) s2: Vec<i128>,
+}
+
+impl ExactSums {
+    fn new(p: usize) -> Self {
+        Self {
+            s1: vec![0; p],
+            s2: vec![0; p * p],
+        }
+    }
+
+    /// Adds one row of exact values.
+    fn add_row(&mut self, row: &[f64]) {
+        let p = row.len();
+        for (i, &xi) in row.iter().enumerate() {
+            let xi = xi as i128;
+            self.s1[i] += xi;
+            for (s, &xj) in self.s2[i * p + i..(i + 1) * p].iter_mut().zip(&row[i..]) {
+                *s += xi * xj as i128;
+            }
+        }
+    }
+
+    /// Adds `other`, or returns `false` (and changes nothing) if a sum would overflow.
+    fn add(&mut self, other: &Self) -> bool {
+        let fits = self
+            .s1
+            .iter()
+            .zip(&other.s1)
+            .all(|(a, b)| a.checked_add(*b).is_some())
+            && self
+                .s2
+                .iter()
+                .zip(&other.s2)
+                .all(|(a, b)| a.checked_add(*b).is_some());
+        if fits {
+            self.s1.iter_mut().zip(&other.s1).for_each(|(a, b)| *a += b);
+            self.s2.iter_mut().zip(&other.s2).for_each(|(a, b)| *a += b);
+        }
+        fits
+    }
+
+    /// Means and upper-triangle centred co-moments of `n` rows with these sums.
+    pub(super) fn moments(&self, n: usize) -> (Vec<f64>, Vec<f64>) {
+        let p = self.s1.len();
+        let nu = n as u64;
+        let mean = self
+            .s1
+            .iter()
+            .map(|&s| if n == 0 { 0.0 } else { s as f64 / n as f64 })
+            .collect();
+        let mut m2 = vec![0.0; p * p];
+        for i in 0..p {
+            for j in i..p {
+                m2[i * p + j] = centred(nu, self.s2[i * p + j], self.s1[i], self.s1[j]);
+            }
+        }
+        (mean, m2)
+    }
+}
+
+/// Whether a block's values are all exact, given the residual sum from the kernel and the
+/// block's range.
+fn exact_block(residual: f64, lo: f64, hi: f64) -> bool {
+    residual == 0.0 && lo >= -EXACT_LIMIT && hi <= EXACT_LIMIT
 }
 
 impl PartialEq for CovarianceAccumulator {
@@ -47,6 +130,7 @@ impl PartialEq for CovarianceAccumulator {
             && self.n == other.n
             && self.mean == other.mean
             && self.m2 == other.m2
+            && self.exact == other.exact
             && self.range() == other.range()
     }
 }
@@ -61,6 +145,7 @@ impl CovarianceAccumulator {
             n: 0,
             mean: table::zeros("items", p)?,
             m2: table::zeros("items", pp)?,
+            exact: Some(ExactSums::new(p)),
             delta: table::zeros("items", p)?,
             block_mean: table::zeros("items", p)?,
             block_m2: table::zeros("items", pp)?,
@@ -81,9 +166,34 @@ impl CovarianceAccumulator {
         self.p
     }
 
-    /// Adds one complete row of `p` finite values (Welford's update).
+    /// Whether the state is on the exact integer path.
+    pub(crate) fn is_exact(&self) -> bool {
+        self.exact.is_some()
+    }
+
+    /// Leaves the exact path (if on it): the exact sums become means and co-moments.
+    pub(super) fn leave_exact(&mut self) {
+        if let Some(e) = self.exact.take() {
+            (self.mean, self.m2) = e.moments(self.n);
+        }
+    }
+
+    /// Adds one complete row of `p` finite values (exactly on the exact path, else Welford's
+    /// update).
     pub(crate) fn push(&mut self, row: &[f64]) {
         let p = self.p;
+        if let Some(e) = &mut self.exact {
+            if row.iter().all(|&x| is_exact(x)) {
+                e.add_row(row);
+                self.n += 1;
+                for &x in row {
+                    self.min = self.min.min(x) + 0.0;
+                    self.max = self.max.max(x) + 0.0;
+                }
+                return;
+            }
+            self.leave_exact();
+        }
         self.n += 1;
         let inv_n = 1.0 / self.n as f64;
         for ((d, m), &x) in self.delta.iter_mut().zip(&mut self.mean).zip(row) {
@@ -154,13 +264,34 @@ impl CovarianceAccumulator {
             };
             let nb = block.len();
             let mut shift = *first;
-            if self.n > 0 {
+            if self.n > 0 && self.exact.is_none() {
                 shift.copy_from_slice(&self.mean[..P]);
             }
             let mut s1 = [0.0f64; P];
             let mut s2 = [[0.0f64; P]; P];
             let (mut lo, mut hi) = (self.min, self.max);
-            block_sums(block, &shift, &mut s1, &mut s2, (&mut lo, &mut hi));
+            // On the exact path the shift is an integer row of the block, so for exact values
+            // every deviation, product and block sum below is an integer under 2⁵³: exact.
+            let mut residual = 0.0;
+            if self.exact.is_some() {
+                block_sums::<P, true>(
+                    block,
+                    &shift,
+                    &mut s1,
+                    &mut s2,
+                    (&mut lo, &mut hi),
+                    &mut residual,
+                );
+            } else {
+                block_sums::<P, false>(
+                    block,
+                    &shift,
+                    &mut s1,
+                    &mut s2,
+                    (&mut lo, &mut hi),
+                    &mut residual,
+                );
+            }
             // Any NaN or infinity makes its column sum or its diagonal co-moment non-finite;
             // only then is the block searched (a non-finite sum of finite values, i.e.
             // overflow, is not an input error and goes on as before).
@@ -168,7 +299,15 @@ impl CovarianceAccumulator {
             if suspect && let Some(at) = block.as_flattened().iter().position(|x| !x.is_finite()) {
                 return Err(b * KERNEL_ROWS * P + at);
             }
-            (self.min, self.max) = (lo, hi);
+            (self.min, self.max) = (lo + 0.0, hi + 0.0);
+            if let Some(e) = &mut self.exact {
+                if exact_block(residual, lo, hi) {
+                    add_block_sums(e, nb, &shift, &s1, &s2);
+                    self.n += nb;
+                    continue;
+                }
+                self.leave_exact();
+            }
             let inv = 1.0 / nb as f64;
             for j in 0..P {
                 self.block_mean[j] = shift[j] + s1[j] * inv;
@@ -228,10 +367,18 @@ impl CovarianceAccumulator {
                 let at = block.iter().position(|x| !x.is_finite()).unwrap_or(0);
                 return Err(b * BLOCK_ROWS * p + at);
             }
-            (self.min, self.max) = (lo, hi);
-            for (j, &m) in self.block_mean.iter().enumerate() {
-                for x in &mut cols[j * BLOCK_ROWS..j * BLOCK_ROWS + nb] {
-                    *x -= m;
+            (self.min, self.max) = (lo + 0.0, hi + 0.0);
+            // Exact block: raw (uncentred) products of values within 2²⁰ over at most
+            // `BLOCK_ROWS` = 2⁷ rows stay below 2⁴⁷, so the dot products below are exact.
+            let exact = self.exact.is_some() && block.iter().all(|&x| is_exact(x));
+            if !exact {
+                if let Some(e) = self.exact.take() {
+                    (self.mean, self.m2) = e.moments(self.n);
+                }
+                for (j, &m) in self.block_mean.iter().enumerate() {
+                    for x in &mut cols[j * BLOCK_ROWS..j * BLOCK_ROWS + nb] {
+                        *x -= m;
+                    }
                 }
             }
             let col = |j: usize| &cols[j * BLOCK_ROWS..j * BLOCK_ROWS + nb];
@@ -248,6 +395,16 @@ impl CovarianceAccumulator {
                     self.block_m2[i * p + j] = lane_dot(ci, col(j));
                 }
             }
+            if let Some(e) = self.exact.as_mut().filter(|_| exact) {
+                for (j, s) in e.s1.iter_mut().enumerate() {
+                    *s += col(j).iter().sum::<f64>() as i128;
+                }
+                for (s, &m) in e.s2.iter_mut().zip(&self.block_m2) {
+                    *s += m as i128;
+                }
+                self.n += nb;
+                continue;
+            }
             merge_moments(
                 p,
                 (&mut self.n, &mut self.mean, &mut self.m2),
@@ -259,18 +416,37 @@ impl CovarianceAccumulator {
     }
 
     /// Combines another accumulator over the same items into this one (Chan et al.).
+    ///
+    /// Exact with exact adds the sums (exact, so any order and grouping of merges gives the
+    /// same state); otherwise an exact side is first converted to means and co-moments and
+    /// the two merge by Chan's formula on the float path.
     pub(crate) fn merge(&mut self, other: &Self) {
         if other.n == 0 || other.p != self.p {
             return;
         }
+        self.min = self.min.min(other.min) + 0.0;
+        self.max = self.max.max(other.max) + 0.0;
+        if let (Some(a), Some(b)) = (&mut self.exact, &other.exact)
+            && a.add(b)
+        {
+            self.n += other.n;
+            return;
+        }
+        self.leave_exact();
+        let converted;
+        let (mean_b, m2_b) = match &other.exact {
+            Some(e) => {
+                converted = e.moments(other.n);
+                (&converted.0, &converted.1)
+            }
+            None => (&other.mean, &other.m2),
+        };
         merge_moments(
             self.p,
             (&mut self.n, &mut self.mean, &mut self.m2),
-            (other.n, &other.mean, &other.m2),
+            (other.n, mean_b, m2_b),
             &mut self.delta,
         );
-        self.min = self.min.min(other.min);
-        self.max = self.max.max(other.max);
     }
 
     /// Rows accumulated.
@@ -287,157 +463,42 @@ impl CovarianceAccumulator {
     pub(crate) fn mean_cov(&self) -> (Vec<f64>, Vec<f64>) {
         let p = self.p;
         let denom = (self.n.saturating_sub(1)).max(1) as f64;
+        let exact = self.exact.as_ref().map(|e| e.moments(self.n));
+        let (mean, m2) = exact
+            .as_ref()
+            .map_or((&self.mean, &self.m2), |(m, c)| (m, c));
         let mut cov = vec![0.0; p * p];
         for i in 0..p {
             for j in i..p {
-                let v = self.m2[i * p + j] / denom;
+                let v = m2[i * p + j] / denom;
                 cov[i * p + j] = v;
                 cov[j * p + i] = v;
             }
         }
-        (self.mean.clone(), cov)
+        (mean.clone(), cov)
     }
 }
 
-/// Adds the deviations d = row − `shift` of every row of `block` to `s1` and the upper
-/// triangle of their outer products (from the even column at or below the diagonal, so that
-/// pairs of products line up with SSE2 registers) to `s2`, and the rows' values to the range.
-///
-/// Two rows per step: each accumulator in `s2` is loaded and stored once per two rows (the
-/// 78 co-moments of 12 items do not fit in 16 registers, so they live in L1). Not inlined:
-/// as a separate function `s2` stays an array in memory instead of being split into scalars
-/// that spill. Per-column lanes for the range keep the comparisons vectorisable.
-#[inline(never)]
-fn block_sums<const P: usize>(
-    block: &[[f64; P]],
+/// Adds a block's exact sums about an integer `shift` (`s1` = Σd, `s2` = Σddᵀ upper triangle,
+/// d = x − shift, all integers in `f64`) to the exact totals: Σx = Σd + n·shift and
+/// Σx_i x_j = Σd_i d_j + shift_i·Σd_j + shift_j·Σd_i + n·shift_i·shift_j.
+fn add_block_sums<const P: usize>(
+    e: &mut ExactSums,
+    nb: usize,
     shift: &[f64; P],
-    s1: &mut [f64; P],
-    s2: &mut [[f64; P]; P],
-    range: (&mut f64, &mut f64),
+    s1: &[f64; P],
+    s2: &[[f64; P]; P],
 ) {
-    let (lo, hi) = range;
-    let mut l = [*lo; P];
-    let mut h = [*hi; P];
-    let (pairs, rest) = block.as_chunks::<2>();
-    for [a, b] in pairs {
-        let mut da = [0.0; P];
-        let mut db = [0.0; P];
-        for j in 0..P {
-            da[j] = a[j] - shift[j];
-            db[j] = b[j] - shift[j];
-            s1[j] += da[j] + db[j];
-            l[j] = if a[j] < l[j] { a[j] } else { l[j] };
-            l[j] = if b[j] < l[j] { b[j] } else { l[j] };
-            h[j] = if a[j] > h[j] { a[j] } else { h[j] };
-            h[j] = if b[j] > h[j] { b[j] } else { h[j] };
-        }
-        for i in 0..P {
-            let (x, y) = (da[i], db[i]);
-            for j in (i & !1)..P {
-                s2[i][j] += x * da[j] + y * db[j];
-            }
+    let nb = nb as i128;
+    let sh = shift.map(|x| x as i128);
+    let d1 = s1.map(|x| x as i128);
+    for i in 0..P {
+        e.s1[i] += d1[i] + nb * sh[i];
+        for j in i..P {
+            e.s2[i * P + j] +=
+                s2[i][j] as i128 + sh[i] * d1[j] + sh[j] * d1[i] + nb * sh[i] * sh[j];
         }
     }
-    for a in rest {
-        let mut da = [0.0; P];
-        for j in 0..P {
-            da[j] = a[j] - shift[j];
-            s1[j] += da[j];
-            l[j] = l[j].min(a[j]);
-            h[j] = h[j].max(a[j]);
-        }
-        for i in 0..P {
-            for j in (i & !1)..P {
-                s2[i][j] += da[i] * da[j];
-            }
-        }
-    }
-    for j in 0..P {
-        *lo = lo.min(l[j]);
-        *hi = hi.max(h[j]);
-    }
-}
-
-/// Sum, minimum, maximum and finiteness of a column.
-struct ColumnStats {
-    sum: f64,
-    min: f64,
-    max: f64,
-    finite: bool,
-}
-
-/// [`ColumnStats`] in four independent lanes, which the compiler vectorises without
-/// reassociating anything. `x·0` is ±0 for finite x and NaN otherwise, so one running sum of
-/// it detects any NaN or infinity.
-fn column_stats(x: &[f64]) -> ColumnStats {
-    let (chunks, rest) = x.as_chunks::<4>();
-    let mut sum = [0.0f64; 4];
-    let mut check = [0.0f64; 4];
-    let mut lo = [f64::INFINITY; 4];
-    let mut hi = [f64::NEG_INFINITY; 4];
-    for c in chunks {
-        for k in 0..4 {
-            sum[k] += c[k];
-            check[k] += c[k] * 0.0;
-            lo[k] = if c[k] < lo[k] { c[k] } else { lo[k] };
-            hi[k] = if c[k] > hi[k] { c[k] } else { hi[k] };
-        }
-    }
-    let mut out = ColumnStats {
-        sum: (sum[0] + sum[2]) + (sum[1] + sum[3]),
-        min: lo[0].min(lo[1]).min(lo[2]).min(lo[3]),
-        max: hi[0].max(hi[1]).max(hi[2]).max(hi[3]),
-        finite: check.iter().all(|&c| c == 0.0),
-    };
-    for &v in rest {
-        out.sum += v;
-        out.finite &= v.is_finite();
-        out.min = out.min.min(v);
-        out.max = out.max.max(v);
-    }
-    out
-}
-
-/// Σ a·b in eight independent lanes (enough independent additions to hide their latency;
-/// see [`column_stats`]).
-fn lane_dot(a: &[f64], b: &[f64]) -> f64 {
-    let (ca, ra) = a.as_chunks::<8>();
-    let (cb, rb) = b.as_chunks::<8>();
-    let mut acc = [0.0f64; 8];
-    for (x, y) in ca.iter().zip(cb) {
-        for k in 0..8 {
-            acc[k] += x[k] * y[k];
-        }
-    }
-    let mut s = ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
-    for (x, y) in ra.iter().zip(rb) {
-        s += x * y;
-    }
-    s
-}
-
-/// Four dot products of `a` with `b[0..4]` at once, each in four lanes (register tile: one
-/// load of `a` per four products).
-fn lane_dot4(a: &[f64], b: [&[f64]; 4]) -> [f64; 4] {
-    let (ca, ra) = a.as_chunks::<4>();
-    let [b0, b1, b2, b3] = b.map(|c| c.as_chunks::<4>());
-    let mut acc = [[0.0f64; 4]; 4];
-    for ((((x, y0), y1), y2), y3) in ca.iter().zip(b0.0).zip(b1.0).zip(b2.0).zip(b3.0) {
-        for k in 0..4 {
-            acc[0][k] += x[k] * y0[k];
-            acc[1][k] += x[k] * y1[k];
-            acc[2][k] += x[k] * y2[k];
-            acc[3][k] += x[k] * y3[k];
-        }
-    }
-    let mut out = [0.0; 4];
-    for ((o, acc), rb) in out.iter_mut().zip(&acc).zip([b0.1, b1.1, b2.1, b3.1]) {
-        *o = (acc[0] + acc[2]) + (acc[1] + acc[3]);
-        for (x, y) in ra.iter().zip(rb) {
-            *o += x * y;
-        }
-    }
-    out
 }
 
 /// Chan et al.'s combination of part B (n_b, means, upper-triangle co-moments) into part A.

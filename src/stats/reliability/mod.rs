@@ -10,11 +10,13 @@
 mod accumulator;
 mod covariance;
 mod finish;
+mod kernels;
 mod linalg;
 mod moments;
 mod omega;
 mod options;
 mod result;
+mod state;
 
 use super::StatsError;
 pub use accumulator::AlphaAccumulator;
@@ -25,6 +27,7 @@ use moments::ItemMoments;
 pub use omega::Omega;
 pub use options::{AlphaOptions, MissingPolicy};
 pub use result::{Alpha, AlphaItem};
+pub use state::AlphaState;
 
 /// Cronbach's alpha of complete, row-major data: `data[r * n_items + j]` is respondent r's
 /// answer to item j.
