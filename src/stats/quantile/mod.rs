@@ -35,7 +35,7 @@ mod special;
 pub(crate) const MAX_NEWTON: usize = 200;
 
 /// Why a distribution function could not be evaluated.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub(crate) enum DistError {
     /// A probability outside `[0, 1]` (or a log-probability above 0), or NaN.
