@@ -123,6 +123,7 @@ impl ErrorCode for StatsError {
             Self::UnknownName { .. } => "unknown_name",
             Self::Unsupported { .. } => "unsupported",
             Self::Singular { .. } => "singular",
+            Self::TooLarge { .. } => "too_large",
         }
     }
 
@@ -141,7 +142,8 @@ impl ErrorCode for StatsError {
             | Self::LengthMismatch { what, .. }
             | Self::NotConverged { what, .. }
             | Self::Unsupported { what }
-            | Self::Singular { what } => f.field(what.clone()),
+            | Self::Singular { what }
+            | Self::TooLarge { what, .. } => f.field(what.clone()),
         }
     }
 }

@@ -49,7 +49,7 @@
 //! `empty`, `duplicate_session`, `unsorted`, `too_few_sessions`, `zero_variance`,
 //! `invalid_parameter`, `no_matching_reference`, `empty_text` (monitoring); `too_few_cases`,
 //! `length_mismatch`, `invalid_probability`, `not_converged`, `unknown_name`, `unsupported`,
-//! `singular` (statistics); `empty_id`, `id_too_long`, `invalid_id_character` (ids);
+//! `singular`, `too_large` (statistics); `empty_id`, `id_too_long`, `invalid_id_character` (ids);
 //! `missing_column`, `duplicate_column`, `csv` (tables); `invalid_rule_id`, `invalid_target`
 //! (critical rules); `unsupported_version`; and with the `fhir` feature `wrong_resource`,
 //! `no_loinc_codes`, `unverified_code`, `duplicate_link_id`, `unknown_link_id`,

@@ -204,7 +204,8 @@ pub fn lutz_critical_value(alpha: f64, n_pre: usize, n_post: usize) -> Result<f6
     if !(alpha > 0.0 && alpha < 1.0) {
         return Err(MonitorError::invalid("alpha", alpha, "in (0, 1)"));
     }
-    let df = (n_pre + n_post) as f64 - 2.0;
+    // summed in f64: two huge group sizes must not overflow usize (exact below 2^53)
+    let df = n_pre as f64 + n_post as f64 - 2.0;
     if df < 1.0 {
         return Err(MonitorError::invalid(
             "n_pre + n_post",
@@ -363,6 +364,18 @@ pub fn sudden_changes(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lutz_critical_value_at_extreme_alpha_and_group_sizes() {
+        // statrs' quantile panicked near f64::MIN_POSITIVE; n_pre + n_post overflowed usize
+        let tiny = lutz_critical_value(f64::MIN_POSITIVE, 2, 2).unwrap();
+        assert!(tiny.is_finite() && tiny > 1e150, "{tiny}");
+        let huge = lutz_critical_value(0.05, usize::MAX, usize::MAX).unwrap();
+        assert!((huge - 1.959_963_984_540_054).abs() < 1e-12, "{huge}");
+        // df = 1: |qt(5e-301, 1)| = 1 / (π · 5e-301)
+        let cauchy = lutz_critical_value(1e-300, 2, 1).unwrap();
+        assert!((cauchy / (1.0 / (std::f64::consts::PI * 5e-301)) - 1.0).abs() < 1e-12);
+    }
 
     fn s(v: &[(u32, f64)]) -> Series {
         Series::new(v.to_vec()).unwrap()

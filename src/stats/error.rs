@@ -95,6 +95,18 @@ pub enum StatsError {
         /// What was asked for.
         what: String,
     },
+    /// A size or count from the caller that cannot be served: its memory cannot be reserved,
+    /// its arithmetic would overflow, or (for accumulated counts) it would exceed 2^53, past
+    /// which an `f64` no longer counts exactly.
+    #[error("{what}: {size} is too large ({why})")]
+    TooLarge {
+        /// What was sized or counted (for example `"items"` or `"rows of the merged accumulators"`).
+        what: String,
+        /// The size or count asked for (saturated at `u128::MAX`).
+        size: u128,
+        /// Why it cannot be served.
+        why: String,
+    },
     /// A matrix that must be inverted or factorised is singular or not positive definite.
     #[error("{what}: matrix is singular or not positive definite")]
     Singular {

@@ -226,6 +226,7 @@ mod error;
 mod meta;
 mod mixed;
 mod multilevel;
+mod quantile;
 mod reliability;
 mod state;
 mod table;

@@ -60,3 +60,41 @@ pub(crate) fn shape_mismatch(what: &str, expected: usize, got: usize) -> StatsEr
         got,
     }
 }
+
+/// Largest count an accumulator keeps: 2^53, the last integer up to which every `f64` counts
+/// exactly (the moments are weighted by counts as `f64`).
+pub(crate) const MAX_COUNT: usize = 1 << 53;
+
+/// A vector of `len` zeros, reserved fallibly: an impossible size is
+/// [`StatsError::TooLarge`] instead of a capacity-overflow panic or an allocation abort.
+pub(crate) fn zeros(what: &str, len: usize) -> Result<Vec<f64>, StatsError> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(len).map_err(|_| StatsError::TooLarge {
+        what: what.to_owned(),
+        size: len as u128,
+        why: "the memory for its moments cannot be reserved".to_owned(),
+    })?;
+    v.resize(len, 0.0);
+    Ok(v)
+}
+
+/// `p × p` for a table of `p` columns (`what` names them), or [`StatsError::TooLarge`].
+pub(crate) fn square(what: &str, p: usize) -> Result<usize, StatsError> {
+    p.checked_mul(p).ok_or_else(|| StatsError::TooLarge {
+        what: what.to_owned(),
+        size: p as u128,
+        why: "its p x p covariance matrix does not fit in the address space".to_owned(),
+    })
+}
+
+/// The count of two merged accumulators, or [`StatsError::TooLarge`] past [`MAX_COUNT`].
+pub(crate) fn merged_count(what: &str, a: usize, b: usize) -> Result<usize, StatsError> {
+    match a.checked_add(b) {
+        Some(n) if n <= MAX_COUNT => Ok(n),
+        _ => Err(StatsError::TooLarge {
+            what: what.to_owned(),
+            size: a as u128 + b as u128,
+            why: "more than 2^53 rows, past which counts lose precision".to_owned(),
+        }),
+    }
+}

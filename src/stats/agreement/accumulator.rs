@@ -198,7 +198,8 @@ impl IccAccumulator {
     /// An empty accumulator for `n_raters` raters.
     ///
     /// # Errors
-    /// [`StatsError::TooFewCases`] for fewer than 2 raters.
+    /// [`StatsError::TooFewCases`] for fewer than 2 raters; [`StatsError::TooLarge`] when the
+    /// per-rater moments cannot be reserved (reserved fallibly: never a panic or an abort).
     pub fn new(n_raters: usize) -> Result<Self, StatsError> {
         if n_raters < 2 {
             return Err(table::too_few_columns("raters", n_raters));
@@ -208,9 +209,9 @@ impl IccAccumulator {
             n: 0,
             row_mean: 0.0,
             row_m2: 0.0,
-            dev_mean: vec![0.0; n_raters],
-            dev_m2: vec![0.0; n_raters],
-            dev: vec![0.0; n_raters],
+            dev_mean: table::zeros("raters", n_raters)?,
+            dev_m2: table::zeros("raters", n_raters)?,
+            dev: table::zeros("raters", n_raters)?,
             n_dropped: 0,
             seen: 0,
             first_incomplete: None,
@@ -363,7 +364,8 @@ impl IccAccumulator {
     /// Combines `other` (other targets rated by the same raters) into this accumulator.
     ///
     /// # Errors
-    /// [`StatsError::LengthMismatch`] if the rater counts differ.
+    /// [`StatsError::LengthMismatch`] if the rater counts differ; [`StatsError::TooLarge`] if
+    /// the merged count of targets would exceed 2^53 (the accumulator is then unchanged).
     pub fn merge(&mut self, other: &Self) -> Result<(), StatsError> {
         if other.k != self.k {
             return Err(table::shape_mismatch(
@@ -372,6 +374,12 @@ impl IccAccumulator {
                 other.k,
             ));
         }
+        table::merged_count("targets of the merged accumulators", self.n, other.n)?;
+        table::merged_count(
+            "targets seen by the merged accumulators",
+            self.seen,
+            other.seen,
+        )?;
         if self.first_incomplete.is_none() {
             self.first_incomplete = other
                 .first_incomplete

@@ -86,8 +86,8 @@ pub(super) fn icc_from_mean_squares(
             "a finite number > 0",
         ));
     }
-    let fs = dist::f_quantile(q, df1, v)?;
-    let fss = dist::f_quantile(q, v, df1)?;
+    let fs = dist::f_quantile_unbounded(q, df1, v)?;
+    let fss = dist::f_quantile_unbounded(q, v, df1)?;
     let denom = kf * msc + (kf * nf - kf - nf) * mse;
     // With a Satterthwaite df far below 1 the F quantile overflows (R returns ~1e30); the
     // bound is then its limit as F → ∞, which equals R's value to double precision.

@@ -58,13 +58,15 @@ impl AlphaAccumulator {
     /// An empty accumulator for `n_items` items.
     ///
     /// # Errors
-    /// [`StatsError::TooFewCases`] for fewer than 2 items.
+    /// [`StatsError::TooFewCases`] for fewer than 2 items; [`StatsError::TooLarge`] when the
+    /// `n_items × n_items` moments cannot be reserved (memory is reserved fallibly, so even
+    /// `usize::MAX` items is an error, not a panic or an abort).
     pub fn new(n_items: usize) -> Result<Self, StatsError> {
         if n_items < 2 {
             return Err(table::too_few_columns("items", n_items));
         }
         Ok(Self {
-            acc: CovarianceAccumulator::new(n_items),
+            acc: CovarianceAccumulator::try_new(n_items)?,
         })
     }
 
@@ -140,7 +142,9 @@ impl AlphaAccumulator {
     /// Combines `other` (rows of the same items from elsewhere) into this accumulator.
     ///
     /// # Errors
-    /// [`StatsError::LengthMismatch`] if the item counts differ.
+    /// [`StatsError::LengthMismatch`] if the item counts differ; [`StatsError::TooLarge`] if
+    /// the merged count would exceed 2^53 rows (where `f64` weights stop counting exactly;
+    /// e.g. an accumulator merged with itself 53 times); the accumulator is then unchanged.
     pub fn merge(&mut self, other: &Self) -> Result<(), StatsError> {
         if other.n_items() != self.n_items() {
             return Err(table::shape_mismatch(
@@ -149,6 +153,11 @@ impl AlphaAccumulator {
                 other.n_items(),
             ));
         }
+        table::merged_count(
+            "rows of the merged accumulators",
+            self.count(),
+            other.count(),
+        )?;
         self.acc.merge(&other.acc);
         Ok(())
     }

@@ -3,6 +3,7 @@
 
 use super::kernels::{block_sums, column_stats, lane_dot, lane_dot4};
 use crate::stats::state::{EXACT_LIMIT, centred, is_exact};
+use crate::stats::{StatsError, table};
 
 /// Rows per block of the transposed path (more than 16 items): small enough that a block
 /// stays in cache between its passes.
@@ -135,20 +136,29 @@ impl PartialEq for CovarianceAccumulator {
 }
 
 impl CovarianceAccumulator {
-    pub(crate) fn new(p: usize) -> Self {
-        Self {
+    /// An empty accumulator for `p` items; the memory is reserved fallibly, so an impossible
+    /// item count is an error, not an abort.
+    pub(crate) fn try_new(p: usize) -> Result<Self, StatsError> {
+        let pp = table::square("items", p)?;
+        Ok(Self {
             p,
             n: 0,
-            mean: vec![0.0; p],
-            m2: vec![0.0; p * p],
+            mean: table::zeros("items", p)?,
+            m2: table::zeros("items", pp)?,
             exact: Some(ExactSums::new(p)),
-            delta: vec![0.0; p],
-            block_mean: vec![0.0; p],
-            block_m2: vec![0.0; p * p],
+            delta: table::zeros("items", p)?,
+            block_mean: table::zeros("items", p)?,
+            block_m2: table::zeros("items", pp)?,
             block_t: Vec::new(),
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
-        }
+        })
+    }
+
+    /// [`CovarianceAccumulator::try_new`] for a size already known to fit.
+    #[cfg(test)]
+    pub(crate) fn new(p: usize) -> Self {
+        Self::try_new(p).expect("test sizes fit")
     }
 
     /// Number of items (columns).

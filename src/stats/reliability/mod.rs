@@ -56,6 +56,8 @@ pub use state::AlphaState;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn alpha(data: &[f64], n_items: usize, options: &AlphaOptions) -> Result<Alpha, StatsError> {
+    // the shape first: it bounds the item count by the data before anything is allocated
+    super::table::check_shape(data, n_items, "items")?;
     let names = item_names(options, n_items)?;
     let reversed = resolve_keys(options, &names)?;
     let acc = accumulate(data, n_items, &names)?;
@@ -69,7 +71,7 @@ fn accumulate(
     names: &[String],
 ) -> Result<CovarianceAccumulator, StatsError> {
     super::table::check_shape(data, n_items, "items")?;
-    let mut acc = CovarianceAccumulator::new(n_items);
+    let mut acc = CovarianceAccumulator::try_new(n_items)?;
     acc.push_rows(data)
         .map_err(|i| super::table::non_finite(data, n_items, i, |j| names[j].clone()))?;
     Ok(acc)
@@ -179,7 +181,7 @@ pub fn alpha_with_missing<R: AsRef<[Option<f64>]>>(
     }
     match options.missing {
         MissingPolicy::CompleteCases => {
-            let mut acc = CovarianceAccumulator::new(p);
+            let mut acc = CovarianceAccumulator::try_new(p)?;
             let mut buf = vec![0.0; p];
             for row in rows {
                 let row = row.as_ref();
