@@ -145,20 +145,22 @@ pub(crate) fn f_sf(x: f64, df1: f64, df2: f64) -> Result<f64, StatsError> {
 /// F quantile `qf(p, df1, df2)` for `p` in (0, 1), exact at every degree of freedom (R's `qf`
 /// switches to `qchisq(p, df1) / df1` for `df2 > 4e5`; this does not).
 pub(crate) fn f_quantile(p: f64, df1: f64, df2: f64) -> Result<f64, StatsError> {
+    finite_quantile("probability", p, qf_checked(p, df1, df2)?)
+}
+
+/// `qf` on validated arguments: the one place where both F quantiles check `p` and the df.
+fn qf_checked(p: f64, df1: f64, df2: f64) -> Result<Result<f64, DistError>, StatsError> {
     let prob = check_p(p)?;
     let df1 = check_df("df1", df1)?;
     let df2 = check_df("df2", df2)?;
-    finite_quantile("probability", p, quantile::qf(prob, df1, df2))
+    Ok(quantile::qf(prob, df1, df2))
 }
 
 /// F quantile as [`f_quantile`], except that a quantile beyond the largest `f64` is returned as
 /// `+∞` rather than an error: for callers that take the limit of their formula as F → ∞ (the
 /// ICC(2) interval with a Satterthwaite df far below 1).
 pub(crate) fn f_quantile_unbounded(p: f64, df1: f64, df2: f64) -> Result<f64, StatsError> {
-    let prob = check_p(p)?;
-    let df1 = check_df("df1", df1)?;
-    let df2 = check_df("df2", df2)?;
-    let q = quantile::qf(prob, df1, df2).map_err(from_dist)?;
+    let q = qf_checked(p, df1, df2)?.map_err(from_dist)?;
     if q.is_nan() {
         return Err(StatsError::invalid(
             "probability",
