@@ -44,13 +44,14 @@ fn main() {
         let rc = ors
             .reliable_change_threshold()
             .ok_or("the ors has no reliable-change threshold")?;
-        let options = MonitorOptions::pcoms(
+        let options = MonitorOptions::new(
             RuptureOptions::new(RuptureThreshold::Points(
                 args.number("rupture-points")?.unwrap_or(5.0),
             )),
             SuddenChangeOptions::new(SizeCriterion::ReliableChange(rc), ors.direction()),
         );
-        // The SRS cutoff and the ORS reliable deterioration rule come from the instruments.
+        // The SRS cutoff and drop and the ORS reliable-deterioration rule come from the
+        // instruments themselves, and every alert names its instrument, threshold and source.
         let monitor = CourseMonitor::new(options)
             .alliance(srs, Respondent::Client)
             .outcome(ors, Respondent::Client);

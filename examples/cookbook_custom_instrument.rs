@@ -84,7 +84,7 @@ fn main() {
                 s.subscale("bond"),
                 s.subscale("work"),
                 s.prorated,
-                s.flagged
+                s.cutoff_met
             );
         }
         println!(

@@ -38,11 +38,11 @@ use std::path::Path;
 use common::{AppResult, Args, Table};
 use serde::Serialize;
 use therapeutic_alliance::monitor::{
-    Alert, AlertRules, ChartOptions, CourseInput, CourseReport, ExpectedTrajectory, MonitorOptions,
-    NotOnTrackRule, OnTrackBand, RuptureOptions, RuptureThreshold, Series, SizeCriterion,
-    SuddenChange, SuddenChangeOptions, course_svg, monitor_course,
+    Alert, AlertRules, ChartOptions, CourseInput, CourseMonitor, CourseReport, ExpectedTrajectory,
+    MonitorOptions, NotOnTrackRule, OnTrackBand, RuptureOptions, RuptureThreshold, Series,
+    SizeCriterion, SuddenChange, SuddenChangeOptions, course_svg,
 };
-use therapeutic_alliance::{Comparison, Cutoff, Direction, Instrument};
+use therapeutic_alliance::{Comparison, Cutoff, Direction, Instrument, Respondent};
 
 struct Client {
     id: String,
@@ -258,12 +258,15 @@ fn main() {
             .into());
         }
 
-        let mut rules = AlertRules::new().reliable_deterioration(rc, Comparison::Greater);
-        if let Some(c) = alliance_cutoff {
-            rules = rules.alliance_cutoff(c);
+        // Every alert number comes from the monitored instrument (SRS: < 36 and a 1-point
+        // drop; ORS: its reliable-change threshold); a flag given here overrides it and is
+        // reported as the user's.
+        let mut rules = AlertRules::new();
+        if let Some(rc) = args.number("rc")? {
+            rules = rules.deterioration(rc, Comparison::Greater)?;
         }
-        if alliance_id.eq_ignore_ascii_case("srs") {
-            rules = rules.alliance_drop(1.0);
+        if let Some(v) = args.number("alliance-cutoff")? {
+            rules = rules.alliance_cutoff(Cutoff::new(Comparison::Less, v))?;
         }
         let options = MonitorOptions::new(
             RuptureOptions::new(RuptureThreshold::Points(rupture_points)),
@@ -271,6 +274,17 @@ fn main() {
         )
         .alert_rules(rules)
         .not_on_track(NotOnTrackRule::new(OnTrackBand::Points(band), direction));
+        let known = |id: &str, inst: &Option<Instrument>| {
+            inst.clone().ok_or_else(|| {
+                format!(
+                    "{id:?} is not a built-in instrument (one of {})",
+                    therapeutic_alliance::catalogue::BUILTIN_IDS.join(", ")
+                )
+            })
+        };
+        let monitor = CourseMonitor::new(options)
+            .alliance(known(&alliance_id, &alliance_inst)?, Respondent::Client)
+            .outcome(known(&outcome_id, &outcome_inst)?, Respondent::Client);
 
         // Validate every series once; a client whose series is invalid is reported and skipped.
         let mut series: Vec<(String, Option<Series>, Option<Series>)> = Vec::new();
@@ -316,7 +330,11 @@ fn main() {
             if let Some(e) = &expected {
                 input = input.expected(e);
             }
-            let report = match monitor_course(&input, &options) {
+            let client = therapeutic_alliance::ClientId::new(id.as_str()).ok();
+            if let Some(c) = &client {
+                input = input.client(c);
+            }
+            let report = match monitor.run_input(&input) {
                 Ok(r) => r,
                 Err(e) => {
                     eprintln!("client {id}: skipped: {e}");

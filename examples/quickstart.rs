@@ -351,7 +351,7 @@ fn monitor_all(
         .reliable_change_threshold()
         .ok_or("the ORS has no reliable-change threshold")?;
     let cutoff = srs.cutoff().ok_or("the SRS has no cutoff")?;
-    let options = MonitorOptions::pcoms(
+    let options = MonitorOptions::new(
         RuptureOptions::new(RuptureThreshold::Points(rupture_points)),
         SuddenChangeOptions::new(SizeCriterion::ReliableChange(rc), ors.direction()),
     );

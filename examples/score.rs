@@ -9,6 +9,12 @@
 //! CSV: a header row, one row per administration; an optional `id` column; item columns named
 //! `1`, `2`, … or `item1`, … or `q1`, …; an empty cell or `NA` is a missing answer ("does not
 //! apply" for CARE); other columns are ignored. Rejected rows are reported, never dropped.
+//!
+//! Risk first: the output opens with the administrations that met one of the instrument's
+//! critical rules (PHQ-9 item 9 answered ≥ 1), and every row has a `critical` column listing
+//! the rule ids it met. A critical item is a prompt for a clinician's assessment the same day,
+//! never a risk estimate. `cutoff_met` is the instrument's clinical or concern cutoff on the
+//! total (PHQ-9 ≥ 10, SRS < 36), which is not a risk flag.
 
 mod common;
 
@@ -42,9 +48,13 @@ enum Body<'a> {
         answered: usize,
         prorated: bool,
         band: Option<&'a str>,
-        flagged: Option<bool>,
+        cutoff_met: Option<bool>,
+        /// The ids of the critical rules met (empty when none).
+        critical: Vec<&'a str>,
     },
     Rejected {
+        /// The critical rules an incomplete form still met (its answered risk items).
+        critical: Vec<&'a str>,
         error: String,
     },
 }
@@ -110,9 +120,11 @@ fn main() {
                             answered: s.answered,
                             prorated: s.prorated,
                             band: s.band.as_deref(),
-                            flagged: s.flagged,
+                            cutoff_met: s.cutoff_met,
+                            critical: s.critical.iter().map(|f| f.rule.as_str()).collect(),
                         },
                         Err(e) => Body::Rejected {
+                            critical: e.critical().iter().map(|f| f.rule.as_str()).collect(),
                             error: e.to_string(),
                         },
                     },
@@ -122,15 +134,41 @@ fn main() {
             return Ok(());
         }
         println!("{} ({}), {}", inst.name(), inst.id(), path.display());
-        let mut headers = vec!["row", "id", "total"];
+        let flags = |r: &common::ScoredRow| match &r.score {
+            Ok(s) => s.critical.clone(),
+            Err(e) => e.critical().to_vec(),
+        };
+        let critical: Vec<_> = rows.iter().filter(|r| !flags(r).is_empty()).collect();
+        if inst.critical_rules().is_empty() {
+            println!("critical items: {} declares no critical rule", inst.id());
+        } else {
+            println!(
+                "critical items: {} of {} administrations met a critical rule (a prompt for a clinician's assessment today, never a risk estimate)",
+                critical.len(),
+                rows.len()
+            );
+            for r in &critical {
+                for f in flags(r) {
+                    println!("  row {} id {}: {f}", r.row, r.id.as_deref().unwrap_or("-"));
+                }
+            }
+        }
+        let mut headers = vec!["row", "id", "critical", "total"];
         headers.extend(names.iter().map(String::as_str));
-        headers.extend(["answered", "prorated", "band", "flagged", "error"]);
+        headers.extend(["answered", "prorated", "band", "cutoff_met", "error"]);
         let table_rows: Vec<Vec<String>> = rows
             .iter()
             .map(|r| {
                 let mut cells = vec![r.row.to_string(), r.id.clone().unwrap_or_default()];
                 match &r.score {
                     Ok(s) => {
+                        cells.push(
+                            s.critical
+                                .iter()
+                                .map(|f| f.rule.as_str())
+                                .collect::<Vec<_>>()
+                                .join(";"),
+                        );
                         cells.push(common::fmt(s.total, 2));
                         cells.extend(
                             names
@@ -141,12 +179,15 @@ fn main() {
                         cells.push(if s.prorated { "yes" } else { "no" }.into());
                         cells.push(s.band.clone().unwrap_or_else(|| "-".into()));
                         cells.push(
-                            s.flagged
+                            s.cutoff_met
                                 .map_or("-".into(), |f| if f { "yes" } else { "no" }.into()),
                         );
                         cells.push(String::new());
                     }
                     Err(e) => {
+                        let rules: Vec<&str> =
+                            e.critical().iter().map(|f| f.rule.as_str()).collect();
+                        cells.push(rules.join(";"));
                         cells.extend(std::iter::repeat_n(String::new(), names.len() + 5));
                         cells.push(e.to_string());
                     }

@@ -32,7 +32,9 @@ use therapeutic_alliance::monitor::{
     RuptureThreshold, Series, SizeCriterion, SuddenChangeOptions, estimate_between_client_sd,
 };
 use therapeutic_alliance::stats::{AlphaOptions, CategoryCounts, ReliableChange};
-use therapeutic_alliance::{Course, Instrument, MissingRule, Respondent};
+use therapeutic_alliance::{
+    Course, CriticalFlag, CriticalTarget, Instrument, MissingRule, Respondent,
+};
 
 const CLI: Cli = Cli {
     name: "workbench",
@@ -114,14 +116,21 @@ or one row per answer (--long). The default is the bundled synthetic export,
 examples/data/synthetic/export.csv (200 made-up clients).
 
 Output files in --out:
+  critical.csv         every critical item met (PHQ-9 item 9 >= 1 …): line, client, session,
+                       date, instrument, item, value, rule, source. A flag prompts a
+                       clinician's assessment the same day; it never predicts risk
   scores.csv           one row per administration: line (file line, header = 1), id, session,
-                       date, instrument, respondent, total, subscales (name=value;…), answered,
-                       prorated (yes/no), band, flagged, error (why it was not scored)
+                       date, instrument, respondent, critical (rule ids met, ;-separated),
+                       total, subscales (name=value;…), answered, prorated (yes/no), band,
+                       cutoff_met (the instrument's clinical/concern cutoff, not a risk flag),
+                       error (why it was not scored)
   rejected_cells.csv   every rejected cell: line, column, value, problem
   reliability.csv      per instrument and scale (total, subscales): n (complete forms),
                        incomplete, raw_alpha, std_alpha, ci_lb, ci_ub (Feldt 95%), average_r
   monitoring.json      per client, the library's monitoring result (series, ruptures with
-                       repair, sudden gains and losses with pre/post values and sessions, alerts)
+                       repair and the threshold used, sudden gains and losses, traffic lights,
+                       alerts naming client, session, date, instrument, value, threshold and
+                       its source); every number comes from the monitored instrument
   reliable_change.csv  per outcome instrument, first to last administration: reliability used
                        and its source, n, threshold (points), and the Jacobson-Truax categories
   charts/course-ID.svg one chart per monitored client (alliance and outcome)
@@ -144,9 +153,34 @@ const DEFAULT_INSTRUMENTS: [(&str, &str, Respondent); 8] = [
     ("core-10", "CORE_{item}", Respondent::Client),
 ];
 
+/// One critical item met, as `critical.csv` and `summary.json` list it.
+#[derive(Serialize)]
+struct CriticalRow {
+    line: u64,
+    client: String,
+    session: Option<u32>,
+    date: Option<String>,
+    instrument: String,
+    item: Option<u16>,
+    value: f64,
+    rule: String,
+    source: String,
+}
+
+#[derive(Serialize)]
+struct CriticalSummary {
+    /// Administrations that met a critical rule.
+    flags: usize,
+    /// The clients concerned, in first-seen order.
+    clients: Vec<String>,
+    /// Every flag.
+    items: Vec<CriticalRow>,
+}
+
 #[derive(Serialize)]
 struct Summary {
     export: String,
+    critical: CriticalSummary,
     tally: ReadTally,
     instruments: Vec<InstrumentSummary>,
     rejected_cells: Vec<CellError>,
@@ -171,6 +205,15 @@ struct MonitoringSummary {
     alliance: Option<String>,
     outcome: Option<String>,
     rupture_threshold: String,
+    /// The smallest and largest rupture threshold actually used, in the alliance
+    /// instrument's points (an SD rule resolves per client).
+    rupture_points_used: Option<(f64, f64)>,
+    /// The rules actually applied, each with the source of its number.
+    alliance_cutoff: String,
+    alliance_drop: String,
+    deterioration: String,
+    /// Why monitoring could not run at all (the other analyses still ran).
+    not_run: Option<String>,
     courses: usize,
     monitored: usize,
     skipped: Vec<String>,
@@ -178,6 +221,34 @@ struct MonitoringSummary {
     clients_with_sudden_gains: usize,
     alerts: usize,
     course_errors: Vec<String>,
+}
+
+impl MonitoringSummary {
+    fn not_run(
+        alliance: Option<&str>,
+        outcome: Option<&str>,
+        courses: usize,
+        why: String,
+        course_errors: &[therapeutic_alliance::export::CourseRecordError],
+    ) -> Self {
+        Self {
+            alliance: alliance.map(str::to_owned),
+            outcome: outcome.map(str::to_owned),
+            rupture_threshold: "-".to_owned(),
+            rupture_points_used: None,
+            alliance_cutoff: "-".to_owned(),
+            alliance_drop: "-".to_owned(),
+            deterioration: "-".to_owned(),
+            not_run: Some(why),
+            courses,
+            monitored: 0,
+            skipped: Vec::new(),
+            clients_with_ruptures: 0,
+            clients_with_sudden_gains: 0,
+            alerts: 0,
+            course_errors: course_errors.iter().map(ToString::to_string).collect(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -219,8 +290,9 @@ fn run() -> AppResult {
     let mut scores = create(&scores_path)?;
     writeln!(
         scores,
-        "line,id,session,date,instrument,respondent,total,subscales,answered,prorated,band,flagged,error"
+        "line,id,session,date,instrument,respondent,critical,total,subscales,answered,prorated,band,cutoff_met,error"
     )?;
+    let mut critical: Vec<CriticalRow> = Vec::new();
     while let Some(rec) = reader
         .next_record()
         .map_err(|e| format!("{}: {e}", path.display()))?
@@ -249,26 +321,37 @@ fn run() -> AppResult {
                     .iter()
                     .map(|x| format!("{}={}", x.name, fmt(x.value, 2)))
                     .collect();
+                let rules: Vec<&str> = s.critical.iter().map(|f| f.rule.as_str()).collect();
                 writeln!(
                     scores,
-                    "{},{},{},{},{},{},",
+                    "{},{},{},{},{},{},{},",
+                    rules.join(";"),
                     fmt(s.total, 2),
                     subs.join(";"),
                     s.answered,
                     if s.prorated { "yes" } else { "no" },
                     s.band.as_deref().unwrap_or(""),
-                    s.flagged.map_or("", |f| if f { "yes" } else { "no" }),
+                    s.cutoff_met.map_or("", |f| if f { "yes" } else { "no" }),
                 )?;
+                critical.extend(critical_rows(&rec, &s.critical));
                 courses.push(&rec, s);
             }
             Some(Err(e)) => {
                 c[3] += 1;
-                writeln!(scores, ",,,,,,{}", csv_text(&e.to_string()))?;
+                // An incomplete form still reports its answered risk items.
+                let rules: Vec<&str> = e.critical().iter().map(|f| f.rule.as_str()).collect();
+                writeln!(
+                    scores,
+                    "{},,,,,,,{}",
+                    rules.join(";"),
+                    csv_text(&e.to_string())
+                )?;
+                critical.extend(critical_rows(&rec, e.critical()));
             }
             None => {
                 c[3] += 1;
                 let why: Vec<String> = rec.rejected.iter().map(ToString::to_string).collect();
-                writeln!(scores, ",,,,,,{}", csv_text(&why.join("; ")))?;
+                writeln!(scores, ",,,,,,,{}", csv_text(&why.join("; ")))?;
             }
         }
     }
@@ -289,6 +372,23 @@ fn run() -> AppResult {
         )?;
     }
     rc.flush()?;
+    let critical_path = out.join("critical.csv");
+    write_critical(&critical_path, &critical)?;
+    let mut clients: Vec<String> = Vec::new();
+    for r in &critical {
+        if !clients.contains(&r.client) {
+            clients.push(r.client.clone());
+        }
+    }
+    let critical = CriticalSummary {
+        flags: critical
+            .iter()
+            .map(|r| r.line)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        clients,
+        items: critical,
+    };
 
     // 2. Reliability tables.
     let reliability: BTreeMap<String, Vec<ScaleReliability>> = alphas
@@ -327,6 +427,7 @@ fn run() -> AppResult {
         .collect();
     let summary = Summary {
         export: path.display().to_string(),
+        critical,
         tally,
         instruments,
         rejected_cells: rejected,
@@ -334,6 +435,7 @@ fn run() -> AppResult {
         monitoring,
         reliable_change: change,
         wrote: vec![
+            critical_path,
             scores_path,
             rejected_path,
             reliability_path,
@@ -350,6 +452,58 @@ fn run() -> AppResult {
     } else {
         print_summary(&summary);
     }
+    Ok(())
+}
+
+/// The `critical.csv` rows of one administration's flags.
+fn critical_rows(
+    rec: &therapeutic_alliance::export::ExportRecord<'_>,
+    flags: &[CriticalFlag],
+) -> Vec<CriticalRow> {
+    flags
+        .iter()
+        .map(|f| CriticalRow {
+            line: rec.line,
+            client: rec.id.to_owned(),
+            session: rec.session,
+            date: rec.date.map(|d| d.to_string()),
+            instrument: rec.instrument.id().to_owned(),
+            item: match f.target {
+                CriticalTarget::Item { item } => Some(item),
+                _ => None,
+            },
+            value: f.value,
+            rule: f.rule.clone(),
+            source: rec
+                .instrument
+                .critical_rule(&f.rule)
+                .map_or_else(String::new, |r| r.source().to_owned()),
+        })
+        .collect()
+}
+
+fn write_critical(path: &Path, rows: &[CriticalRow]) -> AppResult {
+    let mut w = create(path)?;
+    writeln!(
+        w,
+        "line,client,session,date,instrument,item,value,rule,source"
+    )?;
+    for r in rows {
+        writeln!(
+            w,
+            "{},{},{},{},{},{},{},{},{}",
+            r.line,
+            csv_text(&r.client),
+            r.session.map(|s| s.to_string()).unwrap_or_default(),
+            r.date.as_deref().unwrap_or(""),
+            r.instrument,
+            r.item.map(|i| i.to_string()).unwrap_or_default(),
+            fmt(r.value, 2),
+            r.rule,
+            csv_text(&r.source)
+        )?;
+    }
+    w.flush()?;
     Ok(())
 }
 
@@ -580,21 +734,36 @@ fn monitor_all(
                 .iter()
                 .filter_map(|c| Series::new(c.series_by(a.id(), Respondent::Client)).ok())
                 .collect();
-            let between_sd = estimate_between_client_sd(&series)
-                .map_err(|e| format!("between-client SD of {}: {e}", a.id()))?;
-            (
-                RuptureThreshold::StricterSd {
-                    between_sd,
-                    multiple: 2.0,
-                    min_sessions: 5,
-                },
-                format!(
-                    "2 x the larger of the client's own SD and the between-client SD ({} {} \
-                     points, from this export; Gumz et al. 2012)",
-                    fmt(between_sd, 2),
-                    a.id()
+            match estimate_between_client_sd(&series) {
+                Ok(between_sd) => (
+                    RuptureThreshold::StricterSd {
+                        between_sd,
+                        multiple: 2.0,
+                        min_sessions: 5,
+                    },
+                    format!(
+                        "2 x the larger of the client's own SD and the between-client SD \
+                         ({} {} points, from this export; Gumz et al. 2012)",
+                        fmt(between_sd, 2),
+                        a.id()
+                    ),
                 ),
-            )
+                Err(e) => {
+                    return Ok((
+                        MonitoringSummary::not_run(
+                            Some(a.id()),
+                            outcome.as_ref().map(Instrument::id),
+                            courses.len(),
+                            format!(
+                                "no rupture threshold: the between-client SD of {} {e}; give --rupture-points",
+                                a.id()
+                            ),
+                            course_errors,
+                        ),
+                        Vec::new(),
+                    ));
+                }
+            }
         }
         (None, None) => (
             RuptureThreshold::Points(f64::MAX),
@@ -616,10 +785,10 @@ fn monitor_all(
             Instrument::direction,
         ),
     );
-    let mut monitor = CourseMonitor::new(MonitorOptions::pcoms(
-        RuptureOptions::new(threshold),
-        sudden,
-    ));
+    // Every alert number comes from the monitored instrument itself (SRS: < 36 and a
+    // 1-point drop; the WAI-SR has neither, so it raises no low/drop alert).
+    let mut monitor =
+        CourseMonitor::new(MonitorOptions::new(RuptureOptions::new(threshold), sudden));
     if let Some(a) = &alliance {
         monitor = monitor.alliance(a.clone(), Respondent::Client);
     }
@@ -634,10 +803,38 @@ fn monitor_all(
             Err(e) => skipped.push(format!("{}: {e}", c.client())),
         }
     }
+    let used: Vec<f64> = results
+        .iter()
+        .filter_map(|m| m.report.alliance.as_ref().map(|a| a.rupture_threshold))
+        .collect();
+    let lo = used.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = used.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let rule = |x: Option<(String, therapeutic_alliance::monitor::ThresholdSource)>| {
+        x.map_or_else(|| "none".to_owned(), |(v, src)| format!("{v} ({src})"))
+    };
     let summary = MonitoringSummary {
         alliance: alliance.map(|a| a.id().to_owned()),
         outcome: outcome.map(|o| o.id().to_owned()),
         rupture_threshold: described,
+        rupture_points_used: (!used.is_empty()).then_some((lo, hi)),
+        alliance_cutoff: rule(monitor.alliance_cutoff().map(|(c, src)| {
+            (
+                format!("{} {}", c.comparison.symbol(), fmt(c.value, 2)),
+                src,
+            )
+        })),
+        alliance_drop: rule(
+            monitor
+                .alliance_drop()
+                .map(|(d, src)| (format!("{} points", fmt(d, 2)), src)),
+        ),
+        deterioration: rule(monitor.deterioration().map(|(t, op, src)| {
+            (
+                format!("worsening {} {} points", op.symbol(), fmt(t, 2)),
+                src,
+            )
+        })),
+        not_run: None,
         courses: courses.len(),
         monitored: results.len(),
         skipped,
@@ -841,6 +1038,24 @@ fn charts(
 fn print_summary(s: &Summary) {
     let t = &s.tally;
     println!("Export {}", s.export);
+    let c = &s.critical;
+    if c.flags == 0 {
+        println!(
+            "Critical items: none met (an absent flag never means \"no risk\"; unanswered items are never flags)"
+        );
+    } else {
+        println!(
+            "CRITICAL ITEMS: {} administrations of {} clients met a critical rule: a prompt for a clinician's assessment today, never a risk estimate (critical.csv)",
+            c.flags,
+            c.clients.len()
+        );
+        let shown: Vec<&str> = c.clients.iter().take(20).map(String::as_str).collect();
+        println!(
+            "  clients: {}{}",
+            shown.join(", "),
+            if c.clients.len() > 20 { ", …" } else { "" }
+        );
+    }
     println!(
         "{} rows, {} administrations ({} rejected), {} rows rejected, {} rejected cells",
         t.rows, t.administrations, t.administrations_rejected, t.rows_rejected, t.rejected_cells
@@ -911,6 +1126,25 @@ fn print_summary(s: &Summary) {
         m.alliance.as_deref().unwrap_or("-"),
         m.outcome.as_deref().unwrap_or("-"),
         m.rupture_threshold
+    );
+    if let Some(why) = &m.not_run {
+        println!("  NOT RUN: {why}");
+    }
+    if let Some((lo, hi)) = m.rupture_points_used {
+        println!(
+            "  rupture thresholds used: {}{} {} points",
+            fmt(lo, 2),
+            if hi > lo {
+                format!("–{}", fmt(hi, 2))
+            } else {
+                String::new()
+            },
+            m.alliance.as_deref().unwrap_or("-")
+        );
+    }
+    println!(
+        "  alliance low: {}; alliance drop: {}; outcome deterioration: {}",
+        m.alliance_cutoff, m.alliance_drop, m.deterioration
     );
     println!(
         "  {} courses, {} monitored; {} clients with ruptures, {} with sudden gains; {} alerts",

@@ -45,7 +45,7 @@
 //!   (`wai-sr`, `wai-sr-t`, `wai`, `srs`, `ors`, `care`, `core-om`, `core-10`, `phq-9`, `gad-7`;
 //!   the BLRI with a key you supply, [`Instrument::blri`]).
 //! - [`Responses`] → [`Instrument::score`] → [`Score`] (total, subscales, answered, prorated,
-//!   imputed, band, flagged), or [`Instrument::score_batch`] into a reusable [`BatchScores`]
+//!   imputed, band, cutoff met, critical items), or [`Instrument::score_batch`] into a reusable [`BatchScores`]
 //!   that keeps every record, scored or rejected with its [`ScoreError`]; for throughput,
 //!   [`Instrument::score_flat`] scores a flat row-major `f64` buffer into a reusable
 //!   [`FlatScores`].
@@ -176,13 +176,13 @@
 //!     {"number": 1, "date": "2025-01-08",
 //!      "administrations": [{"instrument": "srs", "respondent": "client",
 //!        "score": {"instrument": "srs", "total": 34.5, "subscales": [], "answered": 4,
-//!                  "prorated": false, "imputed": 0, "band": null, "flagged": true}}],
+//!                  "prorated": false, "imputed": 0, "band": null, "cutoff_met": true}}],
 //!      "flags": [{"session": 1, "kind": {"type": "reactance"}, "severity": "moderate",
 //!                 "raised_by": "counsellor", "resolved": true}]},
 //!     {"number": 2, "date": "2025-01-15", "interpreter": true,
 //!      "administrations": [{"instrument": "srs", "respondent": "client",
 //!        "score": {"instrument": "srs", "total": 37.0, "subscales": [], "answered": 4,
-//!                  "prorated": false, "imputed": 0, "band": null, "flagged": false}}],
+//!                  "prorated": false, "imputed": 0, "band": null, "cutoff_met": false}}],
 //!      "flags": [{"session": 2, "kind": {"type": "language", "shared_language": false,
 //!                 "interpreter_present": true}, "severity": "noted", "raised_by": "client"}]}
 //!   ]
@@ -198,7 +198,6 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub mod critical;
 pub mod document;
 #[cfg(feature = "csv")]
 #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
@@ -215,6 +214,7 @@ mod score;
 pub mod stats;
 
 pub use instrument::catalogue;
+pub use instrument::critical;
 pub use instrument::{
     Aggregation, Band, Comparison, Cutoff, Direction, Instrument, InstrumentBuilder,
     InstrumentError, Item, Keying, MissingRule, Norms, ResponseScale, Subscale, Verification,
@@ -252,7 +252,7 @@ pub use conditions::{
     FacilitativeThresholds, Rating,
 };
 pub use course::{Course, CourseError, SessionRejection};
-pub use critical::{CriticalFlag, CriticalRule, CriticalRuleError, CriticalTarget};
+pub use critical::{CriticalFlag, CriticalRule, CriticalRuleError, CriticalSet, CriticalTarget};
 pub use date::{DateError, SessionDate};
 pub use document::{ErrorCode, ErrorDocument, FORMAT_VERSION};
 pub use id::{ClientId, CounsellorId, IdError, MAX_ID_LEN};

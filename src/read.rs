@@ -88,7 +88,7 @@ pub fn parse_answer(cell: &str, item: u16, does_not_apply: bool) -> Result<Answe
 /// let row = ["c1", "9.1", "9", "9", "8.9", "fine"];
 /// let s = srs.score(&cols.responses(&row)?)?;
 /// assert_eq!(cols.id(&row), Some("c1"));
-/// assert_eq!(s.flagged, Some(false)); // 36.0 is not below 36
+/// assert_eq!(s.cutoff_met, Some(false)); // 36.0 is not below 36
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]

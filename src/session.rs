@@ -213,7 +213,7 @@ impl Administration {
     /// let a = Administration::scored(&srs, Respondent::Client, responses)?
     ///     .with_timing(Timing::PostSession);
     /// assert_eq!(a.score().map(|s| s.total), Some(34.5));
-    /// assert_eq!(a.score().and_then(|s| s.flagged), Some(true)); // below the SRS cutoff of 36
+    /// assert_eq!(a.score().and_then(|s| s.cutoff_met), Some(true)); // below the SRS cutoff of 36
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///

@@ -37,7 +37,7 @@ pub enum StoredProblem {
     /// A subscale the instrument does not have.
     UnknownSubscale,
     /// The stored responses themselves cannot be scored.
-    Responses(ScoreError),
+    Responses(Box<ScoreError>),
 }
 
 /// A stored score that the instrument cannot produce. Names the session (when known), the
@@ -182,7 +182,7 @@ pub fn check_stored(
     if let Some(responses) = responses {
         let computed = instrument
             .score(responses)
-            .map_err(|e| err("total", score.total, StoredProblem::Responses(e)))?;
+            .map_err(|e| err("total", score.total, StoredProblem::Responses(Box::new(e))))?;
         if !close(score.total, computed.total) {
             return Err(err(
                 "total",

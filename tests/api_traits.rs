@@ -107,7 +107,7 @@ fn courses_and_series_convert_from_vectors_with_validation() {
 fn value_types_round_trip_through_serde() {
     let alert = Alert::new(
         3,
-        AlertKind::SrsLow,
+        AlertKind::AllianceLow,
         AlertSeverity::Warning,
         "alliance 35 < cutoff 36",
     );

@@ -34,10 +34,10 @@ fn fhir_in_score_flags_lights_and_observation_out() {
     assert_eq!(Some(score.total), read.reported_total);
 
     // Item 9 answered 1: a prompt for a clinician's assessment today.
-    let flag = CriticalRule::phq9_item9()
-        .check(&read.responses, &score)
-        .unwrap();
-    let flag_json = serde_json::to_value(&flag).unwrap();
+    assert_eq!(score.critical.len(), 1);
+    let flag = &score.critical[0];
+    assert_eq!(flag.rule, CriticalRule::phq9_item9().id());
+    let flag_json = serde_json::to_value(flag).unwrap();
     assert_eq!(flag_json["rule"], "phq9_item9");
     assert_eq!(flag_json["target"]["kind"], "item");
 
@@ -57,7 +57,12 @@ fn fhir_in_score_flags_lights_and_observation_out() {
 
     // The alliance measured beside it, session by session.
     let srs = Series::new(vec![(1, 38.0), (2, 34.5), (3, 37.0)]).unwrap();
-    let lights = alliance_lights(&srs, &[1, 2, 3, 4], &AllianceLightRules::pcoms());
+    let srs_def = Instrument::builtin("srs").unwrap();
+    let rules = AllianceLightRules::new(srs_def.cutoff().unwrap())
+        .unwrap()
+        .drop(srs_def.alert_drop().unwrap())
+        .unwrap();
+    let lights = alliance_lights(&srs, &[1, 2, 3, 4], &rules);
     let colours: Vec<TrafficLight> = lights.iter().map(|l| l.light).collect();
     assert_eq!(
         colours,

@@ -5,9 +5,9 @@
 mod common;
 
 use therapeutic_alliance::monitor::{
-    AlertKind, AlertRules, AlertSeverity, CourseMonitor, FindingCategory, MonitorError,
-    MonitorOptions, RuptureOptions, RuptureThreshold, SizeCriterion, SuddenChangeOptions,
-    barrier_findings,
+    AlertKind, AlertRules, AlertSeverity, CourseMonitor, FindingCategory, MonitorContext,
+    MonitorError, MonitorOptions, RuptureOptions, RuptureThreshold, SizeCriterion,
+    SuddenChangeOptions, barrier_findings,
 };
 use therapeutic_alliance::{
     Administration, Answer, ClientStatus, Comparison, Course, Direction, Instrument,
@@ -72,24 +72,47 @@ fn same_numbers_as_the_series_api() {
         therapeutic_alliance::monitor::Series::new(c.series_by("srs", Respondent::Client)).unwrap();
     let ors =
         therapeutic_alliance::monitor::Series::new(c.series_by("ors", Respondent::Client)).unwrap();
-    let ors_rc = Instrument::builtin("ors")
-        .unwrap()
-        .reliable_change_threshold()
-        .unwrap();
-    let srs_cut = Instrument::builtin("srs").unwrap().cutoff().unwrap();
-    let rules = AlertRules::new()
-        .alliance_cutoff(srs_cut)
-        .reliable_deterioration(ors_rc, Comparison::Greater);
     let findings = barrier_findings(&c).unwrap();
-    let direct = therapeutic_alliance::monitor::monitor_course(
-        &therapeutic_alliance::monitor::CourseInput::new()
-            .alliance(&srs)
-            .outcome(&ors)
-            .barriers(&findings),
-        &options(Direction::HigherIsBetter).alert_rules(rules),
-    )
-    .unwrap();
-    assert_eq!(m.report, direct);
+    let sessions: Vec<u32> = c
+        .sessions()
+        .iter()
+        .map(therapeutic_alliance::Session::number)
+        .collect();
+    let direct = pcoms()
+        .run_input(
+            &therapeutic_alliance::monitor::CourseInput::new()
+                .client(c.client())
+                .sessions(&sessions)
+                .alliance(&srs)
+                .outcome(&ors)
+                .barriers(&findings),
+        )
+        .unwrap();
+    assert_eq!(m.report.alliance, direct.alliance);
+    assert_eq!(m.report.outcome, direct.outcome);
+    // the same alerts; the course path also dates them
+    let undated: Vec<_> = m
+        .report
+        .alerts
+        .iter()
+        .cloned()
+        .map(|mut a| {
+            assert_eq!(
+                a.date,
+                c.session(a.session)
+                    .map(therapeutic_alliance::Session::date)
+            );
+            a.date = None;
+            a
+        })
+        .collect();
+    assert_eq!(undated, direct.alerts);
+    assert!(
+        direct
+            .alerts
+            .iter()
+            .all(|a| a.client.as_ref() == Some(c.client()))
+    );
 }
 
 #[test]
@@ -102,7 +125,7 @@ fn srs_cutoff_and_reliable_change_come_from_the_instruments() {
         .report
         .alerts
         .iter()
-        .filter(|a| a.kind == AlertKind::SrsLow)
+        .filter(|a| a.kind == AlertKind::AllianceLow)
         .map(|a| a.session)
         .collect();
     assert_eq!(got, low);
@@ -116,14 +139,17 @@ fn srs_cutoff_and_reliable_change_come_from_the_instruments() {
         .report
         .alerts
         .iter()
-        .filter(|a| a.kind == AlertKind::ReliableDeterioration)
+        .filter(|a| a.kind == AlertKind::OutcomeDeterioration)
         .map(|a| a.session)
         .collect();
     assert_eq!(got, det);
     // an explicit rule wins over the instrument's threshold
     let strict = CourseMonitor::new(
-        options(Direction::HigherIsBetter)
-            .alert_rules(AlertRules::new().reliable_deterioration(1000.0, Comparison::Greater)),
+        options(Direction::HigherIsBetter).alert_rules(
+            AlertRules::new()
+                .deterioration(1000.0, Comparison::Greater)
+                .unwrap(),
+        ),
     )
     .outcome(Instrument::builtin("ors").unwrap(), Respondent::Client);
     let m = strict.run(&c).unwrap();
@@ -131,7 +157,7 @@ fn srs_cutoff_and_reliable_change_come_from_the_instruments() {
         m.report
             .alerts
             .iter()
-            .all(|a| a.kind != AlertKind::ReliableDeterioration)
+            .all(|a| a.kind != AlertKind::OutcomeDeterioration)
     );
 }
 
@@ -186,7 +212,10 @@ fn ethics_violations_become_critical_alerts_at_the_last_session() {
         SessionDate::new(2030, 6, 1).unwrap(),
     );
     assert!(violation.is_violation() && !review.is_violation());
-    let m = pcoms().run_with(&c, &[violation, review], None).unwrap();
+    let ethics = [violation, review];
+    let m = pcoms()
+        .run_with(&c, &MonitorContext::new().ethics(&ethics))
+        .unwrap();
     let ethics: Vec<_> = m
         .report
         .alerts

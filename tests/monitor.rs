@@ -5,13 +5,33 @@ mod common;
 
 use proptest::prelude::*;
 use therapeutic_alliance::monitor::{
-    AlertInput, AlertKind, AlertRules, AlertSeverity as Severity, BarrierFinding, ChartOptions,
-    CourseInput, Crit3, ExpectedTrajectory, FindingCategory, MonitorError, MonitorOptions,
+    AlertKind, AlertRules, AlertSeverity as Severity, BarrierFinding, ChartOptions, CourseInput,
+    CourseMonitor, Crit3, ExpectedTrajectory, FindingCategory, MonitorError, MonitorOptions,
     NotOnTrackRule, OnTrackBand, RuptureOptions, RuptureThreshold, Series, SizeCriterion,
-    SuddenChangeOptions, TrajectoryOptions, alerts, course_svg, detect_ruptures,
-    lutz_critical_value, monitor_course, sudden_changes, trajectory,
+    SuddenChangeOptions, ThresholdSource, TrajectoryOptions, course_svg, detect_ruptures,
+    lutz_critical_value, sudden_changes, trajectory,
 };
-use therapeutic_alliance::{Comparison, Cutoff, Direction, Instrument};
+use therapeutic_alliance::{Comparison, Cutoff, Direction, Instrument, Respondent};
+
+/// A monitor of the SRS (alliance) and the adult ORS (outcome), the PCOMS pair, whose numbers
+/// all come from the catalogue's definitions.
+fn pcoms(options: MonitorOptions) -> CourseMonitor {
+    CourseMonitor::new(options)
+        .alliance(Instrument::builtin("srs").unwrap(), Respondent::Client)
+        .outcome(Instrument::builtin("ors").unwrap(), Respondent::Client)
+}
+
+/// Only the alliance instrument `id`, with the user's rules `rules`.
+fn alliance_only(id: &str, rules: AlertRules) -> CourseMonitor {
+    CourseMonitor::new(
+        MonitorOptions::new(
+            RuptureOptions::new(RuptureThreshold::Points(5.0)),
+            SuddenChangeOptions::tang_derubeis_bdi(),
+        )
+        .alert_rules(rules),
+    )
+    .alliance(Instrument::builtin(id).unwrap(), Respondent::Client)
+}
 
 /// The SRS cutoff from the catalogue (the one place the number lives).
 fn srs_cutoff() -> Cutoff {
@@ -63,12 +83,14 @@ fn rupture_never_repaired() {
         (r[0].start, r[0].trough, r[0].depth, r[0].repair),
         (3, 5, 9.0, None)
     );
-    let a = alerts(
-        &AlertInput::new().alliance(&srs).ruptures(&r, 3),
-        &AlertRules::new(),
-    )
-    .unwrap();
+    // the WAI-SR has no published cutoff or drop: only the rupture alert
+    let a = alliance_only("wai-sr", AlertRules::new())
+        .run_input(&CourseInput::new().alliance(&srs))
+        .unwrap()
+        .alerts;
     assert_eq!(a.len(), 1);
+    assert_eq!(a[0].instrument.as_deref(), Some("wai-sr"));
+    assert_eq!(a[0].threshold, Some(5.0));
     assert_eq!(
         (a[0].session, a[0].kind, a[0].severity),
         (5, AlertKind::Rupture, Severity::Warning)
@@ -84,11 +106,11 @@ fn rupture_never_repaired() {
 fn rupture_at_end_is_pending() {
     let srs = series(&[38.0, 38.0, 31.0, 33.0]);
     let r = detect_ruptures(&srs, &points5()).unwrap();
-    let a = alerts(
-        &AlertInput::new().alliance(&srs).ruptures(&r, 3),
-        &AlertRules::new(),
-    )
-    .unwrap();
+    assert_eq!(r.len(), 1);
+    let a = alliance_only("wai-sr", AlertRules::new())
+        .run_input(&CourseInput::new().alliance(&srs))
+        .unwrap()
+        .alerts;
     assert!(a[0].reason.contains("window still open"), "{}", a[0].reason);
 }
 
@@ -204,21 +226,25 @@ fn lutz_critical_values_match_golden() {
 #[test]
 fn srs_exactly_at_cutoff_is_not_flagged() {
     let srs = series(&[36.0, 36.0, 35.9]);
-    let a = alerts(
-        &AlertInput::new().alliance(&srs),
-        &AlertRules::new().alliance_cutoff(srs_cutoff()),
-    )
-    .unwrap();
+    let input = CourseInput::new().alliance(&srs);
+    let a = alliance_only("srs", AlertRules::new())
+        .run_input(&input)
+        .unwrap()
+        .alerts;
     assert_eq!(a.len(), 1);
-    assert_eq!((a[0].session, a[0].kind), (3, AlertKind::SrsLow));
-    // with <= the same total is flagged
+    assert_eq!((a[0].session, a[0].kind), (3, AlertKind::AllianceLow));
+    assert_eq!(a[0].threshold_source, Some(ThresholdSource::Published));
+    // with <= the same total is flagged, and the alert says the number is the user's
     let le = Cutoff::new(Comparison::LessOrEqual, 36.0);
-    let a = alerts(
-        &AlertInput::new().alliance(&srs),
-        &AlertRules::new().alliance_cutoff(le),
-    )
-    .unwrap();
+    let a = alliance_only("srs", AlertRules::new().alliance_cutoff(le).unwrap())
+        .run_input(&input)
+        .unwrap()
+        .alerts;
     assert_eq!(a.len(), 3);
+    assert!(
+        a.iter()
+            .all(|x| x.threshold_source == Some(ThresholdSource::User))
+    );
 }
 
 #[test]
@@ -251,17 +277,14 @@ fn alerts_are_sorted_and_deterministic() {
         )
         .unwrap(),
     ];
-    let opts = MonitorOptions::pcoms(
+    let monitor = pcoms(MonitorOptions::new(
         points5(),
         SuddenChangeOptions::new(SizeCriterion::Points(5.0), Direction::HigherIsBetter),
-    )
-    .alert_rules(AlertRules::pcoms().reliable_deterioration(5.0, Comparison::Greater));
+    ));
     let run = |b: &[BarrierFinding]| {
-        monitor_course(
-            &CourseInput::new().alliance(&srs).outcome(&ors).barriers(b),
-            &opts,
-        )
-        .unwrap()
+        monitor
+            .run_input(&CourseInput::new().alliance(&srs).outcome(&ors).barriers(b))
+            .unwrap()
     };
     let a = run(&barriers).alerts;
     let mut reversed = barriers.clone();
@@ -277,14 +300,14 @@ fn alerts_are_sorted_and_deterministic() {
         vec![
             (1, Severity::Critical, AlertKind::Barrier),
             (2, Severity::Critical, AlertKind::Ethics),
-            (2, Severity::Warning, AlertKind::SrsLow),
-            (2, Severity::Warning, AlertKind::SrsDrop),
+            (2, Severity::Warning, AlertKind::AllianceLow),
+            (2, Severity::Warning, AlertKind::AllianceDrop),
             (2, Severity::Warning, AlertKind::Barrier),
             (2, Severity::Info, AlertKind::Rupture),
-            (3, Severity::Critical, AlertKind::ReliableDeterioration),
-            (4, Severity::Critical, AlertKind::ReliableDeterioration),
-            (4, Severity::Warning, AlertKind::SrsLow),
-            (4, Severity::Warning, AlertKind::SrsDrop),
+            (3, Severity::Critical, AlertKind::OutcomeDeterioration),
+            (4, Severity::Critical, AlertKind::OutcomeDeterioration),
+            (4, Severity::Warning, AlertKind::AllianceLow),
+            (4, Severity::Warning, AlertKind::AllianceDrop),
         ]
     );
 }
@@ -321,7 +344,7 @@ fn chart_shows_what_it_claims() {
         .alliance(&srs)
         .outcome(&ors)
         .expected(&etr);
-    let opts = MonitorOptions::pcoms(
+    let opts = MonitorOptions::new(
         points5(),
         SuddenChangeOptions::new(SizeCriterion::Points(5.0), Direction::HigherIsBetter),
     )
@@ -329,7 +352,7 @@ fn chart_shows_what_it_claims() {
         OnTrackBand::Points(3.0),
         Direction::HigherIsBetter,
     ));
-    let report = monitor_course(&input, &opts).unwrap();
+    let report = pcoms(opts).run_input(&input).unwrap();
     let svg = course_svg(
         &input,
         &report,
@@ -348,7 +371,7 @@ fn chart_shows_what_it_claims() {
     assert!(svg.contains("repair, session 6"));
     assert!(svg.contains("sudden gain: 8 points, session 4 to 5"));
     assert!(svg.contains("expected trajectory"));
-    assert_eq!(svg.matches("<title>session 5: srs_low").count(), 1);
+    assert_eq!(svg.matches("<title>session 5: alliance_low").count(), 1);
     // same input, same bytes
     assert_eq!(
         svg,
@@ -402,9 +425,10 @@ proptest! {
                 let _ = detect_ruptures(&s, &points5());
                 let _ = detect_ruptures(&s, &RuptureOptions::new(RuptureThreshold::WithinClientSd { multiple: 1.0, min_sessions: 3 }));
                 let _ = sudden_changes(&s, &SuddenChangeOptions::tang_derubeis_bdi());
-                let opts = MonitorOptions::pcoms(points5(), SuddenChangeOptions::tang_derubeis_bdi());
-                let input = CourseInput::new().alliance(&s).outcome(&s);
-                if let Ok(r) = monitor_course(&input, &opts) {
+                let opts = MonitorOptions::new(points5(), SuddenChangeOptions::tang_derubeis_bdi());
+                let input = CourseInput::new().alliance(&s);
+                let monitor = CourseMonitor::new(opts).alliance(Instrument::builtin("srs").unwrap(), Respondent::Client);
+                if let Ok(r) = monitor.run_input(&input) {
                     let _ = course_svg(&input, &r, &ChartOptions::new());
                 }
             }
@@ -439,9 +463,9 @@ proptest! {
     #[test]
     fn alerts_are_always_sorted(values in prop::collection::vec((0i32..=80).prop_map(|k| f64::from(k) * 0.5), 1..12)) {
         let s = series(&values);
-        let opts = MonitorOptions::pcoms(points5(), SuddenChangeOptions::new(SizeCriterion::Points(5.0), Direction::HigherIsBetter))
-            .alert_rules(AlertRules::pcoms().reliable_deterioration(5.0, Comparison::GreaterOrEqual));
-        let r = monitor_course(&CourseInput::new().alliance(&s).outcome(&s), &opts).unwrap();
+        let opts = MonitorOptions::new(points5(), SuddenChangeOptions::new(SizeCriterion::Points(5.0), Direction::HigherIsBetter))
+            .alert_rules(AlertRules::new().deterioration(5.0, Comparison::GreaterOrEqual).unwrap());
+        let r = pcoms(opts).run_input(&CourseInput::new().alliance(&s).outcome(&s)).unwrap();
         prop_assert!(r.alerts.windows(2).all(|w| w[0] <= w[1]));
     }
 }

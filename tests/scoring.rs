@@ -51,7 +51,7 @@ fn wai_sr_key() {
         ["task", "bond", "goal"]
     );
     assert_eq!((s.answered, s.prorated, s.imputed), (12, false, 0));
-    assert_eq!((s.band, s.flagged), (None, None));
+    assert_eq!((s.band, s.cutoff_met), (None, None));
     assert_eq!(s.instrument, "wai-sr");
     // The therapist form uses the same (unverified) key.
     assert_eq!(inst("wai-sr-t").score(&resp(&v)).unwrap().total, 35.0);
@@ -72,9 +72,9 @@ fn wai_36_reverse_items() {
 fn srs_cutoff_is_strictly_below_36() {
     let s = score("srs", &[Some(9.1), Some(9.0), Some(9.0), Some(8.9)]).unwrap();
     assert_eq!(s.total, 36.0);
-    assert_eq!(s.flagged, Some(false));
+    assert_eq!(s.cutoff_met, Some(false));
     let s = score("srs", &[Some(9.1), Some(9.0), Some(9.0), Some(8.8)]).unwrap();
-    assert_eq!(s.flagged, Some(true));
+    assert_eq!(s.cutoff_met, Some(true));
     assert!(matches!(
         score("srs", &[Some(9.0), Some(9.0), Some(9.0), None]),
         Err(ScoreError::TooManyMissing {
@@ -89,11 +89,17 @@ fn srs_cutoff_is_strictly_below_36() {
 #[test]
 fn ors_adult_and_child_cutoffs() {
     let at = |t: f64| vec![Some(t / 4.0); 4];
-    assert_eq!(score("ors", &at(25.0)).unwrap().flagged, Some(false));
-    assert_eq!(score("ors", &at(24.8)).unwrap().flagged, Some(true));
+    assert_eq!(score("ors", &at(25.0)).unwrap().cutoff_met, Some(false));
+    assert_eq!(score("ors", &at(24.8)).unwrap().cutoff_met, Some(true));
     let child = Instrument::ors(OrsAge::Child).unwrap();
-    assert_eq!(child.score(&resp(&at(32.0))).unwrap().flagged, Some(false));
-    assert_eq!(child.score(&resp(&at(31.6))).unwrap().flagged, Some(true));
+    assert_eq!(
+        child.score(&resp(&at(32.0))).unwrap().cutoff_met,
+        Some(false)
+    );
+    assert_eq!(
+        child.score(&resp(&at(31.6))).unwrap().cutoff_met,
+        Some(true)
+    );
 }
 
 #[test]
@@ -135,14 +141,14 @@ fn core_om_clinical_score_and_prorating() {
     // 8 positively worded items score 4 - 0.
     assert!((s.total - 320.0 / 34.0).abs() < 1e-12);
     assert_eq!(s.subscale("well_being"), Some(20.0)); // items 4, 31 reversed of 4
-    assert_eq!(s.flagged, Some(false));
+    assert_eq!(s.cutoff_met, Some(false));
     // Keyed value 1 everywhere -> clinical score exactly 10: flagged (>= 10).
     let rev = [3, 4, 7, 12, 19, 21, 31, 32];
     let v: Vec<Option<f64>> = (1..=34)
         .map(|i| Some(if rev.contains(&i) { 3.0 } else { 1.0 }))
         .collect();
     let s = score("core-om", &v).unwrap();
-    assert_eq!((s.total, s.flagged), (10.0, Some(true)));
+    assert_eq!((s.total, s.cutoff_met), (10.0, Some(true)));
     // Three missing in problems (2, 5, 8): total prorated, problems past its limit of 1.
     let mut v = all(34, 2.0);
     for i in [2, 5, 8] {
@@ -210,7 +216,7 @@ fn core_10_bands_cutoff_and_prorating() {
         let s = score("core-10", &core10_with_sum(sum)).unwrap();
         assert_eq!(s.total, f64::from(sum));
         assert_eq!(s.band.as_deref(), Some(band), "sum {sum}");
-        assert_eq!(s.flagged, Some(flagged), "sum {sum}");
+        assert_eq!(s.cutoff_met, Some(flagged), "sum {sum}");
     }
     // Items 2 and 3 are reversed: all zeros score 8.
     assert_eq!(score("core-10", &all(10, 0.0)).unwrap().total, 8.0);
@@ -259,7 +265,7 @@ fn phq_9_bands_and_caseness() {
     ] {
         let s = score("phq-9", &sum_of(9, t, 3)).unwrap();
         assert_eq!(
-            (s.total, s.band.as_deref(), s.flagged),
+            (s.total, s.band.as_deref(), s.cutoff_met),
             (f64::from(t), Some(band), Some(flagged))
         );
     }
@@ -278,7 +284,7 @@ fn gad_7_bands_and_cutoff() {
     ] {
         let s = score("gad-7", &sum_of(7, t, 3)).unwrap();
         assert_eq!(
-            (s.band.as_deref(), s.flagged),
+            (s.band.as_deref(), s.cutoff_met),
             (Some(band), Some(flagged)),
             "total {t}"
         );

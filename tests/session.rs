@@ -81,7 +81,7 @@ fn standalone_session_json_needs_ids_and_valid_parts() {
         r#"{"client":"c","counsellor":"t","number":0,"date":"2025-01-01"}"#,
         r#"{"client":"c","counsellor":"t","number":1,"date":"2025-02-30"}"#,
         // an impossible stored score (SRS is 0-40)
-        r#"{"client":"c","counsellor":"t","number":1,"date":"2025-01-01","administrations":[{"instrument":"srs","respondent":"client","score":{"instrument":"srs","total":999.0,"subscales":[],"answered":4,"prorated":false,"imputed":0,"band":null,"flagged":false}}]}"#,
+        r#"{"client":"c","counsellor":"t","number":1,"date":"2025-01-01","administrations":[{"instrument":"srs","respondent":"client","score":{"instrument":"srs","total":999.0,"subscales":[],"answered":4,"prorated":false,"imputed":0,"band":null,"cutoff_met":false}}]}"#,
         r#"{"client":"c","counsellor":"t","number":1,"date":"2025-01-01","flags":[{"session":2,"kind":{"type":"reactance"},"severity":"noted","raised_by":"client"}]}"#,
         r#"{"client":"c","counsellor":"t","number":1,"date":"2025-01-01","administrations":[{"instrument":"srs","respondent":"client"}]}"#,
     ] {

@@ -48,9 +48,12 @@
 //! Deserialise `Vec<Course>` and run a [`monitor::CourseMonitor`](crate::monitor::CourseMonitor)
 //! (the adapter from a [`Course`](crate::Course) to monitoring) with the built-in SRS as the
 //! alliance and the built-in ORS as the outcome. The thresholds come from the instruments: the
-//! SRS cutoff raises `srs_low`, the ORS reliable-change threshold sizes sudden changes and
-//! raises `reliable_deterioration`; [`MonitorOptions::pcoms`](crate::monitor::MonitorOptions::pcoms)
-//! adds the PCOMS drop rule. Only the rupture size is yours to choose (no published rule).
+//! SRS cutoff (`< 36`) raises `alliance_low` and its published drop (1 point) `alliance_drop`,
+//! the ORS reliable-change threshold sizes sudden changes and raises `outcome_deterioration`,
+//! and every administration's critical items (PHQ-9 item 9) raise `critical_item`. No number
+//! of one instrument is applied to another: a WAI-SR alliance raises no `alliance_low` unless
+//! you give a cutoff ([`AlertRules`](crate::monitor::AlertRules)). Only the rupture size is
+//! yours to choose (no published rule).
 //!
 //! ```
 //! use therapeutic_alliance::monitor::{
@@ -60,7 +63,7 @@
 //! use therapeutic_alliance::{Instrument, Respondent};
 //! let (srs, ors) = (Instrument::builtin("srs").ok_or("srs")?, Instrument::builtin("ors").ok_or("ors")?);
 //! let rc = ors.reliable_change_threshold().ok_or("no ORS reliable change")?; // 5 points
-//! let options = MonitorOptions::pcoms(
+//! let options = MonitorOptions::new(
 //!     RuptureOptions::new(RuptureThreshold::Points(5.0)),
 //!     SuddenChangeOptions::new(SizeCriterion::ReliableChange(rc), ors.direction()),
 //! );

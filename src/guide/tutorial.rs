@@ -15,7 +15,7 @@
 //! let srs = Instrument::builtin("srs").ok_or("unknown instrument")?;
 //! let answers: Responses = (1..=4).zip([8.5, 9.0, 7.2, 8.8]).map(|(i, x)| (i, Answer::Value(x))).collect();
 //! let score = srs.score(&answers)?;
-//! assert_eq!(score.flagged, Some(true)); // 33.5 < 36: talk about the alliance
+//! assert_eq!(score.cutoff_met, Some(true)); // 33.5 < 36: talk about the alliance
 //! let bad: Responses = (1..=4).map(|i| (i, Answer::Value(11.0))).collect();
 //! assert!(srs.score(&bad).is_err()); // off the 0–10 line
 //! # Ok::<(), Box<dyn std::error::Error>>(())

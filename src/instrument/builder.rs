@@ -1,5 +1,6 @@
 //! [`InstrumentBuilder`]: an instrument definition assembled in code.
 
+use super::critical::CriticalRule;
 use super::{
     Aggregation, Band, Cutoff, Direction, Instrument, InstrumentError, Item, Keying, MissingRule,
     Norms, ResponseScale, Spec, Subscale, Verification,
@@ -59,6 +60,8 @@ impl InstrumentBuilder {
                 bands: Vec::new(),
                 norms: None,
                 reliable_change: None,
+                alert_drop: None,
+                critical: Vec::new(),
                 notes: String::new(),
             },
             reverse: Vec::new(),
@@ -239,13 +242,32 @@ impl InstrumentBuilder {
         self
     }
 
+    /// Declares a critical (risk) item rule ([`CriticalRule`]): every scoring path applies it
+    /// and reports it on the records that meet it. The rule's item or subscale must belong to
+    /// the instrument; at most 64 rules, ids unique.
+    #[must_use]
+    pub fn critical(mut self, rule: CriticalRule) -> Self {
+        self.spec.critical.push(rule);
+        self
+    }
+
+    /// The published fall in the total, in points, since the previous rated session that calls
+    /// for attention when the instrument is monitored (SRS: 1 point, OpenFIT). Default none:
+    /// monitoring raises no drop alert unless the user sets one.
+    #[must_use]
+    pub fn alert_drop(mut self, points: f64) -> Self {
+        self.spec.alert_drop = Some(points);
+        self
+    }
+
     /// Validates and builds the instrument.
     ///
     /// # Errors
     /// [`InstrumentError`] naming what is wrong: empty id or name, invalid scale, no items,
     /// item 0, duplicate items, unknown subscales or reverse items, subscale names that are not
     /// snake_case, limits that allow every item to be missing, a cutoff that flags the good end,
-    /// bands out of order or range, invalid norms.
+    /// bands out of order or range, invalid norms, a critical rule naming an item or subscale
+    /// the instrument lacks (or repeating an id), a drop that is not finite and positive.
     pub fn build(self) -> Result<Instrument, InstrumentError> {
         let Self { mut spec, reverse } = self;
         for n in reverse {

@@ -9,12 +9,15 @@
 
 mod builder;
 pub mod catalogue;
+pub mod critical;
 mod error;
 pub(crate) mod rules;
 pub(crate) mod scale;
 mod validate;
 
 use serde::{Deserialize, Serialize};
+
+use critical::{CriticalRule, CriticalSet};
 
 pub use builder::InstrumentBuilder;
 pub use error::InstrumentError;
@@ -88,6 +91,10 @@ pub(crate) struct Spec {
     norms: Option<Norms>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     reliable_change: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    alert_drop: Option<f64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    critical: Vec<CriticalRule>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     notes: String,
 }
@@ -102,6 +109,15 @@ pub(crate) struct CompiledItem {
     pub(crate) number: u16,
     pub(crate) subscale: u16,
     pub(crate) keying: Keying,
+}
+
+/// A critical rule in the compiled form: what it reads, by position.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum CompiledTarget {
+    /// The raw answer of the item at this position (in [`Instrument::item_numbers`] order).
+    Position(usize),
+    /// The score of the subscale at this index.
+    Subscale(usize),
 }
 
 /// A validated questionnaire instrument.
@@ -130,6 +146,8 @@ pub struct Instrument {
     pub(crate) items: Vec<CompiledItem>,
     pub(crate) subscale_sizes: Vec<usize>,
     pub(crate) total_range: (f64, f64),
+    /// What each of `spec.critical` reads, in the same order.
+    pub(crate) critical_targets: Vec<CompiledTarget>,
 }
 
 impl Instrument {
@@ -257,6 +275,54 @@ impl Instrument {
     #[must_use]
     pub fn norms(&self) -> Option<&Norms> {
         self.spec.norms.as_ref()
+    }
+
+    /// The critical (risk) item rules this instrument declares, in the order a
+    /// [`CriticalSet`] indexes them (PHQ-9: item 9 answered ≥ 1; see [`critical`]).
+    #[must_use]
+    pub fn critical_rules(&self) -> &[CriticalRule] {
+        &self.spec.critical
+    }
+
+    /// The critical rule with id `id`, if the instrument declares it.
+    #[must_use]
+    pub fn critical_rule(&self, id: &str) -> Option<&CriticalRule> {
+        self.spec.critical.iter().find(|r| r.id() == id)
+    }
+
+    /// The ids of the rules in `set`, in declaration order.
+    pub fn critical_ids(&self, set: CriticalSet) -> impl Iterator<Item = &str> + '_ {
+        set.indices()
+            .filter_map(|i| self.spec.critical.get(i).map(CriticalRule::id))
+    }
+
+    /// The published fall in the total (points since the previous rated session) that calls
+    /// for attention when this instrument is monitored (SRS: 1 point, OpenFIT); `None` when
+    /// no drop rule is published.
+    #[must_use]
+    pub fn alert_drop(&self) -> Option<f64> {
+        self.spec.alert_drop
+    }
+
+    /// This instrument with other critical rules (replacing the declared ones).
+    ///
+    /// # Errors
+    /// [`InstrumentError`] when a rule names an item or subscale the instrument lacks, ids
+    /// repeat, or there are more than [`CriticalSet::MAX_RULES`].
+    pub fn with_critical_rules(&self, rules: Vec<CriticalRule>) -> Result<Self, InstrumentError> {
+        let mut spec = self.spec.clone();
+        spec.critical = rules;
+        Self::from_spec(spec)
+    }
+
+    /// This instrument with another published drop rule for monitoring (or none).
+    ///
+    /// # Errors
+    /// [`InstrumentError`] when the drop is not finite and positive.
+    pub fn with_alert_drop(&self, points: Option<f64>) -> Result<Self, InstrumentError> {
+        let mut spec = self.spec.clone();
+        spec.alert_drop = points;
+        Self::from_spec(spec)
     }
 
     /// Lowest and highest possible total.

@@ -1,9 +1,10 @@
 //! Validation of an instrument definition: the one path from a [`Spec`] (built, deserialised or
 //! from the catalogue) to an [`Instrument`] with its compiled, scoring-ready form.
 
+use super::critical::{CriticalSet, CriticalTarget};
 use super::{
-    Aggregation, CompiledItem, Instrument, InstrumentError, MissingRule, NO_SUBSCALE, Norms,
-    ResponseScale, Spec, rules,
+    Aggregation, CompiledItem, CompiledTarget, Instrument, InstrumentError, MissingRule,
+    NO_SUBSCALE, Norms, ResponseScale, Spec, rules,
 };
 
 impl TryFrom<Spec> for Instrument {
@@ -38,6 +39,54 @@ pub(super) fn score_range(scale: ResponseScale, agg: Aggregation, n: usize) -> (
     let n_f = n as f64;
     let (a, b) = (agg.apply(lo * n_f, n), agg.apply(hi * n_f, n));
     (a.min(b), a.max(b))
+}
+
+/// Resolves each critical rule's target to a position or subscale index.
+fn compile_critical(
+    spec: &Spec,
+    items: &[CompiledItem],
+) -> Result<Vec<CompiledTarget>, InstrumentError> {
+    let bad = |reason: String| InstrumentError::invalid(&spec.id, reason);
+    if spec.critical.len() > CriticalSet::MAX_RULES {
+        return Err(bad(format!(
+            "declares {} critical rules, at most {} allowed",
+            spec.critical.len(),
+            CriticalSet::MAX_RULES
+        )));
+    }
+    let mut out = Vec::with_capacity(spec.critical.len());
+    for (k, rule) in spec.critical.iter().enumerate() {
+        if spec.critical[..k].iter().any(|r| r.id() == rule.id()) {
+            return Err(bad(format!(
+                "critical rule {} is declared twice",
+                rule.id()
+            )));
+        }
+        let target = match rule.target() {
+            CriticalTarget::Item { item } => match items.binary_search_by_key(item, |i| i.number) {
+                Ok(pos) => CompiledTarget::Position(pos),
+                Err(_) => {
+                    return Err(bad(format!(
+                        "critical rule {} names item {item}, which is not defined",
+                        rule.id()
+                    )));
+                }
+            },
+            CriticalTarget::Subscale { name } => {
+                match spec.subscales.iter().position(|s| &s.name == name) {
+                    Some(i) => CompiledTarget::Subscale(i),
+                    None => {
+                        return Err(bad(format!(
+                            "critical rule {} names subscale {name:?}, which is not defined",
+                            rule.id()
+                        )));
+                    }
+                }
+            } // `CriticalTarget` is non-exhaustive for users, not inside the crate.
+        };
+        out.push(target);
+    }
+    Ok(out)
 }
 
 impl Instrument {
@@ -176,11 +225,18 @@ impl Instrument {
         {
             return Err(bad("reliable change must be finite and positive"));
         }
+        if let Some(d) = spec.alert_drop
+            && !(d.is_finite() && d > 0.0)
+        {
+            return Err(bad("alert drop must be finite and positive"));
+        }
+        let critical_targets = compile_critical(&spec, &items)?;
         Ok(Self {
             spec,
             items,
             subscale_sizes,
             total_range,
+            critical_targets,
         })
     }
 }

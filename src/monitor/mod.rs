@@ -1,31 +1,42 @@
 //! Monitoring a course of therapy session by session: trajectories, rupture–repair episodes,
-//! sudden gains and losses, deterministic alerts, and SVG charts.
+//! sudden gains and losses, critical items, traffic lights, deterministic alerts, and SVG
+//! charts.
 //!
-//! Everything works on a plain score series ([`Series`]: `(session, value)` pairs, validated).
-//! [`CourseMonitor`] builds those series (and barrier/ethics findings) from a
-//! [`Course`](crate::Course) and runs every analysis in one call.
-//! Thresholds that come from an instrument (cutoffs, reliable-change thresholds, between-client
-//! SDs) are numbers the caller passes in; the rules, their sources and their verification
-//! status are documented on each item with their primary source. Numbers no readable source
-//! confirms are never defaults.
+//! **One entry point:** [`CourseMonitor`] names the alliance and outcome instruments and the
+//! [`MonitorOptions`], and runs every analysis on a [`Course`](crate::Course)
+//! ([`CourseMonitor::run`], [`CourseMonitor::run_with`]) or on series you already hold
+//! ([`CourseMonitor::run_input`]). Every threshold comes **from the instrument being
+//! monitored** unless you override it ([`AlertRules`]): the SRS's `< 36` and 1-point drop apply
+//! to the SRS only; the WAI-SR has no published cutoff or drop, so it raises no `alliance_low`
+//! or `alliance_drop` alert unless you supply one; the outcome's reliable-change threshold is
+//! its own. Every alert says which client, session, date, instrument, value and threshold, and
+//! where the threshold came from ([`ThresholdSource`]). The analyses themselves
+//! ([`detect_ruptures`], [`sudden_changes`], [`trajectory`], [`alliance_lights`],
+//! [`outcome_lights`]) work on a plain score series ([`Series`]: `(session, value)` pairs,
+//! validated). Numbers no readable source confirms are never defaults.
 //!
 //! ```
-//! use therapeutic_alliance::Direction;
+//! use therapeutic_alliance::{Direction, Instrument};
 //! use therapeutic_alliance::monitor::{
-//!     monitor_course, CourseInput, MonitorOptions, RuptureOptions, RuptureThreshold,
-//!     Series, SizeCriterion, SuddenChangeOptions,
+//!     AlertKind, CourseInput, CourseMonitor, MonitorOptions, RuptureOptions, RuptureThreshold,
+//!     Series, SizeCriterion, SuddenChangeOptions, ThresholdSource,
 //! };
 //! let srs = Series::new(vec![(1, 37.0), (2, 38.0), (3, 38.0), (4, 38.5), (5, 27.5), (6, 38.6)])?;
 //! let ors = Series::new(vec![(1, 18.0), (2, 19.0), (3, 18.5), (4, 26.0), (5, 27.0), (6, 26.5)])?;
-//! let options = MonitorOptions::pcoms(
+//! let options = MonitorOptions::new(
 //!     RuptureOptions::new(RuptureThreshold::Points(5.0)),
 //!     SuddenChangeOptions::new(SizeCriterion::ReliableChange(5.0), Direction::HigherIsBetter),
 //! );
-//! let report = monitor_course(&CourseInput::new().alliance(&srs).outcome(&ors), &options)?;
-//! let alliance = report.alliance.as_ref().unwrap();
+//! let monitor = CourseMonitor::new(options)
+//!     .alliance(Instrument::builtin("srs").ok_or("srs")?, therapeutic_alliance::Respondent::Client)
+//!     .outcome(Instrument::builtin("ors").ok_or("ors")?, therapeutic_alliance::Respondent::Client);
+//! let report = monitor.run_input(&CourseInput::new().alliance(&srs).outcome(&ors))?;
+//! let alliance = report.alliance.as_ref().ok_or("no alliance report")?;
 //! assert_eq!(alliance.ruptures[0].trough, 5);
-//! assert_eq!(report.outcome.as_ref().unwrap().sudden.gains[0].session, 3);
-//! assert_eq!(report.alerts[0].session, 5); // rupture (info, repaired) and srs_low at session 5
+//! assert_eq!(report.outcome.as_ref().ok_or("no outcome")?.sudden.gains[0].session, 3);
+//! let low = report.alerts.iter().find(|a| a.kind == AlertKind::AllianceLow).ok_or("no alert")?;
+//! assert_eq!((low.session, low.instrument.as_deref(), low.threshold), (5, Some("srs"), Some(36.0)));
+//! assert_eq!(low.threshold_source, Some(ThresholdSource::Published));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -42,12 +53,13 @@ mod trajectory;
 
 use serde::{Deserialize, Serialize};
 
+use crate::id::ClientId;
+
 pub use alert::{
-    Alert, AlertInput, AlertKind, AlertRules, AlertSeverity, BarrierFinding, FindingCategory,
-    alerts,
+    Alert, AlertKind, AlertRules, AlertSeverity, BarrierFinding, FindingCategory, ThresholdSource,
 };
 pub use chart::{ChartOptions, course_svg};
-pub use course::{CourseMonitor, CourseMonitoring, barrier_findings};
+pub use course::{CourseMonitor, CourseMonitoring, MonitorContext, barrier_findings};
 pub use error::MonitorError;
 pub use expected::{ExpectedTrajectory, NotOnTrackRule, OnTrackBand};
 pub use rupture::{
@@ -65,13 +77,19 @@ pub use traffic_light::{
 };
 pub use trajectory::{Trajectory, TrajectoryOptions, trajectory};
 
-/// One client's data for [`monitor_course`].
+/// One client's series for [`CourseMonitor::run_input`] (when the data are not a
+/// [`Course`](crate::Course)): the alliance and outcome series of the monitor's instruments,
+/// and optionally the client, the sessions held, the expected trajectory, the outcome targets
+/// and barrier findings.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct CourseInput<'a> {
-    alliance: Option<&'a Series>,
-    outcome: Option<&'a Series>,
-    expected: Option<&'a ExpectedTrajectory>,
-    barriers: &'a [BarrierFinding],
+    pub(crate) client: Option<&'a ClientId>,
+    pub(crate) sessions: &'a [u32],
+    pub(crate) alliance: Option<&'a Series>,
+    pub(crate) outcome: Option<&'a Series>,
+    pub(crate) expected: Option<&'a ExpectedTrajectory>,
+    pub(crate) targets: Option<&'a Targets>,
+    pub(crate) barriers: &'a [BarrierFinding],
 }
 
 impl<'a> CourseInput<'a> {
@@ -108,9 +126,30 @@ impl<'a> CourseInput<'a> {
         self.barriers = findings;
         self
     }
+
+    /// The client the series belong to (named on every alert).
+    #[must_use]
+    pub fn client(mut self, client: &'a ClientId) -> Self {
+        self.client = Some(client);
+        self
+    }
+
+    /// The sessions held (an unrated one is grey in the alliance traffic light).
+    #[must_use]
+    pub fn sessions(mut self, sessions: &'a [u32]) -> Self {
+        self.sessions = sessions;
+        self
+    }
+
+    /// The outcome's target and lower-target trajectories (for the outcome traffic light).
+    #[must_use]
+    pub fn targets(mut self, targets: &'a Targets) -> Self {
+        self.targets = Some(targets);
+        self
+    }
 }
 
-/// All settings for [`monitor_course`].
+/// All settings of a [`CourseMonitor`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct MonitorOptions {
     trajectory: TrajectoryOptions,
@@ -134,14 +173,6 @@ impl MonitorOptions {
         }
     }
 
-    /// As [`MonitorOptions::new`] with [`AlertRules::pcoms`] (SRS `< 36`, SRS drop ≥ 1).
-    #[must_use]
-    pub fn pcoms(rupture: RuptureOptions, sudden: SuddenChangeOptions) -> Self {
-        let mut o = Self::new(rupture, sudden);
-        o.alerts = AlertRules::pcoms();
-        o
-    }
-
     /// Trajectory settings.
     #[must_use]
     pub const fn trajectory(mut self, t: TrajectoryOptions) -> Self {
@@ -149,7 +180,7 @@ impl MonitorOptions {
         self
     }
 
-    /// Alert rules.
+    /// The user's alert overrides (default: every number from the monitored instruments).
     #[must_use]
     pub const fn alert_rules(mut self, rules: AlertRules) -> Self {
         self.alerts = rules;
@@ -168,25 +199,41 @@ impl MonitorOptions {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AllianceReport {
+    /// The alliance instrument's id.
+    pub instrument: String,
     /// The trajectory; `None` with a single rated session.
     pub trajectory: Option<Trajectory>,
+    /// The rupture threshold actually used, in the instrument's points (a fixed number, or
+    /// the SD rule resolved on this series).
+    pub rupture_threshold: f64,
+    /// Where the rupture threshold came from (`user` for fixed points, `derived` for an SD
+    /// rule estimated from the data).
+    pub rupture_threshold_source: ThresholdSource,
     /// Ruptures and repairs.
     pub ruptures: Vec<Rupture>,
+    /// The traffic light per session (OpenFIT's alliance rows) when the instrument has a
+    /// cutoff (or you supplied one); empty otherwise.
+    pub lights: Vec<SessionLight>,
 }
 
 /// Outcome results for one course.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OutcomeReport {
+    /// The outcome instrument's id.
+    pub instrument: String,
     /// The trajectory; `None` with a single rated session.
     pub trajectory: Option<Trajectory>,
     /// Sudden gains and losses.
     pub sudden: SuddenChanges,
     /// `(session, observed, expected)` where the outcome was not on track.
     pub not_on_track: Vec<(u32, f64, f64)>,
+    /// The traffic light per rated session (OpenFIT's outcome rows) when targets were given;
+    /// empty otherwise.
+    pub lights: Vec<SessionLight>,
 }
 
-/// Everything [`monitor_course`] found for one course.
+/// Everything [`CourseMonitor`] found for one course.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CourseReport {
@@ -196,64 +243,4 @@ pub struct CourseReport {
     pub outcome: Option<OutcomeReport>,
     /// Sorted alerts.
     pub alerts: Vec<Alert>,
-}
-
-/// Runs trajectory, rupture, sudden-change, not-on-track and alert analyses on one course.
-///
-/// A series with a single rated session gets no trajectory (`None`) rather than an error;
-/// every other failure is returned.
-///
-/// # Errors
-/// Any [`MonitorError`] from the analyses (invalid parameters, a within-client SD that cannot
-/// be estimated …).
-pub fn monitor_course(
-    input: &CourseInput<'_>,
-    options: &MonitorOptions,
-) -> Result<CourseReport, MonitorError> {
-    let traj = |s: &Series| -> Result<Option<Trajectory>, MonitorError> {
-        if s.len() < 2 {
-            Ok(None)
-        } else {
-            trajectory(s, &options.trajectory).map(Some)
-        }
-    };
-    let alliance = match input.alliance {
-        Some(s) => Some(AllianceReport {
-            trajectory: traj(s)?,
-            ruptures: detect_ruptures(s, &options.rupture)?,
-        }),
-        None => None,
-    };
-    let outcome = match input.outcome {
-        Some(s) => {
-            let not_on_track = match (input.expected, options.not_on_track) {
-                (Some(e), Some(rule)) => rule.check(s, e)?,
-                _ => Vec::new(),
-            };
-            Some(OutcomeReport {
-                trajectory: traj(s)?,
-                sudden: sudden_changes(s, &options.sudden)?,
-                not_on_track,
-            })
-        }
-        None => None,
-    };
-    let mut ai = AlertInput::new().barriers(input.barriers);
-    if let (Some(s), Some(a)) = (input.alliance, &alliance) {
-        ai = ai
-            .alliance(s)
-            .ruptures(&a.ruptures, options.rupture.repair_window());
-    }
-    if let (Some(s), Some(o)) = (input.outcome, &outcome) {
-        ai = ai
-            .outcome(s, options.sudden.direction())
-            .sudden_losses(&o.sudden.losses)
-            .not_on_track(&o.not_on_track);
-    }
-    let alerts = alerts(&ai, &options.alerts)?;
-    Ok(CourseReport {
-        alliance,
-        outcome,
-        alerts,
-    })
 }

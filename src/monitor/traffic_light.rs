@@ -267,7 +267,7 @@ struct AllianceLightRulesSpec {
 impl TryFrom<AllianceLightRulesSpec> for AllianceLightRules {
     type Error = MonitorError;
     fn try_from(s: AllianceLightRulesSpec) -> Result<Self, MonitorError> {
-        let r = Self::new(s.cutoff);
+        let r = Self::new(s.cutoff)?;
         match s.drop {
             Some(d) => r.drop(d),
             None => Ok(r),
@@ -276,23 +276,23 @@ impl TryFrom<AllianceLightRulesSpec> for AllianceLightRules {
 }
 
 impl AllianceLightRules {
-    /// Rules with `cutoff` (red when it flags the score) and no drop rule.
-    #[must_use]
-    pub const fn new(cutoff: Cutoff) -> Self {
-        Self { cutoff, drop: None }
-    }
-
-    /// OpenFIT's SRS rules: the catalogue's SRS cutoff (`< 36`, verified) and red on a change
-    /// of −1 or less from the last rated session (PRIMARY: the vendor on its own product).
-    #[must_use]
-    pub fn pcoms() -> Self {
-        let cutoff = crate::Instrument::builtin("srs")
-            .and_then(|srs| srs.cutoff())
-            .unwrap_or(Cutoff::new(Comparison::Less, 36.0));
-        Self {
-            cutoff,
-            drop: Some(1.0),
+    /// Rules with `cutoff` (red when it flags the score) and no drop rule. Take the cutoff
+    /// and drop from the alliance instrument (SRS: [`Instrument::cutoff`](crate::Instrument::cutoff)
+    /// `< 36` and [`Instrument::alert_drop`](crate::Instrument::alert_drop) 1 point);
+    /// [`CourseMonitor`](super::CourseMonitor) does so and reports the lights.
+    ///
+    /// # Errors
+    /// [`MonitorError::InvalidParameter`] for a non-finite cutoff (which would colour every
+    /// session green).
+    pub fn new(cutoff: Cutoff) -> Result<Self, MonitorError> {
+        if !cutoff.value.is_finite() {
+            return Err(MonitorError::invalid(
+                "alliance cutoff",
+                cutoff.value,
+                "a finite number",
+            ));
         }
+        Ok(Self { cutoff, drop: None })
     }
 
     /// Red when the score fell by at least `points` since the last rated session
@@ -323,9 +323,13 @@ impl AllianceLightRules {
 /// dropping reports [`LightReason::BelowCutoff`].
 ///
 /// ```
+/// use therapeutic_alliance::Instrument;
 /// use therapeutic_alliance::monitor::{alliance_lights, AllianceLightRules, Series, TrafficLight};
+/// let srs_def = Instrument::builtin("srs").ok_or("srs")?;
+/// let rules = AllianceLightRules::new(srs_def.cutoff().ok_or("cutoff")?)?
+///     .drop(srs_def.alert_drop().ok_or("drop")?)?;
 /// let srs = Series::new(vec![(1, 38.0), (2, 36.5), (4, 35.0)])?;
-/// let lights: Vec<_> = alliance_lights(&srs, &[1, 2, 3, 4], &AllianceLightRules::pcoms())
+/// let lights: Vec<_> = alliance_lights(&srs, &[1, 2, 3, 4], &rules)
 ///     .iter().map(|s| s.light).collect();
 /// // 36.5 is not below 36 but fell by 1.5: red; session 3 was not rated: grey.
 /// assert_eq!(lights, [TrafficLight::Green, TrafficLight::Red, TrafficLight::Grey, TrafficLight::Red]);
@@ -422,7 +426,10 @@ mod tests {
 
     #[test]
     fn alliance_rows() {
-        let rules = AllianceLightRules::pcoms();
+        let rules = AllianceLightRules::new(Cutoff::new(Comparison::Less, 36.0))
+            .unwrap()
+            .drop(1.0)
+            .unwrap();
         let l = alliance_lights(
             &s(&[(1, 36.0), (2, 35.9), (3, 37.0), (4, 36.0)]),
             &[],
@@ -432,7 +439,10 @@ mod tests {
         assert_eq!(l[1].reason, LightReason::BelowCutoff);
         assert_eq!(l[2].light, TrafficLight::Green);
         assert_eq!(l[3].reason, LightReason::Drop); // −1 ≤ −1
-        let no_drop = AllianceLightRules::new(Cutoff::new(Comparison::Less, 36.0));
+        let no_drop = AllianceLightRules::new(Cutoff::new(Comparison::Less, 36.0)).unwrap();
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert!(AllianceLightRules::new(Cutoff::new(Comparison::Less, bad)).is_err());
+        }
         let l = alliance_lights(&s(&[(1, 40.0), (2, 37.0)]), &[], &no_drop);
         assert_eq!(l[1].light, TrafficLight::Green);
         assert!(no_drop.drop(0.0).is_err());

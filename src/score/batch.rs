@@ -2,7 +2,7 @@
 
 use std::borrow::Borrow;
 
-use super::{Acc, Answer, RecordScore, Responses, Score, ScoreError, build_score};
+use super::{Answer, RecordScore, Responses, Score, ScoreError, Scratch, build_score};
 use crate::instrument::Instrument;
 
 /// One record of a batch: its index in the input and its outcome.
@@ -26,8 +26,12 @@ pub struct BatchScores {
     subscale_names: Vec<String>,
     records: Vec<BatchRecord>,
     subscale_values: Vec<Option<f64>>,
-    scratch: Vec<Acc>,
-    band_labels: Vec<String>,
+    /// Per record, the value each critical rule compared (NaN where not met).
+    critical_values: Vec<f64>,
+    scratch: Scratch,
+    /// The instrument of the last batch (cloned only when it changes): bands, cutoff and
+    /// critical rules for [`BatchScores::score`].
+    definition: Option<Instrument>,
 }
 
 impl BatchScores {
@@ -107,42 +111,85 @@ impl BatchScores {
         self.subscale_values.get(index * k..(index + 1) * k)
     }
 
+    /// The severity band's label of record `index`; `None` if it was rejected, the
+    /// instrument has no bands, or `index` is out of range. Same shape as
+    /// [`FlatScores::band`](crate::FlatScores::band).
+    #[must_use]
+    pub fn band(&self, index: usize) -> Option<&str> {
+        let b = self.record_score(index)?.band?;
+        Some(self.definition.as_ref()?.bands().get(b)?.label.as_str())
+    }
+
+    /// Whether the total of record `index` meets the cutoff ([`Score::cutoff_met`]); `None`
+    /// if it was rejected, the instrument has no cutoff, or `index` is out of range.
+    #[must_use]
+    pub fn cutoff_met(&self, index: usize) -> Option<bool> {
+        self.record_score(index)?.cutoff_met
+    }
+
+    /// The ids of the critical rules record `index` met (e.g. `"phq9_item9"`), in declaration
+    /// order: of a scored record, and of one rejected only for too many missing answers
+    /// ([`ScoreError::critical`]: an answered risk item is never hidden by an incomplete form).
+    /// Empty if none or `index` is out of range. Same shape as
+    /// [`FlatScores::critical`](crate::FlatScores::critical).
+    #[must_use]
+    pub fn critical(&self, index: usize) -> Vec<&str> {
+        match self.records.get(index).map(|r| &r.outcome) {
+            Some(Ok(r)) => self
+                .definition
+                .as_ref()
+                .map(|d| d.critical_ids(r.critical).collect())
+                .unwrap_or_default(),
+            Some(Err(e)) => e.critical().iter().map(|f| f.rule.as_str()).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    fn record_score(&self, index: usize) -> Option<&RecordScore> {
+        self.records.get(index)?.outcome.as_ref().ok()
+    }
+
     /// Record `index` as a full [`Score`] (allocates), or its error.
     ///
     /// Returns `None` when `index` is out of range.
     #[must_use]
     pub fn score(&self, index: usize) -> Option<Result<Score, ScoreError>> {
         let rec = self.records.get(index)?;
+        let inst = self.definition.as_ref()?;
         Some(rec.outcome.clone().map(|r| {
             let subs = self.record_subscales(index).unwrap_or(&[]);
+            let rules = inst.critical_rules().len();
+            let values = self
+                .critical_values
+                .get(index * rules..(index + 1) * rules)
+                .unwrap_or(&[]);
             build_score(
-                &self.instrument,
+                inst,
                 &r,
                 self.subscale_names
                     .iter()
                     .map(String::as_str)
                     .zip(subs.iter().copied()),
-                r.band.and_then(|b| self.band_labels.get(b)).cloned(),
+                values,
             )
         }))
     }
 
     fn reset(&mut self, inst: &Instrument) {
         sync_labels(inst, &mut self.instrument, &mut self.subscale_names);
-        let labels = inst.bands().iter().map(|b| &b.label);
-        if !self.band_labels.iter().eq(labels.clone()) {
-            self.band_labels = labels.cloned().collect();
+        if self.definition.as_ref() != Some(inst) {
+            self.definition = Some(inst.clone());
         }
         self.records.clear();
         self.subscale_values.clear();
-        self.scratch.clear();
-        self.scratch.resize(inst.subscales().len(), Acc::default());
+        self.critical_values.clear();
+        self.scratch.reset(inst);
     }
 
     fn push(
         &mut self,
         index: usize,
-        score: impl FnOnce(&mut [Acc], &mut [Option<f64>]) -> Result<RecordScore, ScoreError>,
+        score: impl FnOnce(&mut Scratch, &mut [Option<f64>]) -> Result<RecordScore, ScoreError>,
     ) {
         let k = self.subscale_names.len();
         let start = self.subscale_values.len();
@@ -153,6 +200,8 @@ impl BatchScores {
                 *v = None;
             }
         }
+        self.critical_values
+            .extend_from_slice(&self.scratch.critical_values);
         self.records.push(BatchRecord { index, outcome });
     }
 }
@@ -180,7 +229,7 @@ impl PartialEq for BatchScores {
             && self.subscale_names == other.subscale_names
             && self.records == other.records
             && self.subscale_values == other.subscale_values
-            && self.band_labels == other.band_labels
+            && self.definition == other.definition
     }
 }
 

@@ -2,7 +2,8 @@
 //! administrations, into a caller-owned [`FlatScores`] (struct of arrays).
 
 use super::batch::sync_labels;
-use super::{Acc, Answer, ScoreError};
+use super::{Answer, ScoreError, Scratch};
+use crate::instrument::critical::CriticalSet;
 use crate::instrument::{Instrument, Keying, NO_SUBSCALE, ResponseScale};
 
 /// Caller-owned output of [`Instrument::score_flat`]: totals and subscale scores as flat
@@ -18,8 +19,16 @@ pub struct FlatScores {
     totals: Vec<f64>,
     subscales: Vec<Option<f64>>,
     scored: Vec<bool>,
+    /// Per record: band index, cutoff verdict and critical rules met (the verdicts of
+    /// [`Instrument::score`], from the same function).
+    bands: Vec<Option<usize>>,
+    cutoff_met: Vec<Option<bool>>,
+    critical: Vec<CriticalSet>,
     rejected: Vec<(usize, ScoreError)>,
     plan: FlatPlan,
+    /// The instrument of the last batch (cloned only when it changes): band labels and
+    /// critical rule ids.
+    definition: Option<Instrument>,
 }
 
 /// The instrument compiled for [`Instrument::score_flat`] (kept in [`FlatScores`] and reused).
@@ -147,8 +156,48 @@ impl FlatScores {
         self.rejected.iter().map(|(i, e)| (*i, e))
     }
 
+    /// The severity band's label of record `index`; `None` if it was rejected, the
+    /// instrument has no bands, or `index` is out of range. Same shape as
+    /// [`BatchScores::band`](crate::BatchScores::band).
+    #[must_use]
+    pub fn band(&self, index: usize) -> Option<&str> {
+        let b = self.bands.get(index).copied().flatten()?;
+        Some(self.definition.as_ref()?.bands().get(b)?.label.as_str())
+    }
+
+    /// Whether the total of record `index` meets the cutoff
+    /// ([`Score::cutoff_met`](crate::Score::cutoff_met)); `None` if it was rejected, the
+    /// instrument has no cutoff, or `index` is out of range.
+    #[must_use]
+    pub fn cutoff_met(&self, index: usize) -> Option<bool> {
+        self.cutoff_met.get(index).copied().flatten()
+    }
+
+    /// The critical rules record `index` met, as a compact set (empty if none, if rejected or
+    /// out of range); ids through [`FlatScores::critical`].
+    #[must_use]
+    pub fn critical_set(&self, index: usize) -> CriticalSet {
+        self.critical.get(index).copied().unwrap_or_default()
+    }
+
+    /// The ids of the critical rules record `index` met (e.g. `"phq9_item9"`), in declaration
+    /// order; empty if none, if it was rejected (a flat buffer holds complete records, so a
+    /// rejected one had an invalid value) or `index` is out of range. Same shape as
+    /// [`BatchScores::critical`](crate::BatchScores::critical).
+    #[must_use]
+    pub fn critical(&self, index: usize) -> Vec<&str> {
+        let set = self.critical_set(index);
+        self.definition
+            .as_ref()
+            .map(|d| d.critical_ids(set).collect())
+            .unwrap_or_default()
+    }
+
     fn reset(&mut self, inst: &Instrument, records: usize) {
         sync_labels(inst, &mut self.instrument, &mut self.subscale_names);
+        if self.definition.as_ref() != Some(inst) {
+            self.definition = Some(inst.clone());
+        }
         let k = self.subscale_names.len();
         self.totals.clear();
         self.totals.reserve(records);
@@ -156,8 +205,30 @@ impl FlatScores {
         self.subscales.reserve(records * k);
         self.scored.clear();
         self.scored.reserve(records);
+        self.bands.clear();
+        self.bands.reserve(records);
+        self.cutoff_met.clear();
+        self.cutoff_met.reserve(records);
+        self.critical.clear();
+        self.critical.reserve(records);
         self.rejected.clear();
         self.plan.compile(inst, k);
+    }
+
+    /// The verdicts of one record scored by the fast path (no critical values kept: a flat
+    /// buffer's values are the raw answers, and a full score is not built here).
+    fn push_verdicts(&mut self, inst: &Instrument, total: f64, subs: &[Option<f64>], row: &[f64]) {
+        let (band, cutoff_met, critical) =
+            inst.verdicts(total, subs, |p| row.get(p).copied(), &mut []);
+        self.bands.push(band);
+        self.cutoff_met.push(cutoff_met);
+        self.critical.push(critical);
+    }
+
+    fn push_unscored(&mut self) {
+        self.bands.push(None);
+        self.cutoff_met.push(None);
+        self.critical.push(CriticalSet::new());
     }
 }
 
@@ -243,8 +314,9 @@ impl Instrument {
             ResponseScale::VisualAnalogue { .. } => (false, f64::NAN),
         };
         let (total_agg, sub_agg) = (self.total_aggregation(), self.subscale_aggregation());
-        let mut scratch = vec![Acc::default(); k];
+        let mut scratch = Scratch::for_instrument(self);
         let mut subs = vec![None; k];
+        let mut row_subs: Vec<Option<f64>> = vec![None; k];
         // A local, so the hot loop keeps its slices in registers (no reloads through `out`).
         let mut plan = std::mem::take(&mut out.plan);
         let (rows, tail) = values.split_at(values.len() - values.len() % n);
@@ -286,18 +358,27 @@ impl Instrument {
                 out.totals.extend_from_slice(totals);
                 out.subscales.extend(subscales.iter().copied().map(Some));
                 out.scored.extend(std::iter::repeat_n(true, nb));
+                for (r, row) in block.chunks_exact(n).enumerate() {
+                    for (d, &v) in row_subs.iter_mut().zip(&plan.block_subscales[r * k..]) {
+                        *d = Some(v);
+                    }
+                    out.push_verdicts(self, plan.block_totals[r], &row_subs, row);
+                }
                 continue;
             }
             for (i, row) in block.chunks_exact(n).enumerate() {
                 let r = b * FLAT_BLOCK + i;
                 if stepped && all_steps(row, lo, hi, excluded) {
                     let total = plan_sums(&plan.members, &plan.groups, row, |g, len, sum| {
-                        if g < k {
-                            out.subscales.push(Some(sub_agg.apply(sum, len)));
+                        if let Some(slot) = row_subs.get_mut(g) {
+                            *slot = Some(sub_agg.apply(sum, len));
                         }
                     });
-                    out.totals.push(total_agg.apply(total, n));
+                    let total = total_agg.apply(total, n);
+                    out.subscales.extend_from_slice(&row_subs);
+                    out.totals.push(total);
                     out.scored.push(true);
+                    out.push_verdicts(self, total, &row_subs, row);
                     continue;
                 }
                 // Exactly [`Instrument::score`]'s path: VAS sums, and the reason for a rejection.
@@ -308,11 +389,15 @@ impl Instrument {
                     Ok(s) => {
                         out.totals.push(s.total);
                         out.subscales.extend_from_slice(&subs);
+                        out.bands.push(s.band);
+                        out.cutoff_met.push(s.cutoff_met);
+                        out.critical.push(s.critical);
                     }
                     Err(e) => {
                         out.totals.push(0.0);
                         out.subscales.extend(std::iter::repeat_n(None, k));
                         out.rejected.push((r, e));
+                        out.push_unscored();
                     }
                 }
             }
@@ -329,6 +414,7 @@ impl Instrument {
             out.totals.push(0.0);
             out.subscales.extend(std::iter::repeat_n(None, k));
             out.scored.push(false);
+            out.push_unscored();
         }
     }
 }

@@ -13,10 +13,10 @@ mod responses;
 use serde::{Deserialize, Serialize};
 
 use crate::grid::tidy;
-use crate::{CriticalFlag, CriticalRule};
 use thiserror::Error;
 
-use crate::instrument::{Instrument, MissingRule, NO_SUBSCALE, ResponseScale};
+use crate::instrument::critical::{CriticalFlag, CriticalSet};
+use crate::instrument::{CompiledTarget, Instrument, MissingRule, NO_SUBSCALE, ResponseScale};
 use crate::instrument::{Keying, scale::Reject};
 use crate::numeric::summation::CompensatedSum;
 
@@ -104,8 +104,13 @@ pub enum ScoreError {
         got: usize,
     },
     /// More items are missing (or "does not apply") than the instrument's rule allows.
+    ///
+    /// The form has no total, but every answer given was valid, so the critical rules on
+    /// items **still apply**: an answered risk item (PHQ-9 item 9 ≥ 1) is never hidden by an
+    /// incomplete form. They are in `critical` (and in the message).
     #[error(
-        "{instrument}: {missing} of {items} items missing (first: item {first}), at most {allowed} allowed"
+        "{instrument}: {missing} of {items} items missing (first: item {first}), at most {allowed} allowed{}",
+        critical_note(critical)
     )]
     TooManyMissing {
         /// The instrument's id.
@@ -118,7 +123,34 @@ pub enum ScoreError {
         allowed: usize,
         /// The first missing item.
         first: u16,
+        /// The critical item rules the answers given still met (rules on items only: a
+        /// subscale rule needs a score).
+        critical: Vec<CriticalFlag>,
     },
+}
+
+impl ScoreError {
+    /// The critical flags a rejected record still carries: those of
+    /// [`ScoreError::TooManyMissing`] (answered risk items of an incomplete form); empty for
+    /// every other error, whose answers could not be trusted.
+    #[must_use]
+    pub fn critical(&self) -> &[CriticalFlag] {
+        match self {
+            Self::TooManyMissing { critical, .. } => critical,
+            _ => &[],
+        }
+    }
+}
+
+fn critical_note(critical: &[CriticalFlag]) -> String {
+    if critical.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = critical
+        .iter()
+        .map(|f| format!("{} ({} = {})", f.rule, f.target, f.value))
+        .collect();
+    format!("; critical item met: {}", parts.join(", "))
 }
 
 /// A subscale's score.
@@ -151,8 +183,11 @@ pub struct Score {
     pub imputed: usize,
     /// The severity band's label, e.g. `"moderate"` (`None` when the instrument has no bands).
     pub band: Option<String>,
-    /// Whether the total is on the flagged side of the cutoff (`None` when there is no cutoff).
-    pub flagged: Option<bool>,
+    /// Whether the total meets the instrument's cutoff (`total <comparison> cutoff`: the
+    /// clinical side for an outcome measure, the concern side for an alliance measure; `None`
+    /// when the instrument has no cutoff). This is **not** a risk flag: see
+    /// [`Score::critical`].
+    pub cutoff_met: Option<bool>,
     /// Subscales that could not be scored because too many of their items were missing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unscored_subscales: Vec<String>,
@@ -183,7 +218,7 @@ impl Score {
             prorated: false,
             imputed: 0,
             band: None,
-            flagged: None,
+            cutoff_met: None,
             unscored_subscales: Vec::new(),
             critical: Vec::new(),
         }
@@ -223,15 +258,65 @@ pub struct RecordScore {
     pub imputed: usize,
     /// Index into [`Instrument::bands`] of the band, if the instrument has bands.
     pub band: Option<usize>,
-    /// Whether the total is on the flagged side of the cutoff.
-    pub flagged: Option<bool>,
+    /// Whether the total meets the instrument's cutoff ([`Score::cutoff_met`]).
+    pub cutoff_met: Option<bool>,
+    /// The instrument's critical rules this record met ([`Instrument::critical_rules`];
+    /// ids through [`Instrument::critical_ids`]).
+    pub critical: CriticalSet,
 }
+
+/// Per-record scratch of the scoring core: subscale sums, and the raw answers of the items
+/// that critical rules read (empty when the instrument has no item rule).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scratch {
+    acc: Vec<Acc>,
+    raw: Vec<f64>,
+    /// The value each critical rule compared, NaN when it was not met.
+    critical_values: Vec<f64>,
+}
+
+impl Scratch {
+    pub(crate) fn for_instrument(inst: &Instrument) -> Self {
+        let mut s = Self::default();
+        s.reset(inst);
+        s
+    }
+
+    pub(crate) fn reset(&mut self, inst: &Instrument) {
+        self.acc.clear();
+        self.acc.resize(inst.subscales().len(), Acc::default());
+        let item_rules = inst
+            .critical_targets
+            .iter()
+            .any(|t| matches!(t, CompiledTarget::Position(_)));
+        self.raw.clear();
+        if item_rules {
+            self.raw.resize(inst.item_count(), f64::NAN);
+        }
+        self.critical_values.clear();
+        self.critical_values
+            .resize(inst.critical_targets.len(), f64::NAN);
+    }
+}
+
 fn build_score<'a>(
-    instrument: &str,
+    inst: &Instrument,
     r: &RecordScore,
     subs: impl Iterator<Item = (&'a str, Option<f64>)>,
-    band: Option<String>,
+    critical_values: &[f64],
 ) -> Score {
+    let band = r
+        .band
+        .and_then(|b| inst.bands().get(b))
+        .map(|b| b.label.clone());
+    let critical = r
+        .critical
+        .indices()
+        .filter_map(|i| {
+            let rule = inst.critical_rules().get(i)?;
+            rule.flag_for(*critical_values.get(i)?)
+        })
+        .collect();
     let mut subscales = Vec::new();
     let mut unscored = Vec::new();
     for (name, v) in subs {
@@ -244,16 +329,16 @@ fn build_score<'a>(
         }
     }
     Score {
-        instrument: instrument.to_owned(),
+        instrument: inst.id().to_owned(),
         total: tidy(r.total),
         subscales,
         answered: r.answered,
         prorated: r.prorated,
         imputed: r.imputed,
         band,
-        flagged: r.flagged,
+        cutoff_met: r.cutoff_met,
         unscored_subscales: unscored,
-        critical: Vec::new(),
+        critical,
     }
 }
 
@@ -312,7 +397,7 @@ impl Instrument {
     /// let s = phq.score(&r)?;
     /// assert_eq!(s.total, 13.0);
     /// assert_eq!(s.band.as_deref(), Some("moderate"));
-    /// assert_eq!(s.flagged, Some(true)); // caseness: total >= 10
+    /// assert_eq!(s.cutoff_met, Some(true)); // caseness: total >= 10
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
@@ -321,29 +406,65 @@ impl Instrument {
     /// repeated item, "does not apply" where the instrument has none, responses tagged with
     /// another instrument, or more missing items than the instrument's rule allows.
     pub fn score(&self, responses: &Responses) -> Result<Score, ScoreError> {
-        let mut scratch = vec![Acc::default(); self.subscales().len()];
+        let mut scratch = Scratch::for_instrument(self);
         let mut subs = vec![None; self.subscales().len()];
         let r = self.score_responses(responses, &mut scratch, &mut subs)?;
-        let band = r
-            .band
-            .and_then(|b| self.bands().get(b))
-            .map(|b| b.label.clone());
-        let mut score = build_score(
-            self.id(),
+        Ok(build_score(
+            self,
             &r,
             self.subscales().iter().map(|s| s.name.as_str()).zip(subs),
-            band,
-        );
-        score.critical = CriticalRule::builtin_for(self.id())
-            .iter()
-            .filter_map(|rule| rule.check(responses, &score))
-            .collect();
-        Ok(score)
+            &scratch.critical_values,
+        ))
     }
+
+    /// The verdicts on one scored record — band, cutoff and critical rules — from its total,
+    /// its subscale scores and its raw answers (`raw_at(position)`, `None` when missing). The
+    /// one place they are computed: every scoring path (single, batch, dense, flat, export)
+    /// calls it. `critical_values` (one slot per rule, or empty) receives each met rule's value.
+    pub(crate) fn verdicts(
+        &self,
+        total: f64,
+        subs: &[Option<f64>],
+        raw_at: impl Fn(usize) -> Option<f64>,
+        critical_values: &mut [f64],
+    ) -> (Option<usize>, Option<bool>, CriticalSet) {
+        let mut critical = CriticalSet::new();
+        for (k, (rule, target)) in self
+            .critical_rules()
+            .iter()
+            .zip(&self.critical_targets)
+            .enumerate()
+        {
+            let value = match *target {
+                CompiledTarget::Position(p) => raw_at(p),
+                CompiledTarget::Subscale(i) => subs.get(i).copied().flatten(),
+            };
+            let slot = critical_values.get_mut(k);
+            match value {
+                Some(v) if rule.is_met_by(v) => {
+                    critical.insert(k);
+                    if let Some(slot) = slot {
+                        *slot = v;
+                    }
+                }
+                _ => {
+                    if let Some(slot) = slot {
+                        *slot = f64::NAN;
+                    }
+                }
+            }
+        }
+        (
+            self.band_index(total),
+            self.cutoff().map(|c| c.flags(total)),
+            critical,
+        )
+    }
+
     fn score_responses(
         &self,
         responses: &Responses,
-        scratch: &mut [Acc],
+        scratch: &mut Scratch,
         subs: &mut [Option<f64>],
     ) -> Result<RecordScore, ScoreError> {
         if let Some(found) = &responses.instrument
@@ -390,16 +511,17 @@ impl Instrument {
     }
 
     /// The scoring loop: `answer_at(pos)` is called once per item position, in order.
-    fn score_core(
+    pub(crate) fn score_core(
         &self,
         mut answer_at: impl FnMut(usize) -> Answer,
-        scratch: &mut [Acc],
+        scratch: &mut Scratch,
         subs: &mut [Option<f64>],
     ) -> Result<RecordScore, ScoreError> {
         let scale = self.scale();
-        for a in scratch.iter_mut() {
+        for a in &mut scratch.acc {
             *a = Acc::default();
         }
+        scratch.raw.fill(f64::NAN);
         let mut sum = CompensatedSum::new();
         let mut answered = 0usize;
         let mut first_missing = None;
@@ -416,8 +538,11 @@ impl Instrument {
                     };
                     sum.add(v);
                     answered += 1;
+                    if let Some(slot) = scratch.raw.get_mut(pos) {
+                        *slot = x;
+                    }
                     if it.subscale != NO_SUBSCALE
-                        && let Some(acc) = scratch.get_mut(usize::from(it.subscale))
+                        && let Some(acc) = scratch.acc.get_mut(usize::from(it.subscale))
                     {
                         acc.sum.add(v);
                         acc.answered += 1;
@@ -443,12 +568,28 @@ impl Instrument {
         if let Some(first) = first_missing
             && missing > rule.max_missing()
         {
+            // No total, but the answers given are valid: their item rules still apply.
+            let raw = &scratch.raw;
+            let (_, _, met) = self.verdicts(
+                f64::NAN,
+                &[],
+                |p| raw.get(p).copied().filter(|x| !x.is_nan()),
+                &mut scratch.critical_values,
+            );
+            let critical = met
+                .indices()
+                .filter_map(|k| {
+                    let rule = self.critical_rules().get(k)?;
+                    rule.flag_for(*scratch.critical_values.get(k)?)
+                })
+                .collect();
             return Err(ScoreError::TooManyMissing {
                 instrument: self.id().to_owned(),
                 missing,
                 items: n,
                 allowed: rule.max_missing(),
                 first,
+                critical,
             });
         }
         // `answered >= 1` here: validation guarantees max_missing < n.
@@ -465,20 +606,27 @@ impl Instrument {
         let agg = self.subscale_aggregation();
         for ((out, acc), (sub, &size)) in subs
             .iter_mut()
-            .zip(scratch.iter())
+            .zip(scratch.acc.iter())
             .zip(self.subscales().iter().zip(&self.subscale_sizes))
         {
             *out = (size - acc.answered <= sub.max_missing && acc.answered > 0)
                 .then(|| agg.apply(complete(acc.sum.total(), size, acc.answered), size));
         }
-        let band = self.band_index(total);
+        let raw = &scratch.raw;
+        let (band, cutoff_met, critical) = self.verdicts(
+            total,
+            subs,
+            |p| raw.get(p).copied().filter(|x| !x.is_nan()),
+            &mut scratch.critical_values,
+        );
         Ok(RecordScore {
             total,
             answered,
             prorated: missing > 0,
             imputed: missing,
             band,
-            flagged: self.cutoff().map(|c| c.flags(total)),
+            cutoff_met,
+            critical,
         })
     }
 }

@@ -10,7 +10,7 @@ pub fn score(instrument: &str, total: f64, subscales: &[(&str, f64)]) -> Score {
         .collect();
     serde_json::from_value(serde_json::json!({
         "instrument": instrument, "total": total, "subscales": subs, "answered": 4,
-        "prorated": false, "imputed": 0, "band": null, "flagged": false
+        "prorated": false, "imputed": 0, "band": null, "cutoff_met": false
     }))
     .unwrap()
 }

@@ -11,14 +11,22 @@
 //! | `wai-sr` | WAI-SR client (Hatcher & Gillaspy 2006) | 1..=5 | task, bond, goal; sums (12–60) | none allowed | none | verified |
 //! | `wai-sr-t` | WAI-SR therapist (Hatcher et al. 2019) | 1..=5 | as `wai-sr` | none allowed | none | **unverified** key (assumed = client form) |
 //! | `wai` | WAI 36 items (Horvath & Greenberg 1989) | 1..=7 | task, bond, goal; 14 reversed items; sums (36–252) | none allowed | none | secondary key |
-//! | `srs` | Session Rating Scale (Duncan et al. 2003) | 0–10 VAS | sum 0–40 | none allowed | flagged `< 36` | verified |
-//! | `ors` | Outcome Rating Scale (Miller et al. 2003) | 0–10 VAS | sum 0–40 | none allowed | flagged `< 25` adult, `< 32` child ([`OrsAge`]); RC 5 | verified |
+//! | `srs` | Session Rating Scale (Duncan et al. 2003) | 0–10 VAS | sum 0–40 | none allowed | cutoff met `< 36`; drop alert 1 point (OpenFIT) | verified |
+//! | `ors` | Outcome Rating Scale (Miller et al. 2003) | 0–10 VAS | sum 0–40 | none allowed | cutoff met `< 25` adult, `< 32` child ([`OrsAge`]); RC 5 | verified |
 //! | `care` | CARE Measure (Mercer et al. 2004) | 1..=5 + does not apply | sum 10–50 | ≤ 2 replaced by the mean | none | secondary |
-//! | `core-om` | CORE-OM (Evans et al. 2002) | 0..=4 | well_being, problems, functioning, risk; mean × 10 | prorate: total ≤ 3, problems/functioning ≤ 1 | flagged `>= 10`; RC 5 | primary |
-//! | `core-10` | CORE-10 (Barkham et al. 2013) | 0..=4 | sum 0–40, items 2, 3 reversed | prorate ≤ 1 | flagged `>= 11`; 5 bands; RC 6 | verified |
-//! | `phq-9` | PHQ-9 (Kroenke et al. 2001) | 0..=3 | sum 0–27 | none allowed | flagged `>= 10`; 5 bands; RC 6 | verified |
-//! | `gad-7` | GAD-7 (Spitzer et al. 2006) | 0..=3 | sum 0–21 | none allowed | flagged `>= 10`; 4 bands; RC 4 | verified |
+//! | `core-om` | CORE-OM (Evans et al. 2002) | 0..=4 | well_being, problems, functioning, risk; mean × 10 | prorate: total ≤ 3, problems/functioning ≤ 1 | cutoff met `>= 10`; RC 5 | primary |
+//! | `core-10` | CORE-10 (Barkham et al. 2013) | 0..=4 | sum 0–40, items 2, 3 reversed | prorate ≤ 1 | cutoff met `>= 11`; 5 bands; RC 6 | verified |
+//! | `phq-9` | PHQ-9 (Kroenke et al. 2001) | 0..=3 | sum 0–27 | none allowed | cutoff met `>= 10`; 5 bands; RC 6; critical item 9 ≥ 1 | verified |
+//! | `gad-7` | GAD-7 (Spitzer et al. 2006) | 0..=3 | sum 0–21 | none allowed | cutoff met `>= 10`; 4 bands; RC 4 | verified |
 //! | BLRI | Barrett-Lennard Relationship Inventory OS-40 / OS-64 | −3..=+3, no 0 | the four subscales | none allowed | none | key from the user ([`Instrument::blri`]) |
+//!
+//! "cutoff met" is [`Score::cutoff_met`](crate::Score::cutoff_met): the total lies on the
+//! clinical (outcome) or concern (alliance) side of the published cutoff; it is never a risk
+//! flag; "critical" rules
+//! ([`Instrument::critical_rules`]) are the risk items; the "drop alert" is
+//! [`Instrument::alert_drop`], used by monitoring for this instrument only. The WAI family has
+//! no published cutoff or drop, so monitoring raises no "low" or "drop" alert on it unless you
+//! supply one.
 //!
 //! "RC" is the published reliable-change threshold returned by
 //! [`Instrument::reliable_change_threshold`] when no norms are set. Full notes, including the

@@ -41,6 +41,9 @@ pub(super) fn srs() -> Result<Instrument, InstrumentError> {
     .direction(Direction::HigherIsBetter)
     .items(1..=4)
     .cutoff(Cutoff::new(Comparison::Less, 36.0))
+    // OpenFIT's dashboard: "SRS change from last session <= -1" is red (support article
+    // 204000069702, PRIMARY: the vendor on its own product).
+    .alert_drop(1.0)
     .notes(
         "4 visual-analogue lines, 0-10 cm each, summed to 0-40. Alliance concern when the \
              total is below 36 (< 36: a total of exactly 36 is not flagged; OpenFIT and cauceos \

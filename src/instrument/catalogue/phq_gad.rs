@@ -1,5 +1,6 @@
 //! PHQ-9 and GAD-7 (public domain).
 
+use crate::instrument::critical::CriticalRule;
 use crate::instrument::{
     Band, Comparison, Cutoff, Direction, Instrument, InstrumentBuilder, InstrumentError,
     ResponseScale, Verification,
@@ -33,6 +34,7 @@ pub(super) fn phq_9() -> Result<Instrument, InstrumentError> {
         Band::new("severe", 20.0),
     ])
     .reliable_change(6.0)
+    .critical(CriticalRule::phq9_item9())
     .notes(
         "Items 0-3, plain sum 0-27 (the unscored difficulty item 10 is not part of the \
              definition). Bands >= 5 / 10 / 15 / 20 (VERIFIED). Caseness >= 10 (VERIFIED, NHS \

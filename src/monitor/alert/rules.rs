@@ -1,143 +1,179 @@
-//! Alert rules, the input they look at, and [`alerts`], which applies them.
+//! Alert rules: the user's overrides ([`AlertRules`]), the rules resolved for one run (each
+//! with the source of its number), the input they look at, and `alerts`, which applies them.
+//!
+//! The numbers normally come from the instrument being monitored (its cutoff, its published
+//! drop, its reliable-change threshold); [`CourseMonitor`](crate::monitor::CourseMonitor)
+//! resolves them, so no instrument's number is ever applied to another instrument.
 
 use serde::{Deserialize, Serialize};
 
-use super::{Alert, AlertKind, AlertSeverity, BarrierFinding};
+use super::{Alert, AlertKind, AlertSeverity, BarrierFinding, ThresholdSource};
 use crate::monitor::error::check_nonneg;
 use crate::monitor::{MonitorError, Rupture, Series, SuddenChange};
 use crate::{Comparison, Cutoff, Direction};
 
-/// Which alerts to raise and with which numbers. Every rule is off until set; [`AlertRules::pcoms`]
-/// sets the SRS rules.
+/// The user's own alert numbers, overriding the monitored instruments' published ones.
+///
+/// Every rule is unset by default, and an unset rule takes the instrument's number (see
+/// [`CourseMonitor`](crate::monitor::CourseMonitor)): the alliance instrument's cutoff and
+/// drop, the outcome instrument's reliable-change threshold. A set rule is reported with
+/// [`ThresholdSource::User`]. Validated when set and when deserialised, so a built value is
+/// always usable.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[serde(try_from = "AlertRulesSpec", into = "AlertRulesSpec")]
 pub struct AlertRules {
     pub(in crate::monitor) alliance_cutoff: Option<Cutoff>,
+    pub(in crate::monitor) alliance_drop: Option<f64>,
+    pub(in crate::monitor) deterioration: Option<(f64, Comparison)>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Default)]
+struct AlertRulesSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    alliance_cutoff: Option<Cutoff>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     alliance_drop: Option<f64>,
-    pub(in crate::monitor) reliable_deterioration: Option<(f64, Comparison)>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    deterioration: Option<(f64, Comparison)>,
+}
+
+impl TryFrom<AlertRulesSpec> for AlertRules {
+    type Error = MonitorError;
+    fn try_from(s: AlertRulesSpec) -> Result<Self, MonitorError> {
+        let mut r = Self::new();
+        if let Some(c) = s.alliance_cutoff {
+            r = r.alliance_cutoff(c)?;
+        }
+        if let Some(d) = s.alliance_drop {
+            r = r.alliance_drop(d)?;
+        }
+        if let Some((t, op)) = s.deterioration {
+            r = r.deterioration(t, op)?;
+        }
+        Ok(r)
+    }
+}
+
+impl From<AlertRules> for AlertRulesSpec {
+    fn from(r: AlertRules) -> Self {
+        Self {
+            alliance_cutoff: r.alliance_cutoff,
+            alliance_drop: r.alliance_drop,
+            deterioration: r.deterioration,
+        }
+    }
 }
 
 impl AlertRules {
-    /// No rules (ruptures, sudden losses, not-on-track and barrier findings passed to
-    /// [`alerts`] still raise alerts).
+    /// No overrides: every number comes from the monitored instruments.
     #[must_use]
     pub const fn new() -> Self {
         Self {
             alliance_cutoff: None,
             alliance_drop: None,
-            reliable_deterioration: None,
+            deterioration: None,
         }
     }
 
-    /// The PCOMS/OpenFIT SRS rules: the SRS's own cutoff from the catalogue
-    /// (`Instrument::builtin("srs")`: `< 36`, VERIFIED) and an SRS drop of at least 1 point
-    /// since the last session (OpenFIT: "change from last session ≤ −1"; PRIMARY, the vendor
-    /// on its own product).
-    #[must_use]
-    pub fn pcoms() -> Self {
-        Self {
-            alliance_cutoff: crate::Instrument::builtin("srs").and_then(|srs| srs.cutoff()),
-            alliance_drop: Some(1.0),
-            reliable_deterioration: None,
+    /// Alert (`alliance_low`, warning) at every session whose alliance score `cutoff` flags
+    /// ([`Cutoff::flags`]: `score <comparison> value`, equality within a relative `1e-9`),
+    /// instead of the alliance instrument's own cutoff. For an instrument without a
+    /// published cutoff (the WAI family) this is the only way to get `alliance_low` alerts.
+    ///
+    /// # Errors
+    /// [`MonitorError::InvalidParameter`] for a non-finite cutoff.
+    pub fn alliance_cutoff(mut self, cutoff: Cutoff) -> Result<Self, MonitorError> {
+        if !cutoff.value.is_finite() {
+            return Err(MonitorError::invalid(
+                "alliance cutoff",
+                cutoff.value,
+                "a finite number",
+            ));
         }
-    }
-
-    /// Alert (`srs_low`, warning) at every session whose alliance score `cutoff` flags
-    /// ([`Cutoff::flags`]: `score <comparison> value`, equality within a relative `1e-9`).
-    #[must_use]
-    pub const fn alliance_cutoff(mut self, cutoff: Cutoff) -> Self {
         self.alliance_cutoff = Some(cutoff);
-        self
+        Ok(self)
     }
 
-    /// Alert (`srs_drop`, warning) when the alliance score fell by at least `points` since the
-    /// previous rated session (`current − previous ≤ −points`).
-    #[must_use]
-    pub const fn alliance_drop(mut self, points: f64) -> Self {
-        self.alliance_drop = Some(points);
-        self
+    /// Alert (`alliance_drop`, warning) when the alliance score fell by at least `points`
+    /// since the previous rated session (`current − previous ≤ −points`), instead of the
+    /// alliance instrument's published drop.
+    ///
+    /// # Errors
+    /// [`MonitorError::InvalidParameter`] unless `points` is finite and `> 0`.
+    pub fn alliance_drop(mut self, points: f64) -> Result<Self, MonitorError> {
+        self.alliance_drop = Some(check_nonneg("alliance drop", points, true)?);
+        Ok(self)
     }
 
-    /// Alert (`reliable_deterioration`, critical) at every session where the outcome has
-    /// worsened since intake by `threshold` points under `comparison` (Jacobson–Truax: `>` the
-    /// reliable-change threshold 1.96·√2·SD·√(1 − r), which the caller derives from the
-    /// instrument's norms; NHS England CYP statistics use `>=`).
+    /// Alert (`outcome_deterioration`, critical) at every session where the outcome has
+    /// worsened since intake by `threshold` points under `comparison`, instead of the outcome
+    /// instrument's reliable-change threshold with `>` (Jacobson–Truax: `>` the threshold
+    /// 1.96·√2·SD·√(1 − r); NHS England CYP statistics use `>=`).
+    ///
+    /// # Errors
+    /// [`MonitorError::InvalidParameter`] unless `threshold` is finite and `> 0`.
+    pub fn deterioration(
+        mut self,
+        threshold: f64,
+        comparison: Comparison,
+    ) -> Result<Self, MonitorError> {
+        let t = check_nonneg("reliable-change threshold", threshold, true)?;
+        self.deterioration = Some((t, comparison));
+        Ok(self)
+    }
+
+    /// The alliance cutoff override, if set.
     #[must_use]
-    pub const fn reliable_deterioration(mut self, threshold: f64, comparison: Comparison) -> Self {
-        self.reliable_deterioration = Some((threshold, comparison));
-        self
+    pub const fn alliance_cutoff_override(&self) -> Option<Cutoff> {
+        self.alliance_cutoff
+    }
+
+    /// The alliance drop override, if set.
+    #[must_use]
+    pub const fn alliance_drop_override(&self) -> Option<f64> {
+        self.alliance_drop
+    }
+
+    /// The deterioration override, if set.
+    #[must_use]
+    pub const fn deterioration_override(&self) -> Option<(f64, Comparison)> {
+        self.deterioration
     }
 }
 
-/// Everything [`alerts`] looks at. Build with [`AlertInput::new`] and the setters.
+/// One resolved rule: its number and where the number came from.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Rule<T> {
+    pub(crate) value: T,
+    pub(crate) source: ThresholdSource,
+}
+
+/// The rules of one run, resolved from the user's overrides and the instruments.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct AlertInput<'a> {
-    alliance: Option<&'a Series>,
-    ruptures: &'a [Rupture],
-    rupture_window: u32,
-    outcome: Option<&'a Series>,
-    outcome_direction: Option<Direction>,
-    sudden_losses: &'a [SuddenChange],
-    not_on_track: &'a [(u32, f64, f64)],
-    barriers: &'a [BarrierFinding],
+pub(crate) struct Resolved {
+    pub(crate) alliance_cutoff: Option<Rule<Cutoff>>,
+    pub(crate) alliance_drop: Option<Rule<f64>>,
+    pub(crate) deterioration: Option<Rule<(f64, Comparison)>>,
 }
 
-impl<'a> AlertInput<'a> {
-    /// Empty input.
-    #[must_use]
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The alliance series (for the cutoff and drop rules).
-    #[must_use]
-    pub fn alliance(mut self, series: &'a Series) -> Self {
-        self.alliance = Some(series);
-        self
-    }
-
-    /// Ruptures found in the alliance series, and the repair window used (to tell "not repaired
-    /// within the window" from "not yet repaired").
-    #[must_use]
-    pub fn ruptures(mut self, ruptures: &'a [Rupture], repair_window: u32) -> Self {
-        self.ruptures = ruptures;
-        self.rupture_window = repair_window;
-        self
-    }
-
-    /// The outcome series and which way is improvement (for reliable deterioration).
-    #[must_use]
-    pub fn outcome(mut self, series: &'a Series, direction: Direction) -> Self {
-        self.outcome = Some(series);
-        self.outcome_direction = Some(direction);
-        self
-    }
-
-    /// Sudden losses found in the outcome series.
-    #[must_use]
-    pub fn sudden_losses(mut self, losses: &'a [SuddenChange]) -> Self {
-        self.sudden_losses = losses;
-        self
-    }
-
-    /// `(session, observed, expected)` triples from [`crate::monitor::NotOnTrackRule::check`].
-    #[must_use]
-    pub fn not_on_track(mut self, flagged: &'a [(u32, f64, f64)]) -> Self {
-        self.not_on_track = flagged;
-        self
-    }
-
-    /// Barrier findings.
-    #[must_use]
-    pub fn barriers(mut self, findings: &'a [BarrierFinding]) -> Self {
-        self.barriers = findings;
-        self
-    }
+/// Everything `alerts` looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub(crate) struct AlertInput<'a> {
+    pub(crate) alliance: Option<(&'a Series, &'a str)>,
+    pub(crate) ruptures: &'a [Rupture],
+    pub(crate) rupture_window: u32,
+    pub(crate) rupture_threshold: Option<Rule<f64>>,
+    pub(crate) outcome: Option<(&'a Series, &'a str, Direction)>,
+    pub(crate) sudden_losses: &'a [SuddenChange],
+    pub(crate) not_on_track: &'a [(u32, f64, f64)],
+    pub(crate) barriers: &'a [BarrierFinding],
+    pub(crate) rules: Resolved,
 }
 
 /// A number for a human-readable reason: rounded to at most 2 decimals, trailing zeros (and a
 /// bare decimal point) trimmed, no negative zero: `35`, `35.5`, `-2.2` (not
-/// `-2.200000000000003`). The numeric fields of results stay exact.
-fn num(x: f64) -> String {
+/// `-2.200000000000003`). The numeric fields of alerts stay exact.
+pub(crate) fn num(x: f64) -> String {
     if !x.is_finite() {
         return format!("{x}");
     }
@@ -150,85 +186,72 @@ fn num(x: f64) -> String {
     }
 }
 
-/// Raises every alert the rules and findings call for, sorted (see [`Alert`]).
+/// Raises every alert the resolved rules and findings call for, sorted (see [`Alert`]).
 ///
-/// * `srs_low` (warning): alliance `op` cutoff at a session.
-/// * `srs_drop` (warning): alliance fell by at least the drop since the previous rated session.
+/// * `alliance_low` (warning): alliance `op` cutoff at a session.
+/// * `alliance_drop` (warning): alliance fell by at least the drop since the previous rated
+///   session.
 /// * `rupture`: at the trough; **warning** if unrepaired (reason says whether the repair window
 ///   has closed), **info** if repaired.
 /// * `not_on_track` (warning): each flagged session.
-/// * `reliable_deterioration` (critical): each session whose worsening since intake passes
+/// * `outcome_deterioration` (critical): each session whose worsening since intake passes
 ///   the threshold.
 /// * `sudden_loss` (warning): at the post-loss session; the reason suggests checking for a
 ///   confrontation rupture (confrontation ruptures were seen in 42% of sudden-loss sessions
 ///   versus 12% of sudden-gain sessions, 82 videos of 53 patients; *Psychotherapeut*,
 ///   doi:10.1007/s00278-015-0019-6).
 /// * barrier findings: see [`BarrierFinding::to_alert`].
-///
-/// # Errors
-/// [`MonitorError::InvalidParameter`] for a non-finite cutoff, or a non-positive drop or
-/// reliable-change threshold.
-///
-/// ```
-/// use therapeutic_alliance::monitor::{alerts, AlertInput, AlertKind, AlertRules, Series};
-/// let srs = Series::new(vec![(1, 38.0), (2, 36.0), (3, 35.9)])?;
-/// let a = alerts(&AlertInput::new().alliance(&srs), &AlertRules::pcoms())?;
-/// // session 2: dropped 2 points (36 is not below 36); session 3: below 36
-/// assert_eq!(a[0].session, 2);
-/// assert_eq!(a[0].kind, AlertKind::SrsDrop);
-/// assert_eq!(a[1].kind, AlertKind::SrsLow);
-/// assert_eq!(a.len(), 2); // the 0.1-point fall at session 3 is under the 1-point drop rule
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn alerts(input: &AlertInput<'_>, rules: &AlertRules) -> Result<Vec<Alert>, MonitorError> {
+pub(crate) fn alerts(input: &AlertInput<'_>) -> Vec<Alert> {
     let mut out = Vec::new();
-    if let Some(alliance) = input.alliance {
-        if let Some(c) = rules.alliance_cutoff {
-            if !c.value.is_finite() {
-                return Err(MonitorError::invalid(
-                    "alliance cutoff",
-                    c.value,
-                    "a finite number",
-                ));
-            }
+    let rules = &input.rules;
+    if let Some((alliance, id)) = input.alliance {
+        if let Some(Rule { value: c, source }) = rules.alliance_cutoff {
             for &(s, v) in alliance.points() {
                 if c.flags(v) {
-                    out.push(Alert::new(
-                        s,
-                        AlertKind::SrsLow,
-                        AlertSeverity::Warning,
-                        format!(
-                            "alliance {} {} cutoff {}",
-                            num(v),
-                            c.comparison.symbol(),
-                            num(c.value)
-                        ),
-                    ));
+                    out.push(
+                        Alert::new(
+                            s,
+                            AlertKind::AllianceLow,
+                            AlertSeverity::Warning,
+                            format!(
+                                "{id} {} {} cutoff {} ({source})",
+                                num(v),
+                                c.comparison.symbol(),
+                                num(c.value)
+                            ),
+                        )
+                        .with_value(id, v)
+                        .with_threshold(c.value, source),
+                    );
                 }
             }
         }
-        if let Some(d) = rules.alliance_drop {
-            let d = check_nonneg("alliance drop", d, true)?;
+        if let Some(Rule { value: d, source }) = rules.alliance_drop {
             for w in alliance.points().windows(2) {
                 let change = w[1].1 - w[0].1;
-                if change <= -d {
-                    out.push(Alert::new(
-                        w[1].0,
-                        AlertKind::SrsDrop,
-                        AlertSeverity::Warning,
-                        format!(
-                            "alliance fell from {} (session {}) to {}, a change of {}",
-                            num(w[0].1),
-                            w[0].0,
-                            num(w[1].1),
-                            num(change)
-                        ),
-                    ));
+                if Comparison::LessOrEqual.holds(change, -d) {
+                    out.push(
+                        Alert::new(
+                            w[1].0,
+                            AlertKind::AllianceDrop,
+                            AlertSeverity::Warning,
+                            format!(
+                                "{id} fell from {} (session {}) to {}, a change of {} (drop rule {}, {source})",
+                                num(w[0].1),
+                                w[0].0,
+                                num(w[1].1),
+                                num(change),
+                                num(d)
+                            ),
+                        )
+                        .with_value(id, change)
+                        .with_threshold(-d, source),
+                    );
                 }
             }
         }
     }
-    let last_alliance = input.alliance.map(|a| a.last().0);
+    let last_alliance = input.alliance.map(|(a, _)| a.last().0);
     for r in input.ruptures {
         let head = format!(
             "rupture from session {} ({}) to {} (depth {})",
@@ -252,45 +275,64 @@ pub fn alerts(input: &AlertInput<'_>, rules: &AlertRules) -> Result<Vec<Alert>, 
             };
             (AlertSeverity::Warning, format!("{head}, {tail}"))
         };
-        out.push(Alert::new(r.trough, AlertKind::Rupture, severity, reason));
+        let mut a = Alert::new(r.trough, AlertKind::Rupture, severity, reason);
+        if let Some((_, id)) = input.alliance {
+            a = a.with_value(id, r.depth);
+        }
+        if let Some(t) = input.rupture_threshold {
+            a = a.with_threshold(t.value, t.source);
+        }
+        out.push(a);
     }
+    let outcome_id = input.outcome.map(|(_, id, _)| id);
     for &(s, v, e) in input.not_on_track {
-        out.push(Alert::new(
+        let mut a = Alert::new(
             s,
             AlertKind::NotOnTrack,
             AlertSeverity::Warning,
             format!("outcome {} against an expected {}", num(v), num(e)),
-        ));
+        )
+        .with_threshold(e, ThresholdSource::User);
+        if let Some(id) = outcome_id {
+            a = a.with_value(id, v);
+        }
+        out.push(a);
     }
-    if let (Some(outcome), Some(dir), Some((t, op))) = (
-        input.outcome,
-        input.outcome_direction,
-        rules.reliable_deterioration,
-    ) {
-        let t = check_nonneg("reliable-change threshold", t, true)?;
+    if let (
+        Some((outcome, id, dir)),
+        Some(Rule {
+            value: (t, op),
+            source,
+        }),
+    ) = (input.outcome, rules.deterioration)
+    {
         let (s0, v0) = outcome.first();
         for &(s, v) in &outcome.points()[1..] {
             let worsening = -dir.sign() * (v - v0);
             if op.holds(worsening, t) {
-                out.push(Alert::new(
-                    s,
-                    AlertKind::ReliableDeterioration,
-                    AlertSeverity::Critical,
-                    format!(
-                        "outcome worsened by {} since session {} ({} to {}), {} reliable-change threshold {}",
-                        num(worsening),
-                        s0,
-                        num(v0),
-                        num(v),
-                        op.symbol(),
-                        num(t)
-                    ),
-                ));
+                out.push(
+                    Alert::new(
+                        s,
+                        AlertKind::OutcomeDeterioration,
+                        AlertSeverity::Critical,
+                        format!(
+                            "{id} worsened by {} since session {} ({} to {}), {} reliable-change threshold {} ({source})",
+                            num(worsening),
+                            s0,
+                            num(v0),
+                            num(v),
+                            op.symbol(),
+                            num(t)
+                        ),
+                    )
+                    .with_value(id, worsening)
+                    .with_threshold(t, source),
+                );
             }
         }
     }
     for l in input.sudden_losses {
-        out.push(Alert::new(
+        let mut a = Alert::new(
             l.post_session,
             AlertKind::SuddenLoss,
             AlertSeverity::Warning,
@@ -301,16 +343,34 @@ pub fn alerts(input: &AlertInput<'_>, rules: &AlertRules) -> Result<Vec<Alert>, 
                 num(l.pre_value),
                 num(l.post_value)
             ),
-        ));
+        );
+        if let Some(id) = outcome_id {
+            a = a.with_value(id, l.magnitude);
+        }
+        out.push(a);
     }
     out.extend(input.barriers.iter().map(BarrierFinding::to_alert));
     out.sort();
-    Ok(out)
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn srs_rules() -> Resolved {
+        Resolved {
+            alliance_cutoff: Some(Rule {
+                value: Cutoff::new(Comparison::Less, 36.0),
+                source: ThresholdSource::Published,
+            }),
+            alliance_drop: Some(Rule {
+                value: 1.0,
+                source: ThresholdSource::Published,
+            }),
+            deterioration: None,
+        }
+    }
 
     #[test]
     fn reason_numbers_are_rounded() {
@@ -321,35 +381,91 @@ mod tests {
         assert_eq!(num(-0.001), "0");
         assert_eq!(num(100.0), "100");
         let srs = Series::new(vec![(1, 38.3), (2, 36.1)]).unwrap();
-        let a = alerts(&AlertInput::new().alliance(&srs), &AlertRules::pcoms()).unwrap();
+        let a = alerts(&AlertInput {
+            alliance: Some((&srs, "srs")),
+            rules: srs_rules(),
+            ..AlertInput::default()
+        });
         assert_eq!(
             a[0].reason,
-            "alliance fell from 38.3 (session 1) to 36.1, a change of -2.2"
+            "srs fell from 38.3 (session 1) to 36.1, a change of -2.2 (drop rule 1, published)"
         );
+        assert_eq!(a[0].kind, AlertKind::AllianceDrop);
+        assert_eq!(a[0].instrument.as_deref(), Some("srs"));
+        assert_eq!(a[0].threshold, Some(-1.0));
+        assert_eq!(a[0].threshold_source, Some(ThresholdSource::Published));
     }
 
     #[test]
-    fn reliable_deterioration_operator() {
-        let ors = Series::new(vec![(1, 20.0), (2, 15.0), (3, 14.0)]).unwrap();
-        let input = AlertInput::new().outcome(&ors, Direction::HigherIsBetter);
-        let gt = alerts(
-            &input,
-            &AlertRules::new().reliable_deterioration(5.0, Comparison::Greater),
-        )
-        .unwrap();
-        assert_eq!(gt.iter().map(|a| a.session).collect::<Vec<_>>(), vec![3]);
-        let ge = alerts(
-            &input,
-            &AlertRules::new().reliable_deterioration(5.0, Comparison::GreaterOrEqual),
-        )
-        .unwrap();
-        assert_eq!(ge.iter().map(|a| a.session).collect::<Vec<_>>(), vec![2, 3]);
-        assert!(
-            alerts(
-                &input,
-                &AlertRules::new().reliable_deterioration(-1.0, Comparison::Greater)
-            )
-            .is_err()
+    fn cutoff_and_drop_boundaries() {
+        let srs = Series::new(vec![(1, 38.0), (2, 36.0), (3, 35.9), (4, 34.9)]).unwrap();
+        let a = alerts(&AlertInput {
+            alliance: Some((&srs, "srs")),
+            rules: srs_rules(),
+            ..AlertInput::default()
+        });
+        let got: Vec<(u32, AlertKind)> = a.iter().map(|a| (a.session, a.kind)).collect();
+        // 36 is not below 36; a fall of exactly 1 (35.9 to 34.9) is a drop; 0.1 is not
+        assert_eq!(
+            got,
+            [
+                (2, AlertKind::AllianceDrop),
+                (3, AlertKind::AllianceLow),
+                (4, AlertKind::AllianceLow),
+                (4, AlertKind::AllianceDrop)
+            ]
         );
+        assert_eq!(a[1].value, Some(35.9));
+        assert_eq!(a[1].threshold, Some(36.0));
+    }
+
+    #[test]
+    fn deterioration_operator() {
+        let ors = Series::new(vec![(1, 20.0), (2, 15.0), (3, 14.0)]).unwrap();
+        let run = |op| {
+            alerts(&AlertInput {
+                outcome: Some((&ors, "ors", Direction::HigherIsBetter)),
+                rules: Resolved {
+                    deterioration: Some(Rule {
+                        value: (5.0, op),
+                        source: ThresholdSource::User,
+                    }),
+                    ..Resolved::default()
+                },
+                ..AlertInput::default()
+            })
+        };
+        let gt = run(Comparison::Greater);
+        assert_eq!(gt.iter().map(|a| a.session).collect::<Vec<_>>(), vec![3]);
+        assert_eq!(gt[0].kind, AlertKind::OutcomeDeterioration);
+        assert_eq!(gt[0].value, Some(6.0));
+        let ge = run(Comparison::GreaterOrEqual);
+        assert_eq!(ge.iter().map(|a| a.session).collect::<Vec<_>>(), vec![2, 3]);
+    }
+
+    #[test]
+    fn overrides_validate_when_built_and_deserialised() {
+        assert!(
+            AlertRules::new()
+                .alliance_cutoff(Cutoff::new(Comparison::Less, f64::NAN))
+                .is_err()
+        );
+        assert!(
+            AlertRules::new()
+                .alliance_cutoff(Cutoff::new(Comparison::Less, f64::NEG_INFINITY))
+                .is_err()
+        );
+        assert!(AlertRules::new().alliance_drop(0.0).is_err());
+        assert!(AlertRules::new().alliance_drop(f64::INFINITY).is_err());
+        assert!(
+            AlertRules::new()
+                .deterioration(-1.0, Comparison::Greater)
+                .is_err()
+        );
+        let ok = AlertRules::new().alliance_drop(2.0).unwrap();
+        let json = serde_json::to_string(&ok).unwrap();
+        assert_eq!(json, r#"{"alliance_drop":2.0}"#);
+        assert_eq!(serde_json::from_str::<AlertRules>(&json).unwrap(), ok);
+        assert!(serde_json::from_str::<AlertRules>(r#"{"alliance_drop":-2.0}"#).is_err());
     }
 }

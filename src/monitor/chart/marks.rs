@@ -67,10 +67,11 @@ pub(super) fn sudden(
 pub(super) fn short_label(kind: AlertKind) -> &'static str {
     match kind {
         AlertKind::Rupture => "rupture",
-        AlertKind::SrsLow => "low",
-        AlertKind::SrsDrop => "drop",
+        AlertKind::CriticalItem => "critical",
+        AlertKind::AllianceLow => "low",
+        AlertKind::AllianceDrop => "drop",
         AlertKind::NotOnTrack => "off track",
-        AlertKind::ReliableDeterioration => "rel. det.",
+        AlertKind::OutcomeDeterioration => "deterior.",
         AlertKind::SuddenLoss => "sud. loss",
         AlertKind::Barrier => "barrier",
         _ => "ethics",

@@ -106,11 +106,13 @@ impl ChartOptions {
 /// let srs_cutoff = Instrument::builtin("srs").and_then(|i| i.cutoff()).ok_or("no srs cutoff")?;
 /// let srs = Series::new(vec![(1, 37.0), (2, 30.0), (3, 38.0)])?;
 /// let input = CourseInput::new().alliance(&srs);
-/// let opts = MonitorOptions::pcoms(
+/// let opts = MonitorOptions::new(
 ///     RuptureOptions::new(RuptureThreshold::Points(5.0)),
 ///     SuddenChangeOptions::new(SizeCriterion::Points(5.0), Direction::HigherIsBetter),
 /// );
-/// let report = monitor_course(&input, &opts)?;
+/// let monitor = CourseMonitor::new(opts)
+///     .alliance(Instrument::builtin("srs").ok_or("srs")?, therapeutic_alliance::Respondent::Client);
+/// let report = monitor.run_input(&input)?;
 /// let svg = course_svg(&input, &report, &ChartOptions::new().alliance_cutoff(srs_cutoff))?;
 /// assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())

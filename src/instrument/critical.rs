@@ -11,11 +11,18 @@
 //! Administration cohort had answered it "not at all" (Louzon et al. 2016). Treat a flag as a
 //! reason to ask, in person, before the contact ends.
 //!
-//! Built-in rules:
+//! Rules are **declared on the instrument** ([`InstrumentBuilder::critical`](crate::InstrumentBuilder::critical),
+//! or the `critical` list of an instrument's JSON definition), so a custom instrument declares
+//! its own and every scoring path (one administration, batches, flat buffers, exports, the
+//! tools) applies the same rules: a scored record carries the rules it met as a compact
+//! [`CriticalSet`], and a full [`Score`](crate::Score) as [`CriticalFlag`]s. Each rule keeps
+//! its `source` and [`Verification`] label.
+//!
+//! Rules the crate provides:
 //!
 //! | rule | target | trigger | status |
 //! |---|---|---|---|
-//! | [`CriticalRule::phq9_item9`] | PHQ-9 item 9 | answer ≥ 1 (any answer above "not at all") | verified convention: Simon et al. (2013), *Psychiatric Services* 64(12), doi:10.1176/appi.ps.201200587; Louzon et al. (2016), *Psychiatric Services* 67(5), doi:10.1176/appi.ps.201500149 |
+//! | [`CriticalRule::phq9_item9`] (declared by the catalogue's `phq-9`) | PHQ-9 item 9 | answer ≥ 1 (any answer above "not at all") | verified convention: Simon et al. (2013), *Psychiatric Services* 64(12), doi:10.1176/appi.ps.201200587; Louzon et al. (2016), *Psychiatric Services* 67(5), doi:10.1176/appi.ps.201500149 |
 //! | [`CriticalRule::core_om_risk`] | CORE-OM risk domain score (items 6, 9, 16, 22, 24, 34; clinical score 0–40) | a threshold **you choose** | the domain is verified; no published trigger was found, so there is no default |
 //! | [`CriticalRule::core_10_risk`] | the CORE-10 risk item, **whose number you give** | answer ≥ 1 | the item number was not confirmed in two sources, so there is no default |
 
@@ -24,7 +31,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::{Answer, Comparison, Responses, Score, Verification};
+use super::rules::{Comparison, Verification};
 
 /// What a critical rule looks at.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -90,17 +97,18 @@ pub enum CriticalRuleError {
 /// A critical-item rule: "`target` `comparison` `threshold`" triggers a [`CriticalFlag`].
 ///
 /// Validated on construction and on deserialisation (id of 1–64 `a-z 0-9 _ -`, finite
-/// threshold, item ≥ 1, non-empty subscale name and source).
+/// threshold, item ≥ 1, non-empty subscale name and source); the instrument that declares it
+/// checks that the item or subscale exists.
 ///
 /// ```
-/// use therapeutic_alliance::{Answer, CriticalRule, Instrument, Responses};
+/// use therapeutic_alliance::{Answer, Instrument, Responses};
 /// let phq = Instrument::builtin("phq-9").ok_or("no phq-9")?;
-/// let rule = CriticalRule::phq9_item9();
+/// assert_eq!(phq.critical_rules()[0].id(), "phq9_item9");
 /// let answers = [1, 1, 0, 1, 0, 0, 1, 0, 1]; // item 9 answered "several days"
 /// let responses: Responses = (1..=9).zip(answers).map(|(i, x)| (i, Answer::Value(x.into()))).collect();
 /// let score = phq.score(&responses)?;
-/// let flag = rule.check(&responses, &score).ok_or("expected a flag")?;
-/// assert_eq!(flag.value, 1.0);
+/// assert_eq!(score.critical[0].rule, "phq9_item9");
+/// assert_eq!(score.critical[0].value, 1.0);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -267,19 +275,6 @@ impl CriticalRule {
         )
     }
 
-    /// The rules built into the catalogue's instrument `id`, applied by
-    /// [`Instrument::score`](crate::Instrument::score): PHQ-9 item 9 for `"phq-9"`. The
-    /// CORE-OM risk domain and the CORE-10 risk item have no built-in trigger (see the
-    /// [module docs](self)); add them with [`CriticalRule::core_om_risk`] and
-    /// [`CriticalRule::core_10_risk`] and [`CriticalRule::check`].
-    #[must_use]
-    pub fn builtin_for(id: &str) -> Vec<Self> {
-        match id {
-            "phq-9" => vec![Self::phq9_item9()],
-            _ => Vec::new(),
-        }
-    }
-
     /// The rule's id, e.g. `"phq9_item9"`.
     #[must_use]
     pub fn id(&self) -> &str {
@@ -316,38 +311,23 @@ impl CriticalRule {
         self.spec.verification
     }
 
-    /// The value the rule compares: the item's raw answer (`None` when missing or "does not
-    /// apply") or the subscale score (`None` when unscored).
+    /// Whether a known `value` of the rule's target meets the rule (never for a non-finite
+    /// value). This is the one comparison every scoring path makes.
     #[must_use]
-    pub fn value(&self, responses: &Responses, score: &Score) -> Option<f64> {
-        match &self.spec.target {
-            CriticalTarget::Item { item } => match responses.get(*item) {
-                Some(Answer::Value(v)) => Some(v),
-                _ => None,
-            },
-            CriticalTarget::Subscale { name } => score.subscale(name),
-        }
-    }
-
-    /// The flag this rule raises on one scored administration, if it is met. A missing answer
-    /// never triggers it (and never clears a concern: ask).
-    #[must_use]
-    pub fn check(&self, responses: &Responses, score: &Score) -> Option<CriticalFlag> {
-        self.flag_for(self.value(responses, score)?)
+    pub fn is_met_by(&self, value: f64) -> bool {
+        value.is_finite() && self.spec.comparison.holds(value, self.spec.threshold)
     }
 
     /// The flag for an already known `value` of the rule's target, if it is met.
     #[must_use]
     pub fn flag_for(&self, value: f64) -> Option<CriticalFlag> {
-        (value.is_finite() && self.spec.comparison.holds(value, self.spec.threshold)).then(|| {
-            CriticalFlag {
-                rule: self.spec.id.clone(),
-                target: self.spec.target.clone(),
-                value,
-                comparison: self.spec.comparison,
-                threshold: self.spec.threshold,
-                verification: self.spec.verification,
-            }
+        self.is_met_by(value).then(|| CriticalFlag {
+            rule: self.spec.id.clone(),
+            target: self.spec.target.clone(),
+            value,
+            comparison: self.spec.comparison,
+            threshold: self.spec.threshold,
+            verification: self.spec.verification,
         })
     }
 }
@@ -387,12 +367,85 @@ impl fmt::Display for CriticalFlag {
     }
 }
 
+/// The critical rules one scored record met: a set of indices into the instrument's
+/// [`critical_rules`](crate::Instrument::critical_rules) (an instrument declares at most
+/// [`CriticalSet::MAX_RULES`]). `Copy` and allocation-free, so batches carry it per record;
+/// serialises as the list of indices. Turn it into rule ids with
+/// [`Instrument::critical_ids`](crate::Instrument::critical_ids).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(try_from = "Vec<u8>", into = "Vec<u8>")]
+pub struct CriticalSet(u64);
+
+impl CriticalSet {
+    /// The most rules one instrument may declare.
+    pub const MAX_RULES: usize = 64;
+
+    /// No rule met.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self(0)
+    }
+
+    /// Whether no rule was met.
+    #[must_use]
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// How many rules were met.
+    #[must_use]
+    pub const fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    /// Whether rule `index` was met.
+    #[must_use]
+    pub const fn contains(self, index: usize) -> bool {
+        index < Self::MAX_RULES && self.0 & (1 << index) != 0
+    }
+
+    /// The indices of the rules met, ascending.
+    pub fn indices(self) -> impl Iterator<Item = usize> {
+        (0..Self::MAX_RULES).filter(move |&i| self.contains(i))
+    }
+
+    pub(crate) fn insert(&mut self, index: usize) {
+        if index < Self::MAX_RULES {
+            self.0 |= 1 << index;
+        }
+    }
+}
+
+impl TryFrom<Vec<u8>> for CriticalSet {
+    type Error = String;
+    fn try_from(v: Vec<u8>) -> Result<Self, String> {
+        let mut s = Self::new();
+        for i in v {
+            if usize::from(i) >= Self::MAX_RULES {
+                return Err(format!(
+                    "critical rule index {i} is not below {}",
+                    Self::MAX_RULES
+                ));
+            }
+            s.insert(usize::from(i));
+        }
+        Ok(s)
+    }
+}
+
+impl From<CriticalSet> for Vec<u8> {
+    fn from(s: CriticalSet) -> Self {
+        s.indices().map(|i| i as u8).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Instrument;
+    use crate::{Answer, Instrument, Responses, Score};
 
-    fn phq(item9: i32) -> (Responses, Score) {
+    fn phq(item9: i32) -> Score {
         let phq = Instrument::builtin("phq-9").unwrap();
         let r: Responses = (1..=9)
             .map(|i| {
@@ -402,38 +455,42 @@ mod tests {
                 )
             })
             .collect();
-        let s = phq.score(&r).unwrap();
-        (r, s)
+        phq.score(&r).unwrap()
     }
 
     #[test]
     fn phq9_item9_triggers_at_one_and_above_only() {
-        let rule = CriticalRule::phq9_item9();
-        assert!(rule.check(&phq(0).0, &phq(0).1).is_none());
+        assert!(phq(0).critical.is_empty());
         for x in 1..=3 {
-            let (r, s) = phq(x);
-            let flag = rule.check(&r, &s).unwrap();
-            assert_eq!(flag.value, f64::from(x));
-            assert_eq!(flag.rule, "phq9_item9");
+            let s = phq(x);
+            assert_eq!(s.critical.len(), 1);
+            assert_eq!(s.critical[0].value, f64::from(x));
+            assert_eq!(s.critical[0].rule, "phq9_item9");
+            assert_eq!(s.critical[0].threshold, 1.0);
+            assert_eq!(s.critical[0].target, CriticalTarget::Item { item: 9 });
         }
-    }
-
-    #[test]
-    fn missing_item_never_triggers() {
         let rule = CriticalRule::phq9_item9();
-        let (_, s) = phq(3);
-        assert!(rule.check(&Responses::new(), &s).is_none());
+        assert!(rule.source().contains("Simon"), "{}", rule.source());
+        assert!(!rule.is_met_by(0.999));
+        assert!(rule.is_met_by(1.0));
+        assert!(!rule.is_met_by(f64::NAN));
     }
 
     #[test]
     fn core_om_risk_reads_the_domain() {
-        let core = Instrument::builtin("core-om").unwrap();
+        let rule = CriticalRule::core_om_risk(Comparison::GreaterOrEqual, 1.0).unwrap();
+        let core = Instrument::builtin("core-om")
+            .unwrap()
+            .to_builder()
+            .id("core-om-risk")
+            .critical(rule)
+            .build()
+            .unwrap();
         let r: Responses = (1..=34)
             .map(|i| (i, Answer::Value(if i == 6 { 2.0 } else { 0.0 })))
             .collect();
         let s = core.score(&r).unwrap();
-        let rule = CriticalRule::core_om_risk(Comparison::GreaterOrEqual, 1.0).unwrap();
-        let flag = rule.check(&r, &s).unwrap();
+        let flag = &s.critical[0];
         // risk domain: mean of 6 items × 10 = 2/6 × 10
         assert!((flag.value - 20.0 / 6.0).abs() < 1e-12);
         assert_eq!(flag.verification, Verification::Unverified);
@@ -464,5 +521,19 @@ mod tests {
         assert_eq!(back, rule);
         let bad = json.replace(r#""threshold":1.0"#, r#""threshold":null"#);
         assert!(serde_json::from_str::<CriticalRule>(&bad).is_err());
+    }
+
+    #[test]
+    fn critical_set() {
+        let mut s = CriticalSet::new();
+        assert!(s.is_empty());
+        s.insert(3);
+        s.insert(0);
+        s.insert(64); // ignored: past the limit
+        assert_eq!(s.len(), 2);
+        assert_eq!(s.indices().collect::<Vec<_>>(), [0, 3]);
+        assert_eq!(serde_json::to_string(&s).unwrap(), "[0,3]");
+        assert_eq!(serde_json::from_str::<CriticalSet>("[3,0]").unwrap(), s);
+        assert!(serde_json::from_str::<CriticalSet>("[64]").is_err());
     }
 }
