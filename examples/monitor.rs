@@ -40,7 +40,7 @@ use serde::Serialize;
 use therapeutic_alliance::monitor::{
     Alert, AlertRules, ChartOptions, CourseInput, CourseMonitor, CourseReport, ExpectedTrajectory,
     MonitorOptions, NotOnTrackRule, OnTrackBand, RuptureOptions, RuptureThreshold, Series,
-    SizeCriterion, SuddenChange, SuddenChangeOptions, course_svg,
+    SessionLight, SizeCriterion, SuddenChange, SuddenChangeOptions, course_svg,
 };
 use therapeutic_alliance::{Comparison, Cutoff, Direction, Instrument, Respondent};
 
@@ -128,15 +128,20 @@ fn read_clients(
 #[derive(Serialize)]
 struct ClientJson<'a> {
     client: &'a str,
-    alliance: Option<AllianceJson>,
+    alliance: Option<AllianceJson<'a>>,
     outcome: Option<OutcomeJson>,
     alerts: &'a [Alert],
 }
 
 #[derive(Serialize)]
-struct AllianceJson {
+struct AllianceJson<'a> {
+    instrument: &'a str,
     slope: Option<f64>,
+    /// The rupture threshold actually used, in the instrument's points.
+    rupture_threshold: f64,
     ruptures: Vec<RuptureJson>,
+    /// OpenFIT's traffic light per session (empty when the instrument has no cutoff).
+    lights: &'a [SessionLight],
 }
 
 #[derive(Serialize)]
@@ -173,7 +178,10 @@ fn to_json<'a>(id: &'a str, r: &'a CourseReport) -> ClientJson<'a> {
     ClientJson {
         client: id,
         alliance: r.alliance.as_ref().map(|a| AllianceJson {
+            instrument: &a.instrument,
             slope: a.trajectory.as_ref().map(|t| t.slope),
+            rupture_threshold: a.rupture_threshold,
+            lights: &a.lights,
             ruptures: a
                 .ruptures
                 .iter()

@@ -347,6 +347,10 @@ fn run() -> AppResult {
                     csv_text(&e.to_string())
                 )?;
                 critical.extend(critical_rows(&rec, e.critical()));
+                if !e.critical().is_empty() {
+                    // monitoring sees the incomplete form's risk item too
+                    courses.push_unscored(&rec);
+                }
             }
             None => {
                 c[3] += 1;

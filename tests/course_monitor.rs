@@ -311,3 +311,203 @@ fn timing_round_trips_and_selects_ratings() {
     let pre_only = c.series_at("srs", Respondent::Client, Timing::PreSession);
     assert_eq!(pre_only.len(), c.series_by("srs", Respondent::Client).len());
 }
+
+/// A series on `inst`'s own scale: a high start, a fall of a third of the range, a recovery,
+/// then a slide to the bottom, so every rule that exists for the instrument has a chance to fire.
+fn own_scale_series(inst: &Instrument) -> therapeutic_alliance::monitor::Series {
+    let (lo, hi) = inst.total_range();
+    let at = |f: f64| lo + (hi - lo) * f;
+    therapeutic_alliance::monitor::Series::new(vec![
+        (1, at(0.9)),
+        (2, at(0.55)),
+        (3, at(0.9)),
+        (4, at(0.6)),
+        (5, at(0.3)),
+        (6, at(0.05)),
+    ])
+    .unwrap()
+}
+
+/// Every built-in alliance and outcome instrument, monitored on its own scale: each alert's
+/// threshold is that instrument's own number (or the rupture size given), never another
+/// instrument's; instruments without a published cutoff or drop raise no such alert.
+#[test]
+fn every_builtin_is_monitored_with_its_own_numbers() {
+    use therapeutic_alliance::monitor::{CourseInput, ThresholdSource};
+    let alliance_ids = ["srs", "wai-sr", "wai-sr-t", "wai", "care"];
+    let outcome_ids = ["ors", "core-om", "core-10", "phq-9", "gad-7"];
+    for id in alliance_ids {
+        let inst = Instrument::builtin(id).unwrap();
+        let s = own_scale_series(&inst);
+        let (lo, hi) = inst.total_range();
+        let points = (hi - lo) / 4.0;
+        let monitor = CourseMonitor::new(MonitorOptions::new(
+            RuptureOptions::new(RuptureThreshold::Points(points)),
+            SuddenChangeOptions::tang_derubeis_bdi(),
+        ))
+        .alliance(inst.clone(), Respondent::Client);
+        let r = monitor.run_input(&CourseInput::new().alliance(&s)).unwrap();
+        let a = r.alliance.as_ref().unwrap();
+        assert_eq!(a.instrument, id);
+        assert_eq!(a.rupture_threshold, points, "{id}");
+        assert!(
+            !a.ruptures.is_empty(),
+            "{id}: the fall of a third is a rupture"
+        );
+        for alert in &r.alerts {
+            assert_eq!(alert.instrument.as_deref(), Some(id), "{id}: {alert:?}");
+            let t = alert.threshold.unwrap();
+            match alert.kind {
+                AlertKind::AllianceLow => {
+                    assert_eq!(Some(t), inst.cutoff().map(|c| c.value), "{id}");
+                    assert_eq!(alert.threshold_source, Some(ThresholdSource::Published));
+                }
+                AlertKind::AllianceDrop => {
+                    assert_eq!(Some(-t), inst.alert_drop(), "{id}");
+                }
+                AlertKind::Rupture => assert_eq!(t, points, "{id}"),
+                other => panic!("{id}: unexpected {other}"),
+            }
+        }
+        let kinds: Vec<AlertKind> = r.alerts.iter().map(|a| a.kind).collect();
+        assert_eq!(
+            kinds.contains(&AlertKind::AllianceLow),
+            inst.cutoff().is_some(),
+            "{id}: {kinds:?}"
+        );
+        assert_eq!(
+            kinds.contains(&AlertKind::AllianceDrop),
+            inst.alert_drop().is_some(),
+            "{id}: {kinds:?}"
+        );
+        // traffic lights only where the instrument has a cutoff
+        assert_eq!(a.lights.is_empty(), inst.cutoff().is_none(), "{id}");
+    }
+    for id in outcome_ids {
+        let inst = Instrument::builtin(id).unwrap();
+        let mut s = own_scale_series(&inst);
+        if inst.direction() == Direction::LowerIsBetter {
+            let (lo, hi) = inst.total_range();
+            s = therapeutic_alliance::monitor::Series::new(
+                s.points().iter().map(|&(k, v)| (k, lo + hi - v)).collect(),
+            )
+            .unwrap();
+        }
+        let monitor = CourseMonitor::new(MonitorOptions::new(
+            RuptureOptions::new(RuptureThreshold::Points(1.0)),
+            SuddenChangeOptions::new(
+                SizeCriterion::ReliableChange(inst.reliable_change_threshold().unwrap()),
+                inst.direction(),
+            ),
+        ))
+        .outcome(inst.clone(), Respondent::Client);
+        let r = monitor.run_input(&CourseInput::new().outcome(&s)).unwrap();
+        let det: Vec<_> = r
+            .alerts
+            .iter()
+            .filter(|a| a.kind == AlertKind::OutcomeDeterioration)
+            .collect();
+        assert!(
+            !det.is_empty(),
+            "{id}: the slide to the bottom deteriorates"
+        );
+        for a in det {
+            assert_eq!(a.instrument.as_deref(), Some(id));
+            assert_eq!(a.threshold, inst.reliable_change_threshold(), "{id}");
+            assert_eq!(a.threshold_source, Some(ThresholdSource::Published));
+        }
+        assert!(
+            r.alerts
+                .iter()
+                .all(|a| !matches!(a.kind, AlertKind::AllianceLow | AlertKind::AllianceDrop)),
+            "{id}"
+        );
+    }
+}
+
+/// A course with only the WAI-SR as alliance measure raises no alert on an SRS number, even
+/// with totals below 36 and falls of 1 point; the alerts JSON names client and instrument.
+#[test]
+fn wai_sr_course_gets_no_srs_numbers() {
+    let mut sessions = Vec::new();
+    for (k, total) in [(1u32, 40.0), (2, 35.0), (3, 34.0), (4, 20.0), (5, 19.0)] {
+        let score = therapeutic_alliance::Score::new("wai-sr", total);
+        let date = SessionDate::new(2025, 1, 2 * i32::try_from(k).unwrap()).unwrap();
+        let s = therapeutic_alliance::Session::new(
+            therapeutic_alliance::ClientId::new("w-1").unwrap(),
+            therapeutic_alliance::CounsellorId::new("t-1").unwrap(),
+            k,
+            date,
+        )
+        .unwrap()
+        .with_administration(
+            Administration::new("wai-sr", Respondent::Client, Responses::new(), Some(score))
+                .unwrap(),
+        )
+        .unwrap();
+        sessions.push(s);
+    }
+    let course = Course::new(sessions).unwrap();
+    let m = CourseMonitor::new(options(Direction::HigherIsBetter))
+        .alliance(Instrument::builtin("wai-sr").unwrap(), Respondent::Client)
+        .run(&course)
+        .unwrap();
+    assert!(
+        !m.report.alerts.is_empty(),
+        "the fall of 14 points is a rupture"
+    );
+    for a in &m.report.alerts {
+        assert_eq!(a.kind, AlertKind::Rupture, "{a:?}");
+        assert_ne!(a.threshold, Some(36.0));
+        assert_ne!(a.threshold, Some(-1.0));
+    }
+    let json = serde_json::to_value(&m.report.alerts).unwrap();
+    assert_eq!(json[0]["client"], "w-1");
+    assert_eq!(json[0]["instrument"], "wai-sr");
+    assert_eq!(json[0]["kind"], "rupture");
+    assert!(m.report.alliance.as_ref().unwrap().lights.is_empty());
+}
+
+/// A PHQ-9 administered in a course raises a `critical_item` alert (critical) at its session
+/// with client, date, instrument, value and threshold, whatever the monitored measures are.
+#[test]
+fn critical_items_in_a_course_become_alerts() {
+    let phq = Instrument::builtin("phq-9").unwrap();
+    let answers = |item9: f64| -> Responses {
+        (1..=9)
+            .map(|i| (i, Answer::Value(if i == 9 { item9 } else { 1.0 })))
+            .collect()
+    };
+    let mut sessions = Vec::new();
+    for (k, item9) in [(1u32, 0.0), (2, 2.0), (3, 0.0)] {
+        let s = therapeutic_alliance::Session::new(
+            therapeutic_alliance::ClientId::new("p-1").unwrap(),
+            therapeutic_alliance::CounsellorId::new("t-1").unwrap(),
+            k,
+            SessionDate::new(2025, 2, i32::try_from(k).unwrap()).unwrap(),
+        )
+        .unwrap()
+        .with_administration(
+            Administration::scored(&phq, Respondent::Client, answers(item9)).unwrap(),
+        )
+        .unwrap();
+        sessions.push(s);
+    }
+    let course = Course::new(sessions).unwrap();
+    let m = pcoms().run(&course).unwrap();
+    let crit: Vec<_> = m
+        .report
+        .alerts
+        .iter()
+        .filter(|a| a.kind == AlertKind::CriticalItem)
+        .collect();
+    assert_eq!(crit.len(), 1);
+    let a = crit[0];
+    assert_eq!(a.session, 2);
+    assert_eq!(a.severity, AlertSeverity::Critical);
+    assert_eq!(a.rule.as_deref(), Some("phq9_item9"));
+    assert_eq!(a.instrument.as_deref(), Some("phq-9"));
+    assert_eq!((a.value, a.threshold), (Some(2.0), Some(1.0)));
+    assert_eq!(a.date, Some(SessionDate::new(2025, 2, 2).unwrap()));
+    assert!(a.reason.contains("not a risk estimate"), "{}", a.reason);
+}

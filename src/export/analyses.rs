@@ -305,7 +305,17 @@ impl CourseCollector {
     /// Adds a record with its score. A record that cannot join a course is kept as an error
     /// ([`CourseCollector::finish`]).
     pub fn push(&mut self, record: &ExportRecord<'_>, score: Score) {
-        if let Err(e) = self.try_push(record, score) {
+        if let Err(e) = self.try_push(record, Some(score)) {
+            self.errors.push(e);
+        }
+    }
+
+    /// Adds a usable record that has no score (e.g. too many missing answers) with its
+    /// responses, so that monitoring still sees its answered critical items (an incomplete
+    /// PHQ-9 with item 9 answered ≥ 1 still raises a `critical_item` alert); it adds nothing
+    /// to the score series.
+    pub fn push_unscored(&mut self, record: &ExportRecord<'_>) {
+        if let Err(e) = self.try_push(record, None) {
             self.errors.push(e);
         }
     }
@@ -313,7 +323,7 @@ impl CourseCollector {
     fn try_push(
         &mut self,
         record: &ExportRecord<'_>,
-        score: Score,
+        score: Option<Score>,
     ) -> Result<(), CourseRecordError> {
         let line = record.line;
         let (Some(number), Some(date)) = (record.session, record.date) else {
@@ -349,13 +359,16 @@ impl CourseCollector {
                 Session::new(client, counsellor, number, date).map_err(|e| session_err(&e))?
             }
         };
-        let adm = Administration::new(
-            record.instrument.id(),
-            record.respondent,
-            Responses::new(),
-            Some(score),
-        )
-        .map_err(|e| session_err(&e));
+        let responses = match score {
+            Some(_) => Responses::new(),
+            None => record
+                .instrument
+                .item_numbers()
+                .zip(record.answers.iter().copied())
+                .collect(),
+        };
+        let adm = Administration::new(record.instrument.id(), record.respondent, responses, score)
+            .map_err(|e| session_err(&e));
         let result = adm.and_then(|a| {
             session
                 .clone()

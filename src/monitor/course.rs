@@ -14,7 +14,7 @@ use super::{
 };
 use crate::date::SessionDate;
 use crate::id::ClientId;
-use crate::{Comparison, Course, EthicsFinding, Instrument, Respondent, Timing};
+use crate::{Comparison, Course, CriticalFlag, EthicsFinding, Instrument, Respondent, Timing};
 
 /// Where a number of `instrument`'s definition comes from: the published rule when the
 /// definition is the catalogue's own, the user's when it was defined or adapted.
@@ -368,12 +368,15 @@ impl CourseMonitor {
                     .find(|i| i.id() == a.instrument())
                     .cloned()
                     .or_else(|| Instrument::builtin(a.instrument()));
+                // The responses are the authority when stored (an incomplete form still
+                // reports its answered risk items); else the stored score's flags.
                 let scored = match &known {
-                    Some(inst) if !a.responses().is_empty() => inst.score(a.responses()).ok(),
+                    Some(inst) if !a.responses().is_empty() => Some(inst.score(a.responses())),
                     _ => None,
                 };
-                let flags = match (&scored, a.score()) {
-                    (Some(s), _) | (None, Some(s)) => &s.critical,
+                let flags: &[CriticalFlag] = match (&scored, a.score()) {
+                    (Some(Ok(s)), _) | (None, Some(s)) => &s.critical,
+                    (Some(Err(e)), _) => e.critical(),
                     (None, None) => continue,
                 };
                 for f in flags {
