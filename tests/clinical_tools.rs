@@ -28,6 +28,25 @@ fn example(name: &str) -> PathBuf {
     profile_dir.join("examples").join(name)
 }
 
+/// Runs the workbench on `export` into `out` (a fixed rupture size: the tiny export has no
+/// between-client spread to estimate one from) and returns its screen output.
+fn workbench(export: &Path, out: &Path) -> String {
+    let run = Command::new(example("workbench"))
+        .arg(export)
+        .args(["--rupture-points", "6"])
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    let screen = String::from_utf8_lossy(&run.stdout).into_owned();
+    assert!(
+        run.status.success(),
+        "{screen}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    screen
+}
+
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("ta-clinical-tools-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -118,19 +137,7 @@ fn every_item9_positive_reaches_every_output() {
     let dir = scratch("item9");
     let (export, forms) = write_export(&dir);
     let out = dir.join("out");
-    let run = Command::new(example("workbench"))
-        .arg(&export)
-        .args(["--rupture-points", "6"])
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    let screen = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        run.status.success(),
-        "{screen}\n{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let screen = workbench(&export, &out);
     let want = positives();
 
     // scores.csv: the critical column
@@ -257,19 +264,7 @@ fn a_wai_sr_export_gets_no_srs_numbers() {
     let dir = scratch("wai");
     let (export, _) = write_export(&dir);
     let out = dir.join("out");
-    let run = Command::new(example("workbench"))
-        .arg(&export)
-        .args(["--rupture-points", "6"])
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    let screen = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        run.status.success(),
-        "{screen}\n{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let screen = workbench(&export, &out);
     let monitoring: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("monitoring.json")).unwrap())
             .unwrap();

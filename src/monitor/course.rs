@@ -210,47 +210,35 @@ impl CourseMonitor {
 
     /// The rules of this monitor: each override, else the instrument's own number.
     fn resolved(&self) -> Resolved {
+        /// The user's value if set, else `own(instrument)` with the definition's source.
+        fn pick<T>(
+            user: Option<T>,
+            instrument: Option<&Instrument>,
+            own: impl Fn(&Instrument) -> Option<T>,
+        ) -> Option<Rule<T>> {
+            match user {
+                Some(value) => Some(Rule {
+                    value,
+                    source: ThresholdSource::User,
+                }),
+                None => instrument.and_then(|i| {
+                    own(i).map(|value| Rule {
+                        value,
+                        source: definition_source(i),
+                    })
+                }),
+            }
+        }
         let user = self.options.alerts;
         let alliance = self.alliance.as_ref().map(|(i, _)| i);
         let outcome = self.outcome.as_ref().map(|(i, _)| i);
-        let from = |inst: &Instrument| definition_source(inst);
         Resolved {
-            alliance_cutoff: match user.alliance_cutoff {
-                Some(c) => Some(Rule {
-                    value: c,
-                    source: ThresholdSource::User,
-                }),
-                None => alliance.and_then(|i| {
-                    i.cutoff().map(|c| Rule {
-                        value: c,
-                        source: from(i),
-                    })
-                }),
-            },
-            alliance_drop: match user.alliance_drop {
-                Some(d) => Some(Rule {
-                    value: d,
-                    source: ThresholdSource::User,
-                }),
-                None => alliance.and_then(|i| {
-                    i.alert_drop().map(|d| Rule {
-                        value: d,
-                        source: from(i),
-                    })
-                }),
-            },
-            deterioration: match user.deterioration {
-                Some(d) => Some(Rule {
-                    value: d,
-                    source: ThresholdSource::User,
-                }),
-                None => outcome.and_then(|i| {
-                    i.reliable_change_threshold().map(|t| Rule {
-                        value: (t, Comparison::Greater),
-                        source: from(i),
-                    })
-                }),
-            },
+            alliance_cutoff: pick(user.alliance_cutoff, alliance, Instrument::cutoff),
+            alliance_drop: pick(user.alliance_drop, alliance, Instrument::alert_drop),
+            deterioration: pick(user.deterioration, outcome, |i| {
+                i.reliable_change_threshold()
+                    .map(|t| (t, Comparison::Greater))
+            }),
         }
     }
 

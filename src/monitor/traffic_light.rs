@@ -16,9 +16,11 @@
 //!
 //! The **target and lower-target trajectories are inputs** ([`Targets`]): PCOMS' expected
 //! treatment response and OpenFIT's lower boundary are proprietary, and how the lower target
-//! is derived is not published. The only defaults are published numbers: the SRS cutoff
-//! `< 36` (from the catalogue's SRS definition) and OpenFIT's drop of 1 point
-//! ([`AllianceLightRules::pcoms`]). A session without a target is grey.
+//! is derived is not published. The only defaults are published numbers, carried by the
+//! catalogue's SRS definition and applied to the SRS only: the cutoff `< 36`
+//! ([`Instrument::cutoff`](crate::Instrument::cutoff)) and OpenFIT's drop of 1 point
+//! ([`Instrument::alert_drop`](crate::Instrument::alert_drop)). [`CourseMonitor`](super::CourseMonitor)
+//! reports the lights of the instrument it monitors. A session without a target is grey.
 //!
 //! Comparisons at a boundary use the crate's tolerance ([`Comparison::holds`]), so a sum such
 //! as `35.99999999999999` counts as 36.
