@@ -24,8 +24,9 @@ use common::cli::{Cli, Opt};
 use common::{AppResult, fmt, print_table};
 use serde::Serialize;
 use therapeutic_alliance::export::{
-    CellError, CourseCollector, ExportReader, ExportScorer, ExportSpec, InstrumentColumns, Layout,
-    MissingCodes, ReadTally, ReliabilityAccumulator, ScaleReliability,
+    CellError, CellProblem, CourseCollector, DateFormat, ExportReader, ExportScorer, ExportSpec,
+    InstrumentColumns, Layout, MissingCodes, ReadTally, ReliabilityAccumulator, ScaleReliability,
+    SessionPattern,
 };
 use therapeutic_alliance::monitor::{
     self, ChartOptions, CourseMonitor, CourseMonitoring, MonitorOptions, RuptureOptions,
@@ -33,7 +34,7 @@ use therapeutic_alliance::monitor::{
 };
 use therapeutic_alliance::stats::{AlphaOptions, CategoryCounts, ReliableChange};
 use therapeutic_alliance::{
-    Course, CriticalFlag, CriticalTarget, Instrument, MissingRule, Respondent,
+    Course, CriticalFlag, CriticalTarget, Instrument, MissingRule, Respondent, ScoreError,
 };
 
 const CLI: Cli = Cli {
@@ -67,16 +68,36 @@ const CLI: Cli = Cli {
             "instrument",
             "ID=PATTERN",
             "every built-in prefix found in the header",
-            "an instrument and its item columns, e.g. wai-sr=WAI_{item} (repeatable); default: \
+            "an instrument and its item columns, e.g. wai-sr=WAI_{item} (repeatable), added to \
+             those detected (replacing a detected one of the same id) unless --only; detected: \
              wai-sr=WAI_{item}, wai-sr-t=WAIT_{item}, srs=SRS_{item}, ors=ORS_{item}, \
              phq-9=PHQ_{item}, gad-7=GAD_{item}, care=CARE_{item}, core-10=CORE_{item}, \
-             whichever the header has",
+             whichever the header has (all of them in a long export)",
         ),
         Opt::value(
             "long",
-            "ITEM,VALUE",
+            "ITEM,VALUE[,INSTRUMENT]",
             "",
-            "long layout: one row per answer, item name in column ITEM, answer in VALUE",
+            "long layout: one row per answer, the item in column ITEM, the answer in VALUE; \
+             with INSTRUMENT, that column names the instrument (wai-sr, WAI_SR …) and ITEM \
+             may hold the item number",
+        ),
+        Opt::value(
+            "session-pattern",
+            "PATTERN",
+            "",
+            "read session numbers from text with {n} for the number, e.g. \
+             session_{n}_arm_1 for REDCap's redcap_event_name",
+        ),
+        Opt::value(
+            "date-format",
+            "FORMAT",
+            "YYYY-MM-DD",
+            "the export's date order with %Y %m %d, e.g. %d-%m-%Y for 26-01-2025",
+        ),
+        Opt::switch(
+            "only",
+            "use only the --instrument instruments (default: they add to those detected)",
         ),
         Opt::value(
             "missing",
@@ -181,6 +202,11 @@ struct CriticalSummary {
 struct Summary {
     export: String,
     critical: CriticalSummary,
+    /// Problems of a whole column or of the layout (every date unreadable, no session
+    /// column), said first: they explain most of what follows.
+    problems: Vec<String>,
+    /// Analyses that could not run, and why.
+    failed: Vec<Failed>,
     tally: ReadTally,
     instruments: Vec<InstrumentSummary>,
     rejected_cells: Vec<CellError>,
@@ -198,6 +224,20 @@ struct InstrumentSummary {
     scored: usize,
     prorated: usize,
     rejected: usize,
+    /// Forms not scored because more items were missing than the rule allows.
+    lost_to_missing: usize,
+    /// Clients with forms of this instrument but none scored (so they drop out of its
+    /// reliability, change and monitoring).
+    clients_lost: usize,
+    /// `(n, forms)`: how many of the lost forms `--prorate n` would score.
+    prorate_would_recover: Vec<(usize, usize)>,
+}
+
+/// An analysis that could not run; the others still ran and wrote their files.
+#[derive(Serialize)]
+struct Failed {
+    analysis: String,
+    error: String,
 }
 
 #[derive(Serialize)]
@@ -293,12 +333,19 @@ fn run() -> AppResult {
         "line,id,session,date,instrument,respondent,critical,total,subscales,answered,prorated,band,cutoff_met,error"
     )?;
     let mut critical: Vec<CriticalRow> = Vec::new();
+    // per instrument: missing counts of the forms lost to missing items, and per client
+    // whether any form was scored
+    let mut lost: Vec<Vec<usize>> = vec![Vec::new(); spec.instruments().len()];
+    let mut forms_of: Vec<BTreeMap<String, bool>> = vec![BTreeMap::new(); spec.instruments().len()];
     while let Some(rec) = reader
         .next_record()
         .map_err(|e| format!("{}: {e}", path.display()))?
     {
         let c = &mut counts[rec.index];
         c[0] += 1;
+        let seen = forms_of[rec.index]
+            .entry(rec.id.to_owned())
+            .or_insert(false);
         if rec.is_usable() {
             alphas[rec.index].push(rec.answers);
         }
@@ -315,6 +362,7 @@ fn run() -> AppResult {
         match scorer.full_score(&rec) {
             Some(Ok(s)) => {
                 c[1] += 1;
+                *seen = true;
                 c[2] += usize::from(s.prorated);
                 let subs: Vec<String> = s
                     .subscales
@@ -338,6 +386,9 @@ fn run() -> AppResult {
             }
             Some(Err(e)) => {
                 c[3] += 1;
+                if let ScoreError::TooManyMissing { missing, .. } = &e {
+                    lost[rec.index].push(*missing);
+                }
                 // An incomplete form still reports its answered risk items.
                 let rules: Vec<&str> = e.critical().iter().map(|f| f.rule.as_str()).collect();
                 writeln!(
@@ -407,8 +458,39 @@ fn run() -> AppResult {
 
     // 3. Courses and monitoring; 4. reliable change; 5. charts.
     let (courses, course_errors) = courses.finish();
-    let change = reliable_change_all(&spec, &courses, &reliability)?;
-    let (monitoring, results) = monitor_all(&spec, &courses, &args, &course_errors, &change)?;
+    let mut failed: Vec<Failed> = Vec::new();
+    for (id, scales) in &reliability {
+        for sc in scales {
+            if let Err(e) = &sc.alpha {
+                failed.push(Failed {
+                    analysis: format!("reliability {id} {}", sc.scale),
+                    error: e.clone(),
+                });
+            }
+        }
+    }
+    let change = reliable_change_all(&spec, &courses, &reliability).unwrap_or_else(|e| {
+        failed.push(Failed {
+            analysis: "reliable change".to_owned(),
+            error: e.to_string(),
+        });
+        Vec::new()
+    });
+    let present: Vec<&str> = spec
+        .instruments()
+        .iter()
+        .zip(&counts)
+        .filter(|(_, c)| c[0] > 0)
+        .map(|(ic, _)| ic.instrument.id())
+        .collect();
+    let (monitoring, results) =
+        monitor_all(&spec, &present, &courses, &args, &course_errors, &change)?;
+    if let Some(why) = &monitoring.not_run {
+        failed.push(Failed {
+            analysis: "monitoring".to_owned(),
+            error: why.clone(),
+        });
+    }
     let monitoring_path = out.join("monitoring.json");
     std::fs::write(&monitoring_path, serde_json::to_string_pretty(&results)?)
         .map_err(|e| format!("cannot write {}: {e}", monitoring_path.display()))?;
@@ -420,18 +502,40 @@ fn run() -> AppResult {
         .instruments()
         .iter()
         .zip(&counts)
-        .map(|(ic, c)| InstrumentSummary {
-            instrument: ic.instrument.id().to_owned(),
-            missing_rule: ic.instrument.missing_rule(),
-            administrations: c[0],
-            scored: c[1],
-            prorated: c[2],
-            rejected: c[3],
+        .zip(lost.iter().zip(&forms_of))
+        .filter(|((_, c), _)| c[0] > 0)
+        .map(|((ic, c), (lost, clients))| {
+            let allowed = ic.instrument.missing_rule().max_missing();
+            let items = ic.instrument.item_count();
+            InstrumentSummary {
+                instrument: ic.instrument.id().to_owned(),
+                missing_rule: ic.instrument.missing_rule(),
+                administrations: c[0],
+                scored: c[1],
+                prorated: c[2],
+                rejected: c[3],
+                lost_to_missing: lost.len(),
+                clients_lost: clients.values().filter(|scored| !**scored).count(),
+                prorate_would_recover: (allowed + 1..=3)
+                    .filter(|&n| n < items && !lost.is_empty())
+                    .map(|n| (n, lost.iter().filter(|&&m| m <= n).count()))
+                    .collect(),
+            }
         })
         .collect();
+    let problems = whole_column_problems(&spec, &tally, &rejected);
+    if tally.administrations == 0 {
+        failed.push(Failed {
+            analysis: "reading".to_owned(),
+            error: "no administration could be read from the export".to_owned(),
+        });
+    }
+    let nothing_read = tally.administrations == 0;
     let summary = Summary {
         export: path.display().to_string(),
         critical,
+        problems,
+        failed,
         tally,
         instruments,
         rejected_cells: rejected,
@@ -456,7 +560,73 @@ fn run() -> AppResult {
     } else {
         print_summary(&summary);
     }
+    if nothing_read {
+        return Err(format!(
+            "{}: no administration could be read (see the problems above and rejected_cells.csv)",
+            path.display()
+        )
+        .into());
+    }
     Ok(())
+}
+
+/// Problems of a whole column or of the layout, in words: a key column every row of which
+/// was rejected (naming the first bad values), and key columns the export lacks.
+fn whole_column_problems(
+    spec: &ExportSpec,
+    tally: &ReadTally,
+    rejected: &[CellError],
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if spec.session().is_none() {
+        out.push(
+            "no session column: administrations cannot be put in order, so there are no \
+             courses, monitoring or reliable change (give --session COLUMN)"
+                .to_owned(),
+        );
+    }
+    if spec.date().is_none() {
+        out.push(
+            "no date column: courses need session dates, so there is no monitoring or reliable \
+             change (give --date COLUMN)"
+                .to_owned(),
+        );
+    }
+    let keys = [
+        spec.id(),
+        spec.session().unwrap_or(""),
+        spec.date().unwrap_or(""),
+    ];
+    for column in keys.iter().filter(|c| !c.is_empty()) {
+        let bad: Vec<&CellError> = rejected
+            .iter()
+            .filter(|e| e.column.eq_ignore_ascii_case(column))
+            .collect();
+        if tally.rows > 0 && bad.len() >= tally.rows {
+            let first: Vec<String> = bad
+                .iter()
+                .take(3)
+                .map(|e| format!("{:?}", e.value))
+                .collect();
+            let hint = match &bad[0].problem {
+                CellProblem::LocalDate => " (give the date format, e.g. --date-format %d-%m-%Y)",
+                CellProblem::NotInDateFormat { .. } => " (check --date-format)",
+                CellProblem::InvalidSession => {
+                    " (if it holds text such as session_3_arm_1, give --session-pattern session_{n}_arm_1)"
+                }
+                _ => "",
+            };
+            out.push(format!(
+                "every value of column {column} was rejected, e.g. {}: {}{hint}",
+                first.join(", "),
+                bad[0]
+                    .to_string()
+                    .split_once("\" ")
+                    .map_or("", |(_, why)| why),
+            ));
+        }
+    }
+    out
 }
 
 /// The `critical.csv` rows of one administration's flags.
@@ -579,17 +749,41 @@ fn build_spec(
         }
         b = b.missing(codes);
         if let Some(lv) = args.value("long") {
-            let (item, value) = lv
-                .split_once(',')
-                .ok_or_else(|| format!("option --long: {lv:?} is not ITEM,VALUE"))?;
+            let parts: Vec<&str> = lv.split(',').map(str::trim).collect();
+            let (item, value, instrument) = match parts[..] {
+                [i, v] => (i, v, None),
+                [i, v, ins] => (i, v, Some(ins.to_owned())),
+                _ => {
+                    return Err(
+                        format!("option --long: {lv:?} is not ITEM,VALUE[,INSTRUMENT]").into(),
+                    );
+                }
+            };
             b = b.layout(Layout::Long {
-                item: item.trim().to_owned(),
-                value: value.trim().to_owned(),
+                item: item.to_owned(),
+                value: value.to_owned(),
+                instrument,
             });
         }
+        if let Some(p) = args.value("session-pattern") {
+            b = b.session_pattern(
+                SessionPattern::new(p).map_err(|e| format!("option --session-pattern: {e}"))?,
+            );
+        }
+        if let Some(f) = args.value("date-format") {
+            b = b
+                .date_format(DateFormat::new(f).map_err(|e| format!("option --date-format: {e}"))?);
+        }
         let given = args.values("instrument");
-        if given.is_empty() {
+        let given_ids: Vec<&str> = given
+            .iter()
+            .filter_map(|g| g.split_once('=').map(|(id, _)| id.trim()))
+            .collect();
+        if !args.flag("only") {
             for (id, pattern, who) in DEFAULT_INSTRUMENTS {
+                if given_ids.contains(&id) {
+                    continue;
+                }
                 let prefix = pattern.trim_end_matches("{item}");
                 let present = if args.value("long").is_some() {
                     true
@@ -607,7 +801,7 @@ fn build_spec(
                 }
             }
         }
-        for g in given {
+        for g in &given {
             let (id, pattern) = g
                 .split_once('=')
                 .ok_or_else(|| format!("option --instrument: {g:?} is not ID=PATTERN"))?;
@@ -618,6 +812,9 @@ fn build_spec(
                 Respondent::Client
             };
             b = b.instrument(InstrumentColumns::pattern(inst, pattern)?.respondent(who));
+        }
+        if given.is_empty() && args.flag("only") {
+            return Err("option --only needs at least one --instrument".into());
         }
         b.build().map_err(|e| format!("{e} (see --help)"))?
     };
@@ -651,8 +848,14 @@ fn copy_keys(
     if let Some(c) = spec.session() {
         b = b.session(c);
     }
+    if let Some(p) = spec.session_pattern() {
+        b = b.session_pattern(p.clone());
+    }
     if let Some(c) = spec.date() {
         b = b.date(c);
+    }
+    if let Some(f) = spec.date_format() {
+        b = b.date_format(f.clone());
     }
     if let Some(c) = spec.respondent() {
         b = b.respondent(c);
@@ -685,8 +888,11 @@ fn builtin(id: &str) -> AppResult<Instrument> {
     })?)
 }
 
+/// The instrument to monitor: the one chosen, else the first default the export actually
+/// holds administrations of (`present`).
 fn pick(
     spec: &ExportSpec,
+    present: &[&str],
     chosen: Option<&str>,
     defaults: &[&str],
 ) -> AppResult<Option<Instrument>> {
@@ -700,20 +906,25 @@ fn pick(
         Some(id) => Ok(Some(find(id).ok_or_else(|| {
             format!("{id} is not among the export's instruments")
         })?)),
-        None => Ok(defaults.iter().find_map(|id| find(id))),
+        None => Ok(defaults
+            .iter()
+            .filter(|id| present.contains(id))
+            .find_map(|id| find(id))),
     }
 }
 
 fn monitor_all(
     spec: &ExportSpec,
+    present: &[&str],
     courses: &[Course],
     args: &common::cli::Parsed,
     course_errors: &[therapeutic_alliance::export::CourseRecordError],
     change: &[ChangeRow],
 ) -> AppResult<(MonitoringSummary, Vec<CourseMonitoring>)> {
-    let alliance = pick(spec, args.value("alliance"), &["srs", "wai-sr"])?;
+    let alliance = pick(spec, present, args.value("alliance"), &["srs", "wai-sr"])?;
     let outcome = pick(
         spec,
+        present,
         args.value("outcome"),
         &["ors", "phq-9", "core-10", "gad-7"],
     )?;
@@ -888,7 +1099,7 @@ fn reliable_change_all(
             (Some(n), _) => (n.reliability, format!("catalogue norms ({})", n.source)),
             (None, Some(a)) => (
                 a,
-                "this export's alpha (the catalogue has no norms)".to_owned(),
+                "this export's alpha (no norms in the catalogue's definition)".to_owned(),
             ),
             (None, None) => continue,
         };
@@ -1060,6 +1271,15 @@ fn print_summary(s: &Summary) {
             if c.clients.len() > 20 { ", …" } else { "" }
         );
     }
+    for p in &s.problems {
+        println!("PROBLEM: {p}");
+    }
+    if !s.failed.is_empty() {
+        println!("Analyses that could not run (the others ran and wrote their files):");
+        for f in &s.failed {
+            println!("  {}: {}", f.analysis, f.error);
+        }
+    }
     println!(
         "{} rows, {} administrations ({} rejected), {} rows rejected, {} rejected cells",
         t.rows, t.administrations, t.administrations_rejected, t.rows_rejected, t.rejected_cells
@@ -1092,6 +1312,13 @@ fn print_summary(s: &Summary) {
                 i.scored.to_string(),
                 i.prorated.to_string(),
                 i.rejected.to_string(),
+                i.lost_to_missing.to_string(),
+                i.clients_lost.to_string(),
+                i.prorate_would_recover
+                    .iter()
+                    .map(|(n, k)| format!("--prorate {n}: {k}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             ]
         })
         .collect();
@@ -1103,6 +1330,9 @@ fn print_summary(s: &Summary) {
             "scored",
             "prorated",
             "not scored",
+            "missing items",
+            "clients lost",
+            "would recover",
         ],
         &rows,
     );

@@ -151,7 +151,17 @@ fn wide_mixed_instruments_every_record_and_error() {
             1,
             None,
         ),
-        // line 6: bad date rejects the row; line 7: "x"
+        // line 6: a bad date rejects nothing (scored, with no date); line 7: "x"
+        (
+            6,
+            "c-03".into(),
+            Some(1),
+            "wai-sr".into(),
+            Some("t-02".into()),
+            0,
+            0,
+            ok(48.0, false),
+        ),
         (
             7,
             "c-03".into(),
@@ -189,11 +199,11 @@ fn wide_mixed_instruments_every_record_and_error() {
     }
     let t = reader.tally();
     assert_eq!(t.rows, 6);
-    assert_eq!(t.rows_rejected, 1);
-    assert_eq!(t.administrations, 11);
+    assert_eq!(t.rows_rejected, 0);
+    assert_eq!(t.administrations, 12);
     assert_eq!(t.administrations_rejected, 3);
-    // line 3 ORS, line 4 CORE, line 5 ORS and CORE
-    assert_eq!(t.not_administered, 4);
+    // line 3 ORS, line 4 CORE, line 5 ORS and CORE, line 6 ORS and CORE
+    assert_eq!(t.not_administered, 6);
     assert_eq!(t.rejected_cells, 4);
     let messages: Vec<String> = reader
         .rejections()
@@ -358,6 +368,7 @@ fn long_layout_groups_rows_into_administrations() {
         .layout(Layout::Long {
             item: "Item".into(),
             value: "Answer".into(),
+            instrument: None,
         })
         .instrument(InstrumentColumns::pattern(inst("ors"), "ORS_{item}").unwrap())
         .instrument(InstrumentColumns::pattern(inst("srs"), "SRS_{item}").unwrap())
@@ -425,7 +436,11 @@ fn courses_from_an_export_hold_every_scored_session() {
         }
     }
     let (courses, errors) = courses.finish();
-    assert!(errors.is_empty(), "{errors:?}");
+    // line 6 has no readable date: scored, but it cannot join a course
+    assert_eq!(
+        errors,
+        [therapeutic_alliance::export::CourseRecordError::NoSessionOrDate { line: 6 }]
+    );
     assert_eq!(courses.len(), 2);
     assert_eq!(courses[0].client().as_str(), "c-01");
     assert_eq!(
@@ -575,4 +590,102 @@ fn does_not_apply_only_where_the_instrument_offers_it() {
     // the reader's answers equal what Responses would give the scorer directly
     let r: Responses = (1..=7).map(|i| (i, Answer::Value(1.0))).collect();
     assert_eq!(inst("gad-7").score(&r).unwrap().total, 7.0);
+}
+
+#[test]
+fn tidy_long_export_with_an_instrument_column() {
+    let text = "\
+client,session,date,instrument,item,value
+c-01,session_1_arm_1,08/01/2025,SRS,1,9.0
+c-01,session_1_arm_1,08/01/2025,SRS,2,9.5
+c-01,session_1_arm_1,08/01/2025,srs,SRS_3,9.0
+c-01,session_1_arm_1,08/01/2025,SRS,4,8.5
+c-01,session_1_arm_1,08/01/2025,ORS,1,5.0
+c-01,session_1_arm_1,08/01/2025,ORS,2,5.0
+c-01,session_1_arm_1,08/01/2025,ORS,3,5.0
+c-01,session_1_arm_1,08/01/2025,ORS,4,5.0
+c-01,session_1_arm_1,08/01/2025,GAD-7,1,2
+c-01,session_2_arm_1,15/01/2025,SRS,5,9.0
+";
+    let spec = ExportSpec::builder("client")
+        .session("session")
+        .date("date")
+        .session_pattern(
+            therapeutic_alliance::export::SessionPattern::new("session_{n}_arm_1").unwrap(),
+        )
+        .date_format(therapeutic_alliance::export::DateFormat::new("%d/%m/%Y").unwrap())
+        .layout(Layout::Long {
+            item: "item".into(),
+            value: "value".into(),
+            instrument: Some("instrument".into()),
+        })
+        .instrument(InstrumentColumns::pattern(inst("srs"), "SRS_{item}").unwrap())
+        .instrument(InstrumentColumns::pattern(inst("ors"), "ORS_{item}").unwrap())
+        .build()
+        .unwrap();
+    let mut reader = ExportReader::new(text.as_bytes(), spec.clone()).unwrap();
+    let mut scorer = ExportScorer::new(&spec);
+    let mut got = Vec::new();
+    while let Some(rec) = reader.next_record().unwrap() {
+        let total = scorer
+            .full_score(&rec)
+            .and_then(Result::ok)
+            .map(|s| s.total);
+        got.push((
+            rec.instrument.id().to_owned(),
+            rec.session,
+            rec.date.map(|d| d.to_string()),
+            total,
+        ));
+    }
+    assert_eq!(
+        got,
+        [
+            (
+                "srs".to_owned(),
+                Some(1),
+                Some("2025-01-08".to_owned()),
+                Some(36.0)
+            ),
+            (
+                "ors".to_owned(),
+                Some(1),
+                Some("2025-01-08".to_owned()),
+                Some(20.0)
+            ),
+        ]
+    );
+    let messages: Vec<String> = reader
+        .rejections()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "line 10, column instrument: \"GAD-7\" names no instrument of the description",
+            "line 11, column item: \"5\" names no item of the listed instruments",
+        ]
+    );
+}
+
+#[test]
+fn local_dates_without_a_format_are_named_ambiguous() {
+    let text = "ClientID,Session,Date,SRS_1,SRS_2,SRS_3,SRS_4\nc-1,1,26-01-2025,9,9,9,9\nc-1,2,soon,9,9,9,9\n";
+    let spec = ExportSpec::builder("ClientID")
+        .session("Session")
+        .date("Date")
+        .instrument(InstrumentColumns::pattern(inst("srs"), "SRS_{item}").unwrap())
+        .build()
+        .unwrap();
+    let mut reader = ExportReader::new(text.as_bytes(), spec).unwrap();
+    let mut n = 0;
+    while let Some(rec) = reader.next_record().unwrap() {
+        assert!(rec.is_usable() && rec.date.is_none());
+        n += 1;
+    }
+    assert_eq!(n, 2, "a bad date rejects nothing");
+    let p: Vec<&CellProblem> = reader.rejections().iter().map(|e| &e.problem).collect();
+    assert_eq!(p, [&CellProblem::LocalDate, &CellProblem::InvalidDate]);
+    assert!(reader.rejections()[0].to_string().contains("%d-%m-%Y"));
 }

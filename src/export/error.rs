@@ -52,6 +52,20 @@ pub enum SpecError {
         /// The id given.
         instrument: String,
     },
+    /// A session pattern without exactly one `{n}`.
+    #[error("session pattern {pattern:?} needs exactly one {{n}}")]
+    SessionPattern {
+        /// The pattern given.
+        pattern: String,
+    },
+    /// A date format that cannot be used.
+    #[error("date format {format:?} {reason}")]
+    DateFormat {
+        /// The format given.
+        format: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A mapping document's instrument has neither or both of `columns` and `items`.
     #[error("instrument {instrument}: give either \"columns\" (a pattern) or \"items\"")]
     ColumnsOrItems {
@@ -125,8 +139,18 @@ pub enum CellProblem {
     InvalidId,
     /// A session number that is not a whole number from 1.
     InvalidSession,
-    /// A date that is not an ISO 8601 calendar date.
+    /// A date that is not an ISO 8601 calendar date (and no date format was given).
     InvalidDate,
+    /// A date written day and month first or month and day first (`26-01-2025`): without
+    /// the export's date format its order is unknown.
+    LocalDate,
+    /// A date that does not match the export's date format.
+    NotInDateFormat {
+        /// The format, e.g. `%d-%m-%Y`.
+        format: String,
+    },
+    /// (Long layout with an instrument column) an instrument the description does not list.
+    UnknownInstrument,
     /// A respondent that is not `client`, `therapist` or `observer`.
     InvalidRespondent,
     /// (Long layout) an item name that matches no instrument of the description.
@@ -194,6 +218,16 @@ impl fmt::Display for CellError {
             CellProblem::InvalidId => write!(f, "is not a valid id"),
             CellProblem::InvalidSession => write!(f, "is not a session number (1, 2, …)"),
             CellProblem::InvalidDate => write!(f, "is not a date (YYYY-MM-DD)"),
+            CellProblem::LocalDate => write!(
+                f,
+                "is not an ISO date (YYYY-MM-DD) and its day/month order is unknown: give the export's date format (e.g. %d-%m-%Y)"
+            ),
+            CellProblem::NotInDateFormat { format } => {
+                write!(f, "is not a date in the format {format}")
+            }
+            CellProblem::UnknownInstrument => {
+                write!(f, "names no instrument of the description")
+            }
             CellProblem::InvalidRespondent => {
                 write!(f, "is not a respondent (client, therapist, observer)")
             }

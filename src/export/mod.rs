@@ -15,7 +15,11 @@
 //!   session, date, respondent, instrument and answers (item order). Every value is checked
 //!   against the instrument's scale; each rejected cell is a [`CellError`] with its **file
 //!   line (1-based, header = line 1)**, column and text, and rejects only its administration
-//!   (an id, session or date cell: its row).
+//!   (an id or session cell: its row; a date cell rejects nothing — the record is scored with
+//!   no date and only cannot join a course). Sessions can be read from text
+//!   ([`SessionPattern`], REDCap's `session_{n}_arm_1`) and dates in a local order
+//!   ([`DateFormat`], `%d-%m-%Y`); a date such as `26-01-2025` without a format is reported
+//!   as ambiguous ([`CellProblem::LocalDate`]).
 //! - Into the analyses without an intermediate copy: [`ExportScorer`] (scores by the
 //!   instrument's own missing-data rule), [`ReliabilityAccumulator`] (alpha for the total and
 //!   each subscale, keys from the definition), [`CourseCollector`] ([`Course`](crate::Course)s
@@ -56,6 +60,7 @@
 mod analyses;
 mod codes;
 mod error;
+mod formats;
 mod items;
 mod lines;
 mod reader;
@@ -67,6 +72,7 @@ pub use analyses::{
 };
 pub use codes::MissingCodes;
 pub use error::{CellError, CellProblem, ExportError, SpecError};
+pub use formats::{DateFormat, NUMBER_PLACEHOLDER, SessionPattern};
 pub use items::{ItemRow, ItemTable, ItemTally};
 pub use reader::{ExportReader, ExportRecord, ReadTally};
 pub use spec::{

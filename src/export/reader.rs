@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::codes::Cell;
 use super::error::{CellError, CellProblem, ExportError};
+use super::formats::looks_like_local_date;
 use super::lines::RecordReader;
 use super::spec::{ExportSpec, Layout};
 use crate::date::SessionDate;
@@ -99,6 +100,8 @@ struct KeyColumns {
     therapist: Option<usize>,
     /// (item, value) columns of the long layout.
     long: Option<(usize, usize)>,
+    /// (Long layout) the instrument column, if any.
+    long_instrument: Option<usize>,
 }
 
 /// The row (wide) or group of rows (long) being handed out.
@@ -209,11 +212,18 @@ impl<R: Read> ExportReader<R> {
             respondent: find_opt(&headers, spec.respondent.as_deref(), "respondent")?,
             therapist: find_opt(&headers, spec.therapist.as_deref(), "therapist")?,
             long: match &spec.layout {
-                Layout::Long { item, value } => Some((
+                Layout::Long { item, value, .. } => Some((
                     find(&headers, item, "item")?,
                     find(&headers, value, "value")?,
                 )),
                 Layout::Wide => None,
+            },
+            long_instrument: match &spec.layout {
+                Layout::Long {
+                    instrument: Some(c),
+                    ..
+                } => Some(find(&headers, c, "instrument")?),
+                _ => None,
             },
         };
         let mut plans = Vec::with_capacity(spec.instruments.len());
@@ -394,6 +404,9 @@ impl<R: Read> ExportReader<R> {
     /// the row must be rejected.
     fn read_keys(&mut self, record: &csv::ByteRecord, line: u64) -> bool {
         let before = self.log.len();
+        // A bad date cell is reported but does not reject its row: scoring and reliability
+        // need no date; the record only cannot join a course (its date is `None`).
+        let mut date_errors = 0;
         let k = self.keys;
         let cell = |c: usize| record.get(c).unwrap_or_default();
         if record.len() != self.headers.len() {
@@ -425,12 +438,9 @@ impl<R: Read> ExportReader<R> {
         self.group.session = None;
         if let Some(c) = k.session {
             let raw = cell(c).trim_ascii();
-            match std::str::from_utf8(raw)
-                .ok()
-                .and_then(|s| s.parse::<u32>().ok())
-            {
-                Some(n) if n >= 1 => self.group.session = Some(n),
-                _ => self.log.push(CellError::new(
+            match self.session_number(raw) {
+                Some(n) => self.group.session = Some(n),
+                None => self.log.push(CellError::new(
                     line,
                     &self.headers[c],
                     raw,
@@ -441,17 +451,23 @@ impl<R: Read> ExportReader<R> {
         self.group.date = None;
         if let Some(c) = k.date {
             let raw = cell(c).trim_ascii();
-            match std::str::from_utf8(raw)
-                .ok()
-                .and_then(|s| s.parse::<SessionDate>().ok())
-            {
-                Some(d) => self.group.date = Some(d),
-                None => self.log.push(CellError::new(
-                    line,
-                    &self.headers[c],
-                    raw,
-                    CellProblem::InvalidDate,
-                )),
+            let text = std::str::from_utf8(raw).unwrap_or_default();
+            let parsed = match &self.spec.date_format {
+                Some(f) => f.parse(text),
+                None => text.parse::<SessionDate>().ok(),
+            };
+            self.group.date = parsed;
+            if parsed.is_none() {
+                let problem = match &self.spec.date_format {
+                    Some(f) => CellProblem::NotInDateFormat {
+                        format: f.to_string(),
+                    },
+                    None if looks_like_local_date(text) => CellProblem::LocalDate,
+                    None => CellProblem::InvalidDate,
+                };
+                self.log
+                    .push(CellError::new(line, &self.headers[c], raw, problem));
+                date_errors += 1;
             }
         }
         self.group.respondent = None;
@@ -481,16 +497,65 @@ impl<R: Read> ExportReader<R> {
                 .push_str(&String::from_utf8_lossy(cell(c).trim_ascii()));
         }
         self.group.line = line;
-        let ok = self.log.len() == before;
+        self.tally.rejected_cells += self.log.len() - before;
+        let ok = self.log.len() - before == date_errors;
         if !ok {
             self.tally.rows_rejected += 1;
-            self.tally.rejected_cells += self.log.len() - before;
         }
         ok
     }
 
     /// Classifies one item cell into the group's answer slot `slot` of instrument `k`; whether
     /// the cell held anything (not a missing code).
+    /// The session number in a session cell: a whole number ≥ 1, or the number the
+    /// description's [`SessionPattern`](super::SessionPattern) finds in its text.
+    fn session_number(&self, raw: &[u8]) -> Option<u32> {
+        let text = std::str::from_utf8(raw).ok()?.trim();
+        match &self.spec.session_pattern {
+            Some(p) => p.session(text),
+            None => text.parse::<u32>().ok().filter(|&n| n >= 1),
+        }
+    }
+
+    /// (Long layout) the instrument and item position a row names: with an instrument
+    /// column, the instrument by id and the item by number or column name; without, the item
+    /// by column name among every instrument's. `Err` holds the cell at fault.
+    fn long_target(
+        &self,
+        record: &csv::ByteRecord,
+        item_col: usize,
+        name: &str,
+    ) -> Result<(usize, usize), (usize, CellProblem)> {
+        let Some(ic) = self.keys.long_instrument else {
+            return self
+                .names
+                .iter()
+                .find(|(n, _, _)| n == name)
+                .map(|&(_, k, pos)| (k, pos))
+                .ok_or((item_col, CellProblem::UnknownItem));
+        };
+        let raw = String::from_utf8_lossy(record.get(ic).unwrap_or_default().trim_ascii())
+            .to_ascii_lowercase()
+            .replace('_', "-");
+        let k = self
+            .spec
+            .instruments
+            .iter()
+            .position(|i| i.instrument.id().to_ascii_lowercase().replace('_', "-") == raw)
+            .ok_or((ic, CellProblem::UnknownInstrument))?;
+        let inst = &self.spec.instruments[k].instrument;
+        let by_number = name.parse::<u16>().ok().and_then(|n| inst.item_position(n));
+        by_number
+            .or_else(|| {
+                self.names
+                    .iter()
+                    .find(|(n, kk, _)| *kk == k && n == name)
+                    .map(|&(_, _, pos)| pos)
+            })
+            .map(|pos| (k, pos))
+            .ok_or((item_col, CellProblem::UnknownItem))
+    }
+
     fn put(&mut self, k: usize, pos: usize, raw: &[u8], column: usize, line: u64) -> bool {
         let inst = &self.spec.instruments[k].instrument;
         let slot = self.plans[k].offset + pos;
@@ -614,17 +679,20 @@ impl<R: Read> ExportReader<R> {
                 record.get(item_col).unwrap_or_default().trim_ascii(),
             ));
             name.make_ascii_lowercase();
-            let Some(&(_, k, pos)) = self.names.iter().find(|(n, _, _)| *n == name) else {
-                self.log.push(CellError::new(
-                    line,
-                    &self.headers[item_col],
-                    record.get(item_col).unwrap_or_default(),
-                    CellProblem::UnknownItem,
-                ));
-                self.tally.rows_rejected += 1;
-                self.tally.rejected_cells += 1;
-                self.record = record;
-                continue;
+            let (k, pos) = match self.long_target(&record, item_col, &name) {
+                Ok(t) => t,
+                Err((col, problem)) => {
+                    self.log.push(CellError::new(
+                        line,
+                        &self.headers[col],
+                        record.get(col).unwrap_or_default(),
+                        problem,
+                    ));
+                    self.tally.rows_rejected += 1;
+                    self.tally.rejected_cells += 1;
+                    self.record = record;
+                    continue;
+                }
             };
             let slot = self.plans[k].offset + pos;
             if self.group.lines[slot] != 0 {
@@ -663,13 +731,10 @@ impl<R: Read> ExportReader<R> {
         if cell(k.id) != self.group.id.as_bytes() {
             return false;
         }
-        if let Some(c) = k.session {
-            let s = std::str::from_utf8(cell(c))
-                .ok()
-                .and_then(|s| s.parse::<u32>().ok());
-            if s != self.group.session {
-                return false;
-            }
+        if let Some(c) = k.session
+            && self.session_number(cell(c)) != self.group.session
+        {
+            return false;
         }
         if let Some(c) = k.respondent {
             let r = self.group.respondent.map_or("", |r| match r {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::codes::MissingCodes;
 use super::error::SpecError;
+use super::formats::{DateFormat, SessionPattern};
 use crate::instrument::Instrument;
 use crate::session::Respondent;
 
@@ -190,15 +191,22 @@ pub enum Layout {
     /// cells in a row are all missing was not given in that session and yields nothing.
     #[default]
     Wide,
-    /// One row per answer: the `item` column holds the item's name (matched with each
-    /// instrument's [`ItemColumns`], e.g. `WAI_3`) and the `value` column its answer. The rows
-    /// of one administration (same id, session and respondent) must be consecutive, as an
-    /// export sorted by client and session is; the file is still read as a stream.
+    /// One row per answer: the `item` column holds the item and the `value` column its
+    /// answer. Without an `instrument` column the item cell is the item's column name
+    /// (matched with each instrument's [`ItemColumns`], e.g. `WAI_3`). With one (a tidy
+    /// `client, session, date, instrument, item, value` export), the instrument cell names the
+    /// instrument (its id, ASCII case and `-`/`_` ignored: `WAI_SR` is `wai-sr`) and the item
+    /// cell its item **number** (`3`) or its column name. The rows of one administration
+    /// (same id, session and respondent) must be consecutive, as an export sorted by client
+    /// and session is; the file is still read as a stream.
     Long {
-        /// The column holding the item name.
+        /// The column holding the item.
         item: String,
         /// The column holding the answer.
         value: String,
+        /// The column naming the instrument, if the export has one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        instrument: Option<String>,
     },
 }
 
@@ -220,8 +228,10 @@ pub enum Layout {
 /// ```
 ///
 /// Mapping document fields: `layout` (`{"kind": "wide"}`, the default, or `{"kind": "long",
-/// "item": COLUMN, "value": COLUMN}`), `id` (required), `session`, `date`, `respondent`,
-/// `therapist` (optional column names), `instruments` (each: `instrument`, a built-in id;
+/// "item": COLUMN, "value": COLUMN}` with an optional `"instrument": COLUMN`), `id`
+/// (required), `session`, `date`, `respondent`, `therapist` (optional column names),
+/// `session_pattern` (e.g. `"session_{n}_arm_1"`, see [`SessionPattern`]), `date_format`
+/// (e.g. `"%d-%m-%Y"`, see [`DateFormat`]), `instruments` (each: `instrument`, a built-in id;
 /// `columns`, a pattern, or `items`, an object of item number → column name; optional
 /// `respondent`, default `"client"`) and `missing` (a [`MissingCodes`] object; defaults
 /// as documented there). Unknown fields are errors.
@@ -234,6 +244,8 @@ pub struct ExportSpec {
     pub(crate) date: Option<String>,
     pub(crate) respondent: Option<String>,
     pub(crate) therapist: Option<String>,
+    pub(crate) session_pattern: Option<SessionPattern>,
+    pub(crate) date_format: Option<DateFormat>,
     pub(crate) instruments: Vec<InstrumentColumns>,
     pub(crate) codes: MissingCodes,
 }
@@ -250,10 +262,24 @@ impl ExportSpec {
                 date: None,
                 respondent: None,
                 therapist: None,
+                session_pattern: None,
+                date_format: None,
                 instruments: Vec::new(),
                 codes: MissingCodes::default(),
             },
         }
+    }
+
+    /// How session numbers are read from text, if the session column holds text.
+    #[must_use]
+    pub fn session_pattern(&self) -> Option<&SessionPattern> {
+        self.session_pattern.as_ref()
+    }
+
+    /// The order the export writes its dates in, if not ISO 8601.
+    #[must_use]
+    pub fn date_format(&self) -> Option<&DateFormat> {
+        self.date_format.as_ref()
     }
 
     /// The layout.
@@ -326,10 +352,26 @@ impl ExportSpecBuilder {
         self
     }
 
-    /// The date column (ISO 8601 `YYYY-MM-DD`).
+    /// The date column (ISO 8601 `YYYY-MM-DD` unless a [`date_format`](Self::date_format)
+    /// is given).
     #[must_use]
     pub fn date(mut self, column: impl Into<String>) -> Self {
         self.spec.date = Some(column.into());
+        self
+    }
+
+    /// Session numbers are read from the session column's text with `pattern` (REDCap's
+    /// `redcap_event_name`: `session_{n}_arm_1`) instead of as plain numbers.
+    #[must_use]
+    pub fn session_pattern(mut self, pattern: SessionPattern) -> Self {
+        self.spec.session_pattern = Some(pattern);
+        self
+    }
+
+    /// Dates are written in `format` (e.g. `%d-%m-%Y`) instead of ISO 8601.
+    #[must_use]
+    pub fn date_format(mut self, format: DateFormat) -> Self {
+        self.spec.date_format = Some(format);
         self
     }
 
@@ -384,9 +426,17 @@ impl ExportSpecBuilder {
                 roles.push((role, c.as_str()));
             }
         }
-        if let Layout::Long { item, value } = &s.layout {
+        if let Layout::Long {
+            item,
+            value,
+            instrument,
+        } = &s.layout
+        {
             roles.push(("item", item.as_str()));
             roles.push(("value", value.as_str()));
+            if let Some(i) = instrument {
+                roles.push(("instrument", i.as_str()));
+            }
         }
         for (i, &(role, c)) in roles.iter().enumerate() {
             if c.trim().is_empty() {
@@ -432,6 +482,10 @@ struct SpecDocument {
     respondent: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     therapist: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    session_pattern: Option<SessionPattern>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    date_format: Option<DateFormat>,
     instruments: Vec<InstrumentDocument>,
     #[serde(default)]
     missing: MissingCodes,
@@ -459,6 +513,12 @@ impl TryFrom<SpecDocument> for ExportSpec {
         let mut b = ExportSpec::builder(d.id)
             .layout(d.layout)
             .missing(d.missing);
+        if let Some(p) = d.session_pattern {
+            b = b.session_pattern(p);
+        }
+        if let Some(f) = d.date_format {
+            b = b.date_format(f);
+        }
         for (column, set) in [
             (d.session, ExportSpecBuilder::session as fn(_, String) -> _),
             (d.date, ExportSpecBuilder::date),
@@ -502,6 +562,8 @@ impl From<ExportSpec> for SpecDocument {
             date: s.date,
             respondent: s.respondent,
             therapist: s.therapist,
+            session_pattern: s.session_pattern,
+            date_format: s.date_format,
             instruments: s
                 .instruments
                 .into_iter()
@@ -599,7 +661,8 @@ mod tests {
             spec.layout(),
             &Layout::Long {
                 item: "Item".into(),
-                value: "Answer".into()
+                value: "Answer".into(),
+                instrument: None,
             }
         );
         assert_eq!(spec.instruments()[1].items.item("S_C"), Some(3));
