@@ -57,19 +57,7 @@ impl SessionPattern {
     /// The session number `text` holds, if it matches.
     #[must_use]
     pub fn session(&self, text: &str) -> Option<u32> {
-        let t = text.trim().as_bytes();
-        let (p, s) = (self.prefix.as_bytes(), self.suffix.as_bytes());
-        if t.len() <= p.len() + s.len()
-            || !t[..p.len()].eq_ignore_ascii_case(p)
-            || !t[t.len() - s.len()..].eq_ignore_ascii_case(s)
-        {
-            return None;
-        }
-        let digits = &t[p.len()..t.len() - s.len()];
-        if !digits.iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        std::str::from_utf8(digits)
+        std::str::from_utf8(digits_between(text, &self.prefix, &self.suffix)?)
             .ok()?
             .parse()
             .ok()
@@ -88,6 +76,22 @@ impl From<SessionPattern> for String {
     fn from(p: SessionPattern) -> String {
         format!("{}{NUMBER_PLACEHOLDER}{}", p.prefix, p.suffix)
     }
+}
+
+/// The digits between `prefix` and `suffix` in `text` (ASCII case ignored, `text` trimmed),
+/// if `text` is exactly prefix, one or more digits, suffix: the matcher of every numbered
+/// pattern (column patterns `WAI_{item}`, session patterns `session_{n}_arm_1`).
+pub(crate) fn digits_between<'a>(text: &'a str, prefix: &str, suffix: &str) -> Option<&'a [u8]> {
+    let t = text.trim().as_bytes();
+    let (p, s) = (prefix.as_bytes(), suffix.as_bytes());
+    if t.len() <= p.len() + s.len()
+        || !t[..p.len()].eq_ignore_ascii_case(p)
+        || !t[t.len() - s.len()..].eq_ignore_ascii_case(s)
+    {
+        return None;
+    }
+    let digits = &t[p.len()..t.len() - s.len()];
+    digits.iter().all(u8::is_ascii_digit).then_some(digits)
 }
 
 /// One piece of a [`DateFormat`].

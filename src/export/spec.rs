@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::codes::MissingCodes;
 use super::error::SpecError;
-use super::formats::{DateFormat, SessionPattern};
+use super::formats::{DateFormat, SessionPattern, digits_between};
 use crate::instrument::Instrument;
 use crate::session::Respondent;
 
@@ -59,16 +59,8 @@ impl ColumnPattern {
     /// The item number a column name matches, if any.
     #[must_use]
     pub fn item(&self, column: &str) -> Option<u16> {
-        let c = column.trim().as_bytes();
-        let (p, s) = (self.prefix.as_bytes(), self.suffix.as_bytes());
-        if c.len() <= p.len() + s.len()
-            || !c[..p.len()].eq_ignore_ascii_case(p)
-            || !c[c.len() - s.len()..].eq_ignore_ascii_case(s)
-        {
-            return None;
-        }
-        let digits = &c[p.len()..c.len() - s.len()];
-        if !digits.iter().all(u8::is_ascii_digit) || (digits.len() > 1 && digits[0] == b'0') {
+        let digits = digits_between(column, &self.prefix, &self.suffix)?;
+        if digits.len() > 1 && digits[0] == b'0' {
             return None;
         }
         std::str::from_utf8(digits).ok()?.parse().ok()
