@@ -60,7 +60,7 @@
 //!
 //! The functions travel through Ballista by name: scheduler and executors must have them in
 //! their function registries. [`register_all_in`] adds them to any
-//! [`FunctionRegistry`](datafusion::execution::FunctionRegistry), such as the `SessionState`
+//! [`FunctionRegistry`], such as the `SessionState`
 //! a Ballista scheduler or executor is built from. The crate's README shows a multi-node
 //! setup; `tests/ballista.rs` runs a scheduler and an executor on loopback.
 
