@@ -120,8 +120,8 @@ pub fn pearson_udaf() -> AggregateUDF {
 /// instrument's item order; NULL is a missing answer.
 ///
 /// Returns a struct with `instrument`, `total`, `subscales` (a list of `{name, value}`),
-/// `answered`, `prorated`, `imputed`, `band`, `above_cutoff` (whether the total is on the
-/// instrument's cutoff side; NULL without a cutoff), `critical` (the ids of the critical rules
+/// `answered`, `prorated`, `imputed`, `band`, `cutoff_met` (whether the total meets the
+/// instrument's cutoff, `total <comparison> cutoff`; NULL without a cutoff), `critical` (the ids of the critical rules
 /// the answers triggered, e.g. `["phq9_item9"]`: each a prompt for a clinician's assessment the
 /// same day, never a risk estimate, and an empty list never means "no risk"; see
 /// [`therapeutic_alliance::critical`]) and `rejection` (why the row could not be scored; the

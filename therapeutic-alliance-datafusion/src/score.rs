@@ -54,7 +54,7 @@ static FIELDS: LazyLock<Fields> = LazyLock::new(|| {
         Field::new("prorated", DataType::Boolean, true),
         count("imputed"),
         text("band"),
-        Field::new("above_cutoff", DataType::Boolean, true),
+        Field::new("cutoff_met", DataType::Boolean, true),
         Field::new("critical", DataType::List(critical_element()), true),
         text("rejection"),
     ])
@@ -74,7 +74,7 @@ struct Columns {
     prorated: BooleanBuilder,
     imputed: UInt64Builder,
     band: StringBuilder,
-    above_cutoff: BooleanBuilder,
+    cutoff_met: BooleanBuilder,
     critical_offsets: Vec<i32>,
     critical_len: i32,
     critical_valid: Vec<bool>,
@@ -99,8 +99,7 @@ impl Columns {
         self.prorated.append_value(s.prorated);
         self.imputed.append_value(s.imputed as u64);
         self.band.append_option(s.band.as_deref());
-        // The core calls it `flagged`: whether the total is on the cutoff's side.
-        self.above_cutoff.append_option(s.flagged);
+        self.cutoff_met.append_option(s.cutoff_met);
         for flag in &s.critical {
             self.critical_rules.append_value(&flag.rule);
             self.critical_len += 1;
@@ -119,7 +118,7 @@ impl Columns {
         self.prorated.append_null();
         self.imputed.append_null();
         self.band.append_null();
-        self.above_cutoff.append_null();
+        self.cutoff_met.append_null();
         self.critical_offsets.push(self.critical_len);
         self.critical_valid.push(false);
         self.rejection.append_value(reason);
@@ -155,7 +154,7 @@ impl Columns {
             Arc::new(self.prorated.finish()),
             Arc::new(self.imputed.finish()),
             Arc::new(self.band.finish()),
-            Arc::new(self.above_cutoff.finish()),
+            Arc::new(self.cutoff_met.finish()),
             Arc::new(critical),
             Arc::new(self.rejection.finish()),
         ];

@@ -29,10 +29,10 @@ fn critical(s: &StructArray, row: usize) -> Option<Vec<String>> {
     })
 }
 
-fn above_cutoff(s: &StructArray, row: usize) -> Option<bool> {
+fn cutoff_met(s: &StructArray, row: usize) -> Option<bool> {
     let c = s
-        .column_by_name("above_cutoff")
-        .expect("above_cutoff")
+        .column_by_name("cutoff_met")
+        .expect("cutoff_met")
         .as_boolean();
     c.is_valid(row).then(|| c.value(row))
 }
@@ -51,12 +51,12 @@ async fn critical_lists_the_triggered_rule_ids() {
     assert_eq!(critical(&hit, 0), Some(vec!["phq9_item9".to_owned()]));
     let quiet = structs(&out, "quiet");
     assert_eq!(critical(&quiet, 0), Some(vec![]));
-    assert_eq!(above_cutoff(&quiet, 0), Some(true), "a total of 24");
-    assert_eq!(above_cutoff(&hit, 0), Some(false), "a total of 1");
+    assert_eq!(cutoff_met(&quiet, 0), Some(true), "a total of 24");
+    assert_eq!(cutoff_met(&hit, 0), Some(false), "a total of 1");
     let rejected = structs(&out, "rejected");
     assert!(text(&rejected, "rejection", 0).is_some());
     assert_eq!(critical(&rejected, 0), None);
-    assert_eq!(above_cutoff(&rejected, 0), None);
+    assert_eq!(cutoff_met(&rejected, 0), None);
 }
 
 #[tokio::test]
@@ -148,7 +148,7 @@ async fn scores_equal_the_core_with_missing_and_invalid_answers() {
                         assert_eq!(text(&s, "band", row), want.band, "row {i}");
                         assert_eq!(field(&s, "answered", row), Some(want.answered as f64));
                         assert_eq!(field(&s, "imputed", row), Some(want.imputed as f64));
-                        assert_eq!(above_cutoff(&s, row), want.flagged, "row {i}");
+                        assert_eq!(cutoff_met(&s, row), want.cutoff_met, "row {i}");
                         let rules: Vec<String> =
                             want.critical.iter().map(|c| c.rule.clone()).collect();
                         assert_eq!(critical(&s, row), Some(rules), "row {i}");
