@@ -166,18 +166,15 @@ fn cell(a: &dyn Array, i: usize) -> AppResult<String> {
     if a.is_null(i) {
         return Ok("-".to_owned());
     }
-    Ok(match a.data_type() {
-        DataType::Float64 => {
-            format!(
-                "{:.3}",
-                a.as_primitive::<datafusion::arrow::datatypes::Float64Type>()
-                    .value(i)
-            )
-        }
-        _ => {
-            let s = cast(&a.slice(i, 1), &DataType::Utf8)?;
-            s.as_string::<i32>().value(0).to_owned()
-        }
+    Ok(if a.data_type() == &DataType::Float64 {
+        format!(
+            "{:.3}",
+            a.as_primitive::<datafusion::arrow::datatypes::Float64Type>()
+                .value(i)
+        )
+    } else {
+        let s = cast(&a.slice(i, 1), &DataType::Utf8)?;
+        s.as_string::<i32>().value(0).to_owned()
     })
 }
 
@@ -259,15 +256,12 @@ async fn context(args: &Args, parquet: Option<&str>) -> AppResult<SessionContext
         CsvReadOptions::new().schema(&totals_schema),
     )
     .await?;
-    match parquet {
-        Some(path) => {
-            ctx.register_parquet("adm", path, ParquetReadOptions::default())
-                .await?;
-        }
-        None => {
-            let view = ctx.sql(&typed_administrations("adm_csv")).await?;
-            ctx.register_table("adm", view.into_view())?;
-        }
+    if let Some(path) = parquet {
+        ctx.register_parquet("adm", path, ParquetReadOptions::default())
+            .await?;
+    } else {
+        let view = ctx.sql(&typed_administrations("adm_csv")).await?;
+        ctx.register_table("adm", view.into_view())?;
     }
     Ok(ctx)
 }

@@ -43,8 +43,6 @@ pub(crate) trait Statistic:
     fn fields() -> Fields;
     /// The result for one group.
     fn finish(&self, part: &Part<Self::Acc>) -> Result<Vec<ScalarValue>>;
-    /// Approximate heap bytes of one part with `width` columns.
-    fn part_size(width: usize) -> usize;
 }
 
 /// The aggregate UDF of statistic `S`.
@@ -127,7 +125,7 @@ fn encode<'a, A: CoreAccumulator>(
     let mut bytes = BinaryBuilder::with_capacity(parts.len(), 0);
     let mut counts = Vec::with_capacity(parts.len());
     for p in parts {
-        bytes.append_value(p.acc.to_bytes());
+        bytes.append_value(p.acc.encode());
         counts.push(p.incomplete);
     }
     vec![
@@ -188,6 +186,7 @@ impl<S: Statistic> AggregateUDFImpl for StatUdaf<S> {
         Ok(Box::new(ManyGroups {
             setup: self.setup(&args)?,
             parts: Vec::new(),
+            held: 0,
             rows: Vec::new(),
             groups: Vec::new(),
             order: Vec::new(),
@@ -211,10 +210,10 @@ impl<S: Statistic> Accumulator for OneGroup<S> {
         self.rows.clear();
         for r in 0..n {
             if read_row(S::NAME, &columns, None, r, &mut self.rows)? == RowKind::Incomplete {
-                self.part.incomplete += 1;
+                self.part.incomplete = self.part.incomplete.saturating_add(1);
             }
         }
-        self.part.acc.push_rows(&self.rows).map_err(stats_error)
+        self.part.acc.add_rows(&self.rows).map_err(stats_error)
     }
 
     fn evaluate(&mut self) -> Result<ScalarValue> {
@@ -223,13 +222,14 @@ impl<S: Statistic> Accumulator for OneGroup<S> {
 
     fn size(&self) -> usize {
         std::mem::size_of_val(self)
-            + S::part_size(self.setup.width)
+            + self.part.heap_size()
+            + self.setup.template.heap_size()
             + self.rows.capacity() * std::mem::size_of::<f64>()
     }
 
     fn state(&mut self) -> Result<Vec<ScalarValue>> {
         Ok(vec![
-            ScalarValue::Binary(Some(self.part.acc.to_bytes())),
+            ScalarValue::Binary(Some(self.part.acc.encode())),
             ScalarValue::UInt64(Some(self.part.incomplete)),
         ])
     }
@@ -245,10 +245,14 @@ impl<S: Statistic> Accumulator for OneGroup<S> {
     }
 }
 
-/// The accumulator of every group of a `GROUP BY`: one part per group index.
+/// The accumulator of every group of a `GROUP BY`: one part (one core accumulator and a
+/// count, no rows) per group index.
 struct ManyGroups<S: Statistic> {
     setup: Setup<S>,
     parts: Vec<Part<S::Acc>>,
+    /// Heap bytes held by `parts` (the sum of their `heap_size`), kept up to date as parts
+    /// change so that `size` need not visit every group.
+    held: usize,
     /// Scratch: the complete rows of a batch, row-major, in input order…
     rows: Vec<f64>,
     /// …their group indices…
@@ -263,9 +267,30 @@ impl<S: Statistic> ManyGroups<S> {
     fn ensure(&mut self, total_num_groups: usize) {
         if self.parts.len() < total_num_groups {
             let template = &self.setup.template;
+            self.held += (total_num_groups - self.parts.len()) * template.heap_size();
             self.parts
                 .resize_with(total_num_groups, || template.clone());
         }
+    }
+
+    /// Applies `change` to group `g`'s part, keeping `held` up to date.
+    fn update(
+        &mut self,
+        g: usize,
+        change: impl FnOnce(&mut Part<S::Acc>) -> Result<()>,
+    ) -> Result<()> {
+        let part = &mut self.parts[g];
+        let before = part.heap_size();
+        let out = change(part);
+        self.held = self.held - before + part.heap_size();
+        out
+    }
+
+    /// Takes the parts `emit_to` asks for out of the accumulator.
+    fn take(&mut self, emit_to: EmitTo) -> Vec<Part<S::Acc>> {
+        let parts = emit_to.take_needed(&mut self.parts);
+        self.held -= parts.iter().map(Part::heap_size).sum::<usize>();
+        parts
     }
 }
 
@@ -285,7 +310,9 @@ impl<S: Statistic> GroupsAccumulator for ManyGroups<S> {
         for (r, &g) in group_indices.iter().enumerate() {
             match read_row(S::NAME, &columns, opt_filter, r, &mut self.rows)? {
                 RowKind::Complete => self.groups.push(g),
-                RowKind::Incomplete => self.parts[g].incomplete += 1,
+                RowKind::Incomplete => {
+                    self.parts[g].incomplete = self.parts[g].incomplete.saturating_add(1);
+                }
                 RowKind::Filtered => {}
             }
         }
@@ -305,17 +332,21 @@ impl<S: Statistic> GroupsAccumulator for ManyGroups<S> {
             while end < self.order.len() && self.groups[self.order[end]] == g {
                 end += 1;
             }
-            self.parts[g]
-                .acc
-                .push_rows(&self.sorted[start * w..end * w])
-                .map_err(stats_error)?;
+            let block = std::mem::take(&mut self.sorted);
+            let pushed = self.update(g, |p| {
+                p.acc
+                    .add_rows(&block[start * w..end * w])
+                    .map_err(stats_error)
+            });
+            self.sorted = block;
+            pushed?;
             start = end;
         }
         Ok(())
     }
 
     fn evaluate(&mut self, emit_to: EmitTo) -> Result<ArrayRef> {
-        let parts = emit_to.take_needed(&mut self.parts);
+        let parts = self.take(emit_to);
         let rows = parts
             .iter()
             .map(|p| self.setup.finish(p))
@@ -324,7 +355,7 @@ impl<S: Statistic> GroupsAccumulator for ManyGroups<S> {
     }
 
     fn state(&mut self, emit_to: EmitTo) -> Result<Vec<ArrayRef>> {
-        let parts = emit_to.take_needed(&mut self.parts);
+        let parts = self.take(emit_to);
         Ok(encode(parts.iter()))
     }
 
@@ -337,7 +368,7 @@ impl<S: Statistic> GroupsAccumulator for ManyGroups<S> {
         self.ensure(total_num_groups);
         for (i, &g) in group_indices.iter().enumerate() {
             if let Some(other) = self.setup.decode(values, i)? {
-                self.parts[g].merge(&other)?;
+                self.update(g, |p| p.merge(&other))?;
             }
         }
         Ok(())
@@ -356,7 +387,7 @@ impl<S: Statistic> GroupsAccumulator for ManyGroups<S> {
             let mut part = self.setup.template.clone();
             row.clear();
             match read_row(S::NAME, &columns, opt_filter, r, &mut row)? {
-                RowKind::Complete => part.acc.push_rows(&row).map_err(stats_error)?,
+                RowKind::Complete => part.acc.add_rows(&row).map_err(stats_error)?,
                 RowKind::Incomplete => part.incomplete = 1,
                 RowKind::Filtered => {}
             }
@@ -366,9 +397,10 @@ impl<S: Statistic> GroupsAccumulator for ManyGroups<S> {
     }
 
     fn size(&self) -> usize {
-        let w = self.setup.width;
         std::mem::size_of_val(self)
-            + self.parts.capacity() * (std::mem::size_of::<Part<S::Acc>>() + S::part_size(w))
+            + self.parts.capacity() * std::mem::size_of::<Part<S::Acc>>()
+            + self.held
+            + self.setup.template.heap_size()
             + (self.rows.capacity() + self.sorted.capacity()) * std::mem::size_of::<f64>()
             + (self.groups.capacity() + self.order.capacity()) * std::mem::size_of::<usize>()
     }

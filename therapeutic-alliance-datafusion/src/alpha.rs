@@ -4,11 +4,11 @@ use std::sync::LazyLock;
 
 use datafusion::arrow::datatypes::{Field, Fields};
 use datafusion::common::{Result, ScalarValue};
-use therapeutic_alliance::stats::{Alpha, AlphaOptions};
+use therapeutic_alliance::stats::{Alpha, AlphaAccumulator, AlphaOptions};
 
 use crate::aggregate::Statistic;
 use crate::output::{self, count, float, n, num, opt, s, text};
-use crate::state::{AlphaPart, Part};
+use crate::state::Part;
 
 /// Cronbach's alpha (psych `alpha`), see [`crate::cronbach_alpha_udaf`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -115,7 +115,7 @@ fn row(a: &Alpha, incomplete: u64, n_items: usize) -> Result<Vec<ScalarValue>> {
 }
 
 impl Statistic for CronbachAlpha {
-    type Acc = AlphaPart;
+    type Acc = AlphaAccumulator;
     const NAME: &'static str = "cronbach_alpha";
     const MIN_ARGS: usize = 2;
     const MAX_ARGS: Option<usize> = Some(1024);
@@ -124,8 +124,8 @@ impl Statistic for CronbachAlpha {
         FIELDS.clone()
     }
 
-    fn finish(&self, part: &Part<AlphaPart>) -> Result<Vec<ScalarValue>> {
-        let acc = part.acc.inner();
+    fn finish(&self, part: &Part<AlphaAccumulator>) -> Result<Vec<ScalarValue>> {
+        let acc = &part.acc;
         // Items are named V1 … Vk in argument order, as psych names unnamed columns: the
         // engine may rename argument expressions (common subexpressions), so their names are
         // not reliable.
@@ -147,9 +147,5 @@ impl Statistic for CronbachAlpha {
                 Ok(r)
             }
         }
-    }
-
-    fn part_size(width: usize) -> usize {
-        (width * width + 4 * width) * std::mem::size_of::<f64>()
     }
 }

@@ -4,11 +4,11 @@ use std::sync::LazyLock;
 
 use datafusion::arrow::datatypes::{DataType, Field, Fields};
 use datafusion::common::{Result, ScalarValue};
-use therapeutic_alliance::stats::{Icc, IccKind, IccOptions};
+use therapeutic_alliance::stats::{Icc, IccAccumulator, IccKind, IccOptions};
 
 use crate::aggregate::Statistic;
 use crate::output::{self, count, float, n, num, s, text};
-use crate::state::{IccPart, Part};
+use crate::state::Part;
 
 /// The six intraclass correlations (psych `ICC`), see [`crate::icc_udaf`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -83,7 +83,7 @@ fn row(icc: &Icc, incomplete: u64) -> Result<Vec<ScalarValue>> {
 }
 
 impl Statistic for IntraclassCorrelation {
-    type Acc = IccPart;
+    type Acc = IccAccumulator;
     const NAME: &'static str = "icc";
     const MIN_ARGS: usize = 2;
     const MAX_ARGS: Option<usize> = Some(4096);
@@ -92,8 +92,8 @@ impl Statistic for IntraclassCorrelation {
         FIELDS.clone()
     }
 
-    fn finish(&self, part: &Part<IccPart>) -> Result<Vec<ScalarValue>> {
-        let acc = part.acc.inner();
+    fn finish(&self, part: &Part<IccAccumulator>) -> Result<Vec<ScalarValue>> {
+        let acc = &part.acc;
         match acc.finish(&IccOptions::new()) {
             Ok(icc) => row(&icc, part.incomplete),
             Err(e) => {
@@ -111,9 +111,5 @@ impl Statistic for IntraclassCorrelation {
                 Ok(r)
             }
         }
-    }
-
-    fn part_size(width: usize) -> usize {
-        3 * width * std::mem::size_of::<f64>()
     }
 }

@@ -9,7 +9,7 @@
 //! | `cronbach_alpha(i1, …, ik)` | raw and standardised alpha, G6, average r, S/N, ASE, Feldt interval, omega, per-item statistics | [`therapeutic_alliance::stats::alpha`] |
 //! | `icc(r1, …, rk)` (one row per target, one column per rater) | the six Shrout–Fleiss ICCs with F tests and intervals, mean squares | [`therapeutic_alliance::stats::icc`] |
 //! | `pearson(x, y)` | r, t, df, p, Fisher-z interval | [`therapeutic_alliance::stats::pearson`] |
-//! | `score_instrument('phq-9', i1, …, i9)` (scalar) | total, subscales, band, flag, critical items, rejection reason | [`therapeutic_alliance::Instrument::score`] |
+//! | `score_instrument('phq-9', i1, …, i9)` (scalar) | total, subscales, band, cutoff side, triggered critical rules, rejection reason | [`therapeutic_alliance::Instrument::score`] |
 //!
 //! ```no_run
 //! # async fn run() -> datafusion::error::Result<()> {
@@ -33,9 +33,12 @@
 //! [`IccAccumulator`](therapeutic_alliance::stats::IccAccumulator),
 //! [`CorrelationAccumulator`](therapeutic_alliance::stats::CorrelationAccumulator)). DataFusion
 //! runs one per partition (and per group) over the rows it reads, ships each part's state to
-//! where the parts are combined (another thread, or another machine under Ballista) as a
-//! binary value, and merges the parts with the accumulators' own merge. Memory is therefore
-//! bounded by groups × items², never by rows. Every aggregate has a
+//! where the parts are combined (another thread, or another machine under Ballista) as the
+//! accumulator's own binary state (`to_bytes`, a few kilobytes whatever the number of rows),
+//! and merges the parts with the accumulators' own merge. Memory is therefore bounded by
+//! groups × items², never by rows. On integer data (every rating scale: integers up to 2²⁰)
+//! the accumulators keep exact integer sums, so results are bit-identical to the core's
+//! in-memory functions for any partitioning, on one machine or a cluster. Every aggregate has a
 //! [`GroupsAccumulator`](datafusion::logical_expr::GroupsAccumulator), so `GROUP BY` over
 //! thousands of counsellors keeps one state per group in one vector and feeds each group its
 //! rows of a batch as one block.
@@ -57,7 +60,7 @@
 //!
 //! The functions travel through Ballista by name: scheduler and executors must have them in
 //! their function registries. [`register_all_in`] adds them to any
-//! [`FunctionRegistry`](datafusion::execution::FunctionRegistry), such as the `SessionState`
+//! [`FunctionRegistry`], such as the `SessionState`
 //! a Ballista scheduler or executor is built from. The crate's README shows a multi-node
 //! setup; `tests/ballista.rs` runs a scheduler and an executor on loopback.
 
@@ -117,9 +120,12 @@ pub fn pearson_udaf() -> AggregateUDF {
 /// instrument's item order; NULL is a missing answer.
 ///
 /// Returns a struct with `instrument`, `total`, `subscales` (a list of `{name, value}`),
-/// `answered`, `prorated`, `imputed`, `band`, `flagged`, `critical_items` (the item numbers of
-/// triggered critical items) and `rejection` (why the row could not be scored; the other
-/// fields are then NULL).
+/// `answered`, `prorated`, `imputed`, `band`, `cutoff_met` (whether the total meets the
+/// instrument's cutoff, `total <comparison> cutoff`; NULL without a cutoff), `critical` (the ids of the critical rules
+/// the answers triggered, e.g. `["phq9_item9"]`: each a prompt for a clinician's assessment the
+/// same day, never a risk estimate, and an empty list never means "no risk"; see
+/// [`therapeutic_alliance::critical`]) and `rejection` (why the row could not be scored; the
+/// other fields are then NULL).
 #[must_use]
 pub fn score_instrument_udf() -> ScalarUDF {
     ScalarUDF::from(score::ScoreInstrument::new())

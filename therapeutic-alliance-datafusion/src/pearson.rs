@@ -4,11 +4,11 @@ use std::sync::LazyLock;
 
 use datafusion::arrow::datatypes::Fields;
 use datafusion::common::{Result, ScalarValue};
-use therapeutic_alliance::stats::{Correlation, CorrelationOptions};
+use therapeutic_alliance::stats::{Correlation, CorrelationAccumulator, CorrelationOptions};
 
 use crate::aggregate::Statistic;
 use crate::output::{self, count, float, n, num, opt, s, text};
-use crate::state::{Part, PearsonPart};
+use crate::state::Part;
 
 /// Pearson's r (R `cor.test`), see [`crate::pearson_udaf`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,13 +39,13 @@ fn row(c: &Correlation, incomplete: u64) -> Vec<ScalarValue> {
         num(c.p),
         opt(c.ci_lb),
         opt(c.ci_ub),
-        num(c.conf_level),
+        num(c.level),
         ScalarValue::Utf8(None),
     ]
 }
 
 impl Statistic for PearsonCorrelation {
-    type Acc = PearsonPart;
+    type Acc = CorrelationAccumulator;
     const NAME: &'static str = "pearson";
     const MIN_ARGS: usize = 2;
     const MAX_ARGS: Option<usize> = Some(2);
@@ -54,8 +54,8 @@ impl Statistic for PearsonCorrelation {
         FIELDS.clone()
     }
 
-    fn finish(&self, part: &Part<PearsonPart>) -> Result<Vec<ScalarValue>> {
-        let acc = part.acc.inner();
+    fn finish(&self, part: &Part<CorrelationAccumulator>) -> Result<Vec<ScalarValue>> {
+        let acc = &part.acc;
         match acc.finish(&CorrelationOptions::default()) {
             Ok(c) => Ok(row(&c, part.incomplete)),
             Err(e) => {
@@ -72,9 +72,5 @@ impl Statistic for PearsonCorrelation {
                 Ok(r)
             }
         }
-    }
-
-    fn part_size(_width: usize) -> usize {
-        0
     }
 }

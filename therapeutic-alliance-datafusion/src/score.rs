@@ -6,7 +6,7 @@ use std::sync::{Arc, LazyLock};
 
 use datafusion::arrow::array::{
     Array, ArrayRef, BooleanBuilder, Float64Builder, ListArray, StringBuilder, StructArray,
-    UInt16Array, UInt64Builder,
+    UInt64Builder,
 };
 use datafusion::arrow::buffer::{NullBuffer, OffsetBuffer};
 use datafusion::arrow::compute::cast;
@@ -42,7 +42,7 @@ fn subscale_element() -> FieldRef {
 }
 
 fn critical_element() -> FieldRef {
-    Arc::new(Field::new("item", DataType::UInt16, true))
+    Arc::new(Field::new("item", DataType::Utf8, true))
 }
 
 static FIELDS: LazyLock<Fields> = LazyLock::new(|| {
@@ -54,8 +54,8 @@ static FIELDS: LazyLock<Fields> = LazyLock::new(|| {
         Field::new("prorated", DataType::Boolean, true),
         count("imputed"),
         text("band"),
-        Field::new("flagged", DataType::Boolean, true),
-        Field::new("critical_items", DataType::List(critical_element()), true),
+        Field::new("cutoff_met", DataType::Boolean, true),
+        Field::new("critical", DataType::List(critical_element()), true),
         text("rejection"),
     ])
 });
@@ -74,8 +74,11 @@ struct Columns {
     prorated: BooleanBuilder,
     imputed: UInt64Builder,
     band: StringBuilder,
-    flagged: BooleanBuilder,
+    cutoff_met: BooleanBuilder,
+    critical_offsets: Vec<i32>,
+    critical_len: i32,
     critical_valid: Vec<bool>,
+    critical_rules: StringBuilder,
     rejection: StringBuilder,
 }
 
@@ -96,9 +99,12 @@ impl Columns {
         self.prorated.append_value(s.prorated);
         self.imputed.append_value(s.imputed as u64);
         self.band.append_option(s.band.as_deref());
-        self.flagged.append_option(s.flagged);
-        // Critical items arrive with issue 11 (`Score` listing the triggered ones); until
-        // then a scored row triggers none.
+        self.cutoff_met.append_option(s.cutoff_met);
+        for flag in &s.critical {
+            self.critical_rules.append_value(&flag.rule);
+            self.critical_len += 1;
+        }
+        self.critical_offsets.push(self.critical_len);
         self.critical_valid.push(true);
         self.rejection.append_null();
     }
@@ -112,16 +118,14 @@ impl Columns {
         self.prorated.append_null();
         self.imputed.append_null();
         self.band.append_null();
-        self.flagged.append_null();
+        self.cutoff_met.append_null();
+        self.critical_offsets.push(self.critical_len);
         self.critical_valid.push(false);
         self.rejection.append_value(reason);
     }
 
     fn finish(mut self) -> Result<ArrayRef> {
-        let rows = self.sub_valid.len();
-        let mut offsets = Vec::with_capacity(rows + 1);
-        offsets.push(0);
-        offsets.extend_from_slice(&self.sub_offsets);
+        let subs_offsets = offsets(&self.sub_offsets);
         let subs = StructArray::try_new(
             SUBSCALE_FIELDS.clone(),
             vec![
@@ -132,14 +136,14 @@ impl Columns {
         )?;
         let subscales = ListArray::try_new(
             subscale_element(),
-            OffsetBuffer::new(offsets.into()),
+            subs_offsets,
             Arc::new(subs),
             Some(NullBuffer::from(self.sub_valid)),
         )?;
         let critical = ListArray::try_new(
             critical_element(),
-            OffsetBuffer::new_zeroed(rows),
-            Arc::new(UInt16Array::from(Vec::<u16>::new())),
+            offsets(&self.critical_offsets),
+            Arc::new(self.critical_rules.finish()),
             Some(NullBuffer::from(self.critical_valid)),
         )?;
         let columns: Vec<ArrayRef> = vec![
@@ -150,7 +154,7 @@ impl Columns {
             Arc::new(self.prorated.finish()),
             Arc::new(self.imputed.finish()),
             Arc::new(self.band.finish()),
-            Arc::new(self.flagged.finish()),
+            Arc::new(self.cutoff_met.finish()),
             Arc::new(critical),
             Arc::new(self.rejection.finish()),
         ];
@@ -162,8 +166,16 @@ impl Columns {
     }
 }
 
+/// A list's offsets from the running end offset of each row.
+fn offsets(ends: &[i32]) -> OffsetBuffer<i32> {
+    let mut all = Vec::with_capacity(ends.len() + 1);
+    all.push(0);
+    all.extend_from_slice(ends);
+    OffsetBuffer::new(all.into())
+}
+
 impl ScalarUDFImpl for ScoreInstrument {
-    fn name(&self) -> &str {
+    fn name(&self) -> &'static str {
         "score_instrument"
     }
 

@@ -5,12 +5,6 @@ mod common;
 
 use common::*;
 use datafusion::arrow::array::Array;
-use therapeutic_alliance::stats::{
-    AlphaOptions, CorrelationOptions, IccOptions, alpha, correlate, icc,
-};
-
-/// Tolerance of the comparisons with the core (relative).
-const TOL: f64 = 1e-12;
 
 const SQL: &str = "SELECT counsellor, \
     cronbach_alpha(i1, i2, i3, i4, i5) AS a, \
@@ -19,6 +13,17 @@ const SQL: &str = "SELECT counsellor, \
     FROM t GROUP BY counsellor ORDER BY counsellor";
 
 async fn check(rows: &[Row], partitions: usize, target_partitions: usize, batch_rows: usize) {
+    check_within(rows, partitions, target_partitions, batch_rows, TOL).await;
+}
+
+/// [`check`] with tolerance `tol` (0: bit-identical).
+async fn check_within(
+    rows: &[Row],
+    partitions: usize,
+    target_partitions: usize,
+    batch_rows: usize,
+    tol: f64,
+) {
     let ctx = context(target_partitions);
     ctx.register_table(
         "t",
@@ -26,180 +31,8 @@ async fn check(rows: &[Row], partitions: usize, target_partitions: usize, batch_
     )
     .unwrap();
     let out = query(&ctx, SQL).await;
-    let groups = by_group(rows);
-    assert_eq!(
-        strings(&out, "counsellor"),
-        groups.iter().map(|g| g.0.clone()).collect::<Vec<_>>()
-    );
-    let (a, c, p) = (structs(&out, "a"), structs(&out, "c"), structs(&out, "p"));
-    for (i, (g, rows)) in groups.iter().enumerate() {
-        let ctx = format!(
-            "{g} (partitions {partitions}, target {target_partitions}, batch {batch_rows})"
-        );
-        check_alpha(&ctx, &a, i, rows);
-        check_icc(&ctx, &c, i, rows);
-        check_pearson(&ctx, &p, i, rows);
-    }
-}
-
-fn check_alpha(ctx: &str, a: &datafusion::arrow::array::StructArray, i: usize, rows: &[Row]) {
-    let (data, incomplete) = complete(rows, |r| r.items);
-    let names: Vec<String> = (1..=ITEMS).map(|j| format!("V{j}")).collect();
-    assert_eq!(
-        field(a, "n_incomplete", i),
-        Some(incomplete as f64),
-        "{ctx}"
-    );
-    assert_eq!(field(a, "n_items", i), Some(ITEMS as f64), "{ctx}");
-    match alpha(&data, ITEMS, &AlphaOptions::new()) {
-        Ok(want) => {
-            assert_eq!(text(a, "error", i), None, "{ctx}");
-            assert_eq!(field(a, "n", i), Some(want.n as f64), "{ctx}");
-            for (name, w) in [
-                ("raw_alpha", Some(want.raw_alpha)),
-                ("std_alpha", Some(want.std_alpha)),
-                ("g6", Some(want.g6)),
-                ("average_r", Some(want.average_r)),
-                ("s_n", Some(want.s_n)),
-                ("median_r", Some(want.median_r)),
-                ("var_r", Some(want.var_r)),
-                ("ase", Some(want.ase)),
-                ("ci_lb", Some(want.ci_lb)),
-                ("ci_ub", Some(want.ci_ub)),
-                ("ci_lb_ase", Some(want.ci_lb_ase)),
-                ("ci_ub_ase", Some(want.ci_ub_ase)),
-                ("level", Some(want.level)),
-                ("mean", Some(want.mean)),
-                ("sd", Some(want.sd)),
-                ("omega_total", want.omega_total),
-            ] {
-                close(&format!("{ctx} alpha {name}"), field(a, name, i), w, TOL);
-            }
-            let items = items(a, i);
-            assert_eq!(items.len(), ITEMS);
-            for (j, w) in want.items.iter().enumerate() {
-                assert_eq!(text(&items, "item", j).as_deref(), Some(names[j].as_str()));
-                for (name, w) in [
-                    ("raw_alpha_if_dropped", Some(w.raw_alpha_if_dropped)),
-                    ("std_alpha_if_dropped", Some(w.std_alpha_if_dropped)),
-                    ("g6_if_dropped", Some(w.g6_if_dropped)),
-                    ("ase_if_dropped", w.ase_if_dropped),
-                    ("raw_r", Some(w.raw_r)),
-                    ("std_r", Some(w.std_r)),
-                    ("r_cor", w.r_cor),
-                    ("r_drop", Some(w.r_drop)),
-                    ("mean", Some(w.mean)),
-                    ("sd", Some(w.sd)),
-                ] {
-                    close(
-                        &format!("{ctx} item {j} {name}"),
-                        field(&items, name, j),
-                        w,
-                        TOL,
-                    );
-                }
-            }
-        }
-        Err(e) => {
-            // With no complete row the in-memory function says "input is empty" where the
-            // accumulator counts the rows it needs; otherwise the messages are the same.
-            let got = text(a, "error", i).expect("an error");
-            if !data.is_empty() {
-                assert_eq!(got, e.to_string(), "{ctx}");
-            }
-            assert_eq!(field(a, "raw_alpha", i), None, "{ctx}");
-        }
-    }
-}
-
-fn check_icc(ctx: &str, c: &datafusion::arrow::array::StructArray, i: usize, rows: &[Row]) {
-    let (data, incomplete) = complete(rows, |r| r.ratings);
-    assert_eq!(
-        field(c, "n_incomplete", i),
-        Some(incomplete as f64),
-        "{ctx}"
-    );
-    match icc(&data, RATERS, &IccOptions::new()) {
-        Ok(want) => {
-            assert_eq!(text(c, "error", i), None, "{ctx}");
-            assert_eq!(field(c, "n_targets", i), Some(want.n_targets as f64));
-            for (name, w) in [
-                ("msr", want.ms.msr),
-                ("msc", want.ms.msc),
-                ("mse", want.ms.mse),
-                ("msw", want.ms.msw),
-                ("level", want.level),
-            ] {
-                close(
-                    &format!("{ctx} icc {name}"),
-                    field(c, name, i),
-                    Some(w),
-                    TOL,
-                );
-            }
-            for (form, w) in ["icc1", "icc2", "icc3", "icc1k", "icc2k", "icc3k"]
-                .iter()
-                .zip(&want.forms)
-            {
-                let s = sub(c, form, i);
-                for (name, w) in [
-                    ("icc", w.icc),
-                    ("f", w.f),
-                    ("df1", w.df1),
-                    ("df2", w.df2),
-                    ("p", w.p),
-                    ("ci_lb", w.ci_lb),
-                    ("ci_ub", w.ci_ub),
-                ] {
-                    close(
-                        &format!("{ctx} {form} {name}"),
-                        field(&s, name, 0),
-                        Some(w),
-                        TOL,
-                    );
-                }
-            }
-        }
-        Err(e) => {
-            let got = text(c, "error", i).expect("an error");
-            if !data.is_empty() {
-                assert_eq!(got, e.to_string(), "{ctx}");
-            }
-        }
-    }
-}
-
-fn check_pearson(ctx: &str, p: &datafusion::arrow::array::StructArray, i: usize, rows: &[Row]) {
-    let (data, incomplete) = complete(rows, |r| [r.x, r.y]);
-    let (x, y): (Vec<f64>, Vec<f64>) = data.chunks(2).map(|c| (c[0], c[1])).unzip();
-    assert_eq!(
-        field(p, "n_incomplete", i),
-        Some(incomplete as f64),
-        "{ctx}"
-    );
-    match correlate(&x, &y, &CorrelationOptions::default()) {
-        Ok(want) => {
-            assert_eq!(text(p, "error", i), None, "{ctx}");
-            assert_eq!(field(p, "n", i), Some(want.n as f64));
-            for (name, w) in [
-                ("r", Some(want.r)),
-                ("t", Some(want.t).filter(|t| t.is_finite())),
-                ("df", Some(want.df)),
-                ("p", Some(want.p)),
-                ("ci_lb", want.ci_lb),
-                ("ci_ub", want.ci_ub),
-                ("level", Some(want.conf_level)),
-            ] {
-                close(&format!("{ctx} pearson {name}"), field(p, name, i), w, TOL);
-            }
-        }
-        Err(e) => {
-            let got = text(p, "error", i).expect("an error");
-            if !data.is_empty() {
-                assert_eq!(got, e.to_string(), "{ctx}");
-            }
-        }
-    }
+    let what = format!("partitions {partitions}, target {target_partitions}, batch {batch_rows}");
+    check_grouped(&out, rows, &what, tol);
 }
 
 /// Group sizes with a too-small group (one row) and a two-row group (errors in the struct).
@@ -211,6 +44,21 @@ async fn grouped_results_equal_the_core_for_every_partitioning() {
     for (partitions, target, batch) in [(1, 1, 1000), (1, 2, 50), (3, 2, 17), (4, 7, 64), (7, 7, 5)]
     {
         check(&rows, partitions, target, batch).await;
+    }
+}
+
+/// On integer data (every value within the core's exact limit, 2^20) the core accumulators keep
+/// exact integer sums, so the engine's results are bit-identical to the in-memory functions
+/// whatever the partitioning, batch size and row order.
+#[tokio::test]
+async fn integer_data_gives_bit_identical_results_for_every_partitioning() {
+    let mut rows = integer_table(23, &SIZES, 0.03);
+    for (partitions, target, batch) in [(1, 1, 1000), (2, 2, 33), (4, 7, 64), (7, 7, 5)] {
+        check_within(&rows, partitions, target, batch, 0.0).await;
+    }
+    shuffle(&mut rows, 9);
+    for target in [1, 2, 7] {
+        check_within(&rows, 3, target, 19, 0.0).await;
     }
 }
 
@@ -239,9 +87,9 @@ async fn without_group_by_one_accumulator_equals_the_core() {
         )
         .await;
         let what = format!("no group by, target {target}");
-        check_alpha(&what, &structs(&out, "a"), 0, &rows);
-        check_icc(&what, &structs(&out, "c"), 0, &rows);
-        check_pearson(&what, &structs(&out, "p"), 0, &rows);
+        check_alpha(&what, &structs(&out, "a"), 0, &rows, TOL);
+        check_icc(&what, &structs(&out, "c"), 0, &rows, TOL);
+        check_pearson(&what, &structs(&out, "p"), 0, &rows, TOL);
     }
 }
 
@@ -282,7 +130,7 @@ async fn filter_clause_and_field_access_work() {
             .filter(|r| r.x.unwrap() > 40.0)
             .cloned()
             .collect();
-        check_alpha(&format!("filter {g}"), &a, i, &kept);
+        check_alpha(&format!("filter {g}"), &a, i, &kept, TOL);
     }
     let raw = out.column_by_name("raw").unwrap();
     assert_eq!(

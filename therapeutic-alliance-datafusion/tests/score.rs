@@ -4,14 +4,60 @@ mod common;
 
 use std::sync::Arc;
 
+use datafusion::arrow::array::StructArray;
 use datafusion::arrow::array::{
     Array, AsArray, Float64Array, Int64Array, RecordBatch, StringArray,
 };
-use datafusion::arrow::datatypes::{DataType, Field, Int64Type, Schema, UInt16Type};
+use datafusion::arrow::datatypes::{DataType, Field, Int64Type, Schema};
 use datafusion::datasource::MemTable;
 use therapeutic_alliance::{Answer, Instrument, Responses};
 
 use common::{Rng, context, field, query, structs, text};
+
+/// The `critical` rule ids of row `row` (`None` for a NULL list).
+fn critical(s: &StructArray, row: usize) -> Option<Vec<String>> {
+    let list = s
+        .column_by_name("critical")
+        .expect("critical")
+        .as_list::<i32>();
+    list.is_valid(row).then(|| {
+        list.value(row)
+            .as_string::<i32>()
+            .iter()
+            .map(|r| r.expect("a rule id").to_owned())
+            .collect()
+    })
+}
+
+fn cutoff_met(s: &StructArray, row: usize) -> Option<bool> {
+    let c = s
+        .column_by_name("cutoff_met")
+        .expect("cutoff_met")
+        .as_boolean();
+    c.is_valid(row).then(|| c.value(row))
+}
+
+#[tokio::test]
+async fn critical_lists_the_triggered_rule_ids() {
+    let ctx = context(1);
+    let out = query(
+        &ctx,
+        "SELECT score_instrument('phq-9', 0, 0, 0, 0, 0, 0, 0, 0, 1) AS hit, \
+                score_instrument('phq-9', 3, 3, 3, 3, 3, 3, 3, 3, 0) AS quiet, \
+                score_instrument('phq-9', 1, 1, 1, 1, 1, 1, 1, 1, 7) AS rejected",
+    )
+    .await;
+    let hit = structs(&out, "hit");
+    assert_eq!(critical(&hit, 0), Some(vec!["phq9_item9".to_owned()]));
+    let quiet = structs(&out, "quiet");
+    assert_eq!(critical(&quiet, 0), Some(vec![]));
+    assert_eq!(cutoff_met(&quiet, 0), Some(true), "a total of 24");
+    assert_eq!(cutoff_met(&hit, 0), Some(false), "a total of 1");
+    let rejected = structs(&out, "rejected");
+    assert!(text(&rejected, "rejection", 0).is_some());
+    assert_eq!(critical(&rejected, 0), None);
+    assert_eq!(cutoff_met(&rejected, 0), None);
+}
 
 #[tokio::test]
 async fn scores_equal_the_core_with_missing_and_invalid_answers() {
@@ -49,9 +95,9 @@ async fn scores_equal_the_core_with_missing_and_invalid_answers() {
         Arc::new(StringArray::from(ids.clone())),
     ];
     for j in 0..9 {
-        cols.push(Arc::new(Float64Array::from_iter(
-            answers.iter().map(|a| a[j]),
-        )));
+        cols.push(Arc::new(
+            answers.iter().map(|a| a[j]).collect::<Float64Array>(),
+        ));
     }
     let batch = RecordBatch::try_new(schema.clone(), cols).unwrap();
     let table = MemTable::try_new(
@@ -102,13 +148,15 @@ async fn scores_equal_the_core_with_missing_and_invalid_answers() {
                         assert_eq!(text(&s, "band", row), want.band, "row {i}");
                         assert_eq!(field(&s, "answered", row), Some(want.answered as f64));
                         assert_eq!(field(&s, "imputed", row), Some(want.imputed as f64));
-                        let crit = s.column_by_name("critical_items").unwrap().as_list::<i32>();
-                        assert!(crit.is_valid(row));
-                        assert_eq!(crit.value(row).as_primitive::<UInt16Type>().len(), 0);
+                        assert_eq!(cutoff_met(&s, row), want.cutoff_met, "row {i}");
+                        let rules: Vec<String> =
+                            want.critical.iter().map(|c| c.rule.clone()).collect();
+                        assert_eq!(critical(&s, row), Some(rules), "row {i}");
                     }
                     Err(e) => {
                         assert_eq!(rejection, Some(e.to_string()), "row {i}");
                         assert_eq!(total, None);
+                        assert_eq!(critical(&s, row), None, "row {i}");
                     }
                 }
             }

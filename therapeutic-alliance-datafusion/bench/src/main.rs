@@ -1,5 +1,6 @@
 //! Whole-query time and peak memory of `cronbach_alpha` with `GROUP BY` over a Parquet file,
-//! next to DataFusion's built-in `avg` over the same columns (the engine's floor).
+//! next to `DataFusion`'s built-in `avg` over the same columns (the engine's floor) and to the
+//! core crate's `AlphaAccumulator` fed in-process from the Parquet reader (no engine).
 //!
 //! ```sh
 //! nice -n 10 cargo run --release -p therapeutic-alliance-datafusion-bench -- \
@@ -7,9 +8,11 @@
 //! ```
 //!
 //! Generates the file if it does not exist (seeded; Likert items 1–5 driven by one factor per
-//! row, `counsellor` 0..groups), then runs each query `--repeat` times, each in a fresh child
-//! process so that its peak resident memory (Linux `VmHWM`) is its own, and prints the median
-//! time and the peak memory. `bench/groupby_pandas.py` runs pandas + pingouin on the same file.
+//! row, `counsellor` 0..groups), then runs each of `avg`, `cronbach_alpha` and `core`
+//! `--repeat` times, each in a fresh child process so that its peak resident memory (Linux
+//! `VmHWM`) is its own, and prints the median time and the peak memory, with raw alpha of
+//! counsellor 0 as a check that both paths compute the same thing. `bench/groupby_pandas.py`
+//! runs pandas + pingouin on the same file.
 
 use std::error::Error;
 use std::path::PathBuf;
@@ -17,10 +20,12 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Instant;
 
-use datafusion::arrow::array::{ArrayRef, Int8Array, Int32Array, RecordBatch};
-use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int8Array, Int32Array, RecordBatch};
+use datafusion::arrow::datatypes::{DataType, Field, Float64Type, Int8Type, Int32Type, Schema};
 use datafusion::parquet::arrow::ArrowWriter;
+use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use datafusion::prelude::{ParquetReadOptions, SessionContext};
+use therapeutic_alliance::stats::{AlphaAccumulator, AlphaOptions};
 
 type AppResult<T = ()> = Result<T, Box<dyn Error>>;
 
@@ -71,7 +76,7 @@ fn parse() -> AppResult<Args> {
     Ok(a)
 }
 
-/// SplitMix64.
+/// `SplitMix64`.
 fn next(state: &mut u64) -> u64 {
     *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
     let mut z = *state;
@@ -99,7 +104,7 @@ fn generate(a: &Args) -> AppResult {
             let f: i64 = (0..4).map(|_| (next(&mut state) % 4) as i64).sum::<i64>() - 6;
             for col in &mut items {
                 let noise = (next(&mut state) % 5) as i64 - 2;
-                col.push((3 + (f + noise) / 2).clamp(1, 5) as i8);
+                col.push((3 + i64::midpoint(f, noise)).clamp(1, 5) as i8);
             }
         }
         let mut columns: Vec<ArrayRef> = vec![Arc::new(Int32Array::from(counsellor))];
@@ -139,8 +144,81 @@ fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Child: one query, printing `seconds peak_kib groups`.
+/// Raw alpha of counsellor 0 in a result of `counsellor, a` columns (`NaN` if absent).
+fn alpha_of_group0(batches: &[RecordBatch]) -> f64 {
+    for b in batches {
+        let (Some(g), Some(a)) = (b.column_by_name("counsellor"), b.column_by_name("a")) else {
+            continue;
+        };
+        let (g, a) = (
+            g.as_primitive::<Int32Type>(),
+            a.as_primitive::<Float64Type>(),
+        );
+        if let Some(r) = (0..b.num_rows()).find(|&r| g.value(r) == 0) {
+            return if a.is_null(r) { f64::NAN } else { a.value(r) };
+        }
+    }
+    f64::NAN
+}
+
+/// The core accumulator in-process, on one thread: the file read batch by batch, each batch's
+/// rows ordered by counsellor and pushed as one block per counsellor into that counsellor's
+/// `AlphaAccumulator`, then every accumulator finished. Returns the groups and the raw alpha
+/// of counsellor 0.
+fn core(a: &Args) -> AppResult<(usize, f64)> {
+    let k = a.items;
+    let mut accs = (0..a.groups)
+        .map(|_| AlphaAccumulator::new(k))
+        .collect::<Result<Vec<_>, _>>()?;
+    let reader = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&a.file)?)?
+        .with_batch_size(8192)
+        .build()?;
+    let (mut order, mut rows) = (Vec::new(), Vec::new());
+    for batch in reader {
+        let batch = batch?;
+        let g = batch.column(0).as_primitive::<Int32Type>();
+        let items: Vec<&Int8Array> = (1..=k)
+            .map(|j| batch.column(j).as_primitive::<Int8Type>())
+            .collect();
+        order.clear();
+        order.extend(0..batch.num_rows());
+        order.sort_by_key(|&r| g.value(r));
+        rows.clear();
+        for &r in &order {
+            rows.extend(items.iter().map(|c| f64::from(c.value(r))));
+        }
+        let mut start = 0;
+        while start < order.len() {
+            let group = g.value(order[start]);
+            let mut end = start + 1;
+            while end < order.len() && g.value(order[end]) == group {
+                end += 1;
+            }
+            let acc = usize::try_from(group)
+                .ok()
+                .and_then(|i| accs.get_mut(i))
+                .ok_or_else(|| format!("counsellor {group} is outside 0..{}", a.groups))?;
+            acc.push_rows(&rows[start * k..end * k])?;
+            start = end;
+        }
+    }
+    let options = AlphaOptions::new();
+    let alphas = accs
+        .iter()
+        .map(|acc| acc.finish(&options).map(|r| r.raw_alpha))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((alphas.len(), alphas.first().copied().unwrap_or(f64::NAN)))
+}
+
+/// Child: one query, printing `seconds peak_kib groups alpha_of_group0`.
 async fn child(a: &Args, query: &str) -> AppResult {
+    if query == "core" {
+        let start = Instant::now();
+        let (groups, alpha0) = core(a)?;
+        let secs = start.elapsed().as_secs_f64();
+        println!("{secs} {} {groups} {alpha0}", peak_rss_kib().unwrap_or(0));
+        return Ok(());
+    }
     let ctx = SessionContext::new();
     therapeutic_alliance_datafusion::register_all(&ctx);
     ctx.register_parquet(
@@ -153,7 +231,11 @@ async fn child(a: &Args, query: &str) -> AppResult {
     let batches = ctx.sql(&sql(query, a.items)).await?.collect().await?;
     let secs = start.elapsed().as_secs_f64();
     let groups: usize = batches.iter().map(RecordBatch::num_rows).sum();
-    println!("{secs} {} {groups}", peak_rss_kib().unwrap_or(0));
+    println!(
+        "{secs} {} {groups} {}",
+        peak_rss_kib().unwrap_or(0),
+        alpha_of_group0(&batches)
+    );
     Ok(())
 }
 
@@ -188,13 +270,15 @@ async fn main() -> AppResult {
         a.repeat
     );
     let mut results = Vec::new();
-    for q in ["avg", "cronbach_alpha"] {
+    for q in ["avg", "cronbach_alpha", "core"] {
         let mut times = Vec::new();
         let mut peak = 0u64;
         let mut groups = 0;
+        let mut alpha0 = String::new();
         for _ in 0..a.repeat {
             let out = Command::new(&exe)
-                .args(["--query", q, "--items", &a.items.to_string(), "--file"])
+                .args(["--query", q, "--items", &a.items.to_string()])
+                .args(["--groups", &a.groups.to_string(), "--file"])
                 .arg(&a.file)
                 .output()?;
             if !out.status.success() {
@@ -202,17 +286,27 @@ async fn main() -> AppResult {
             }
             let text = String::from_utf8(out.stdout)?;
             let f: Vec<&str> = text.split_whitespace().collect();
+            if f.len() < 4 {
+                return Err(format!("unexpected child output {text:?}").into());
+            }
             times.push(f[0].parse::<f64>()?);
             peak = peak.max(f[1].parse()?);
             groups = f[2].parse()?;
+            f[3].clone_into(&mut alpha0);
         }
-        let t = median(times);
+        let t = median(times.clone());
+        let runs: Vec<String> = times.iter().map(|t| format!("{t:.3}")).collect();
         println!(
-            "{q:>15}: {t:8.3} s   peak RSS {:7.1} MB   {groups} groups",
+            "{q:>15}: {t:8.3} s (runs {})   peak RSS {:7.1} MB   {groups} groups   alpha[0] {alpha0}",
+            runs.join(", "),
             peak as f64 / 1024.0
         );
         results.push(t);
     }
     println!("cronbach_alpha / avg time: {:.2}x", results[1] / results[0]);
+    println!(
+        "cronbach_alpha / core time: {:.2}x",
+        results[1] / results[2]
+    );
     Ok(())
 }

@@ -11,6 +11,9 @@ use datafusion::arrow::array::{
 use datafusion::arrow::datatypes::{DataType, Field, Float64Type, Schema, SchemaRef, UInt64Type};
 use datafusion::datasource::MemTable;
 use datafusion::prelude::{SessionConfig, SessionContext};
+use therapeutic_alliance::stats::{
+    AlphaOptions, CorrelationOptions, IccOptions, alpha, correlate, icc,
+};
 
 pub const ITEMS: usize = 5;
 pub const RATERS: usize = 4;
@@ -85,6 +88,17 @@ pub fn table(seed: u64, rows_per_group: &[usize], missing: f64) -> Vec<Row> {
     out
 }
 
+/// [`table`] with x and y rounded to integers, so every value is an integer within the core's
+/// exact limit (2^20) and the core accumulators stay on their exact integer path.
+pub fn integer_table(seed: u64, rows_per_group: &[usize], missing: f64) -> Vec<Row> {
+    let mut rows = table(seed, rows_per_group, missing);
+    for r in &mut rows {
+        r.x = r.x.map(f64::round);
+        r.y = r.y.map(|y| (3.0 * y).round());
+    }
+    rows
+}
+
 /// Shuffles rows (Fisher–Yates).
 pub fn shuffle(rows: &mut [Row], seed: u64) {
     let mut rng = Rng(seed);
@@ -107,17 +121,19 @@ pub fn batch(rows: &[Row]) -> RecordBatch {
         rows.iter().map(|r| r.group.as_str()),
     ))];
     for j in 0..ITEMS {
-        cols.push(Arc::new(Int64Array::from_iter(
-            rows.iter().map(|r| r.items[j].map(|v| v as i64)),
-        )));
+        cols.push(Arc::new(
+            rows.iter()
+                .map(|r| r.items[j].map(|v| v as i64))
+                .collect::<Int64Array>(),
+        ));
     }
     for j in 0..RATERS {
-        cols.push(Arc::new(Float64Array::from_iter(
-            rows.iter().map(|r| r.ratings[j]),
-        )));
+        cols.push(Arc::new(
+            rows.iter().map(|r| r.ratings[j]).collect::<Float64Array>(),
+        ));
     }
-    cols.push(Arc::new(Float64Array::from_iter(rows.iter().map(|r| r.x))));
-    cols.push(Arc::new(Float64Array::from_iter(rows.iter().map(|r| r.y))));
+    cols.push(Arc::new(rows.iter().map(|r| r.x).collect::<Float64Array>()));
+    cols.push(Arc::new(rows.iter().map(|r| r.y).collect::<Float64Array>()));
     RecordBatch::try_new(schema(), cols).expect("batch")
 }
 
@@ -180,7 +196,10 @@ pub async fn query(ctx: &SessionContext, sql: &str) -> RecordBatch {
         .collect()
         .await
         .expect("run");
-    let schema = batches.first().map(|b| b.schema()).expect("a batch");
+    let schema = batches
+        .first()
+        .map(datafusion::arrow::array::RecordBatch::schema)
+        .expect("a batch");
     datafusion::arrow::compute::concat_batches(&schema, &batches).expect("concat")
 }
 
@@ -238,9 +257,17 @@ pub fn items(s: &StructArray, i: usize) -> StructArray {
     list.value(i).as_struct().clone()
 }
 
-/// Relative closeness: |a − b| ≤ tol·max(1, |a|, |b|), and NULL only together.
+/// Relative closeness: |a − b| ≤ tol·max(1, |a|, |b|), and NULL only together; with `tol` 0
+/// the same bits.
 pub fn close(what: &str, got: Option<f64>, want: Option<f64>, tol: f64) {
     match (got, want) {
+        (Some(g), Some(w)) if tol == 0.0 => {
+            assert_eq!(
+                g.to_bits(),
+                w.to_bits(),
+                "{what}: engine {g:e}, core {w:e}, not bit-identical"
+            );
+        }
         (Some(g), Some(w)) => {
             let scale = 1f64.max(g.abs()).max(w.abs());
             assert!(
@@ -292,5 +319,204 @@ pub fn assert_arrays_close(what: &str, a: &dyn Array, b: &dyn Array, tol: f64) {
             assert_arrays_close(&format!("{what}[]"), x.values(), y.values(), tol);
         }
         _ => assert_eq!(a.to_data(), b.to_data(), "{what}"),
+    }
+}
+
+/// Tolerance of the comparisons with the core (relative).
+pub const TOL: f64 = 1e-12;
+
+/// The result of queries selecting `counsellor`, `a` (cronbach_alpha of i1–i5),
+/// `c` (icc of r1–r4) and `p` (pearson of x, y) per counsellor, ordered by counsellor, equals
+/// the core's in-memory functions on each group's rows within `tol` (0: bit-identical).
+pub fn check_grouped(out: &RecordBatch, rows: &[Row], what: &str, tol: f64) {
+    let groups = by_group(rows);
+    assert_eq!(
+        strings(out, "counsellor"),
+        groups.iter().map(|g| g.0.clone()).collect::<Vec<_>>()
+    );
+    let (a, c, p) = (structs(out, "a"), structs(out, "c"), structs(out, "p"));
+    for (i, (g, rows)) in groups.iter().enumerate() {
+        let ctx = format!("{g} ({what})");
+        check_alpha(&ctx, &a, i, rows, tol);
+        check_icc(&ctx, &c, i, rows, tol);
+        check_pearson(&ctx, &p, i, rows, tol);
+    }
+}
+
+pub fn check_alpha(
+    ctx: &str,
+    a: &datafusion::arrow::array::StructArray,
+    i: usize,
+    rows: &[Row],
+    tol: f64,
+) {
+    let (data, incomplete) = complete(rows, |r| r.items);
+    let names: Vec<String> = (1..=ITEMS).map(|j| format!("V{j}")).collect();
+    assert_eq!(
+        field(a, "n_incomplete", i),
+        Some(incomplete as f64),
+        "{ctx}"
+    );
+    assert_eq!(field(a, "n_items", i), Some(ITEMS as f64), "{ctx}");
+    match alpha(&data, ITEMS, &AlphaOptions::new()) {
+        Ok(want) => {
+            assert_eq!(text(a, "error", i), None, "{ctx}");
+            assert_eq!(field(a, "n", i), Some(want.n as f64), "{ctx}");
+            for (name, w) in [
+                ("raw_alpha", Some(want.raw_alpha)),
+                ("std_alpha", Some(want.std_alpha)),
+                ("g6", Some(want.g6)),
+                ("average_r", Some(want.average_r)),
+                ("s_n", Some(want.s_n)),
+                ("median_r", Some(want.median_r)),
+                ("var_r", Some(want.var_r)),
+                ("ase", Some(want.ase)),
+                ("ci_lb", Some(want.ci_lb)),
+                ("ci_ub", Some(want.ci_ub)),
+                ("ci_lb_ase", Some(want.ci_lb_ase)),
+                ("ci_ub_ase", Some(want.ci_ub_ase)),
+                ("level", Some(want.level)),
+                ("mean", Some(want.mean)),
+                ("sd", Some(want.sd)),
+                ("omega_total", want.omega_total),
+            ] {
+                close(&format!("{ctx} alpha {name}"), field(a, name, i), w, tol);
+            }
+            let items = items(a, i);
+            assert_eq!(items.len(), ITEMS);
+            for (j, w) in want.items.iter().enumerate() {
+                assert_eq!(text(&items, "item", j).as_deref(), Some(names[j].as_str()));
+                for (name, w) in [
+                    ("raw_alpha_if_dropped", Some(w.raw_alpha_if_dropped)),
+                    ("std_alpha_if_dropped", Some(w.std_alpha_if_dropped)),
+                    ("g6_if_dropped", Some(w.g6_if_dropped)),
+                    ("ase_if_dropped", w.ase_if_dropped),
+                    ("raw_r", Some(w.raw_r)),
+                    ("std_r", Some(w.std_r)),
+                    ("r_cor", w.r_cor),
+                    ("r_drop", Some(w.r_drop)),
+                    ("mean", Some(w.mean)),
+                    ("sd", Some(w.sd)),
+                ] {
+                    close(
+                        &format!("{ctx} item {j} {name}"),
+                        field(&items, name, j),
+                        w,
+                        tol,
+                    );
+                }
+            }
+        }
+        Err(e) => {
+            // With no complete row the in-memory function says "input is empty" where the
+            // accumulator counts the rows it needs; otherwise the messages are the same.
+            let got = text(a, "error", i).expect("an error");
+            if !data.is_empty() {
+                assert_eq!(got, e.to_string(), "{ctx}");
+            }
+            assert_eq!(field(a, "raw_alpha", i), None, "{ctx}");
+        }
+    }
+}
+
+pub fn check_icc(
+    ctx: &str,
+    c: &datafusion::arrow::array::StructArray,
+    i: usize,
+    rows: &[Row],
+    tol: f64,
+) {
+    let (data, incomplete) = complete(rows, |r| r.ratings);
+    assert_eq!(
+        field(c, "n_incomplete", i),
+        Some(incomplete as f64),
+        "{ctx}"
+    );
+    match icc(&data, RATERS, &IccOptions::new()) {
+        Ok(want) => {
+            assert_eq!(text(c, "error", i), None, "{ctx}");
+            assert_eq!(field(c, "n_targets", i), Some(want.n_targets as f64));
+            for (name, w) in [
+                ("msr", want.ms.msr),
+                ("msc", want.ms.msc),
+                ("mse", want.ms.mse),
+                ("msw", want.ms.msw),
+                ("level", want.level),
+            ] {
+                close(
+                    &format!("{ctx} icc {name}"),
+                    field(c, name, i),
+                    Some(w),
+                    tol,
+                );
+            }
+            for (form, w) in ["icc1", "icc2", "icc3", "icc1k", "icc2k", "icc3k"]
+                .iter()
+                .zip(&want.forms)
+            {
+                let s = sub(c, form, i);
+                for (name, w) in [
+                    ("icc", w.icc),
+                    ("f", w.f),
+                    ("df1", w.df1),
+                    ("df2", w.df2),
+                    ("p", w.p),
+                    ("ci_lb", w.ci_lb),
+                    ("ci_ub", w.ci_ub),
+                ] {
+                    close(
+                        &format!("{ctx} {form} {name}"),
+                        field(&s, name, 0),
+                        Some(w),
+                        tol,
+                    );
+                }
+            }
+        }
+        Err(e) => {
+            let got = text(c, "error", i).expect("an error");
+            if !data.is_empty() {
+                assert_eq!(got, e.to_string(), "{ctx}");
+            }
+        }
+    }
+}
+
+pub fn check_pearson(
+    ctx: &str,
+    p: &datafusion::arrow::array::StructArray,
+    i: usize,
+    rows: &[Row],
+    tol: f64,
+) {
+    let (data, incomplete) = complete(rows, |r| [r.x, r.y]);
+    let (x, y): (Vec<f64>, Vec<f64>) = data.chunks(2).map(|c| (c[0], c[1])).unzip();
+    assert_eq!(
+        field(p, "n_incomplete", i),
+        Some(incomplete as f64),
+        "{ctx}"
+    );
+    match correlate(&x, &y, &CorrelationOptions::default()) {
+        Ok(want) => {
+            assert_eq!(text(p, "error", i), None, "{ctx}");
+            assert_eq!(field(p, "n", i), Some(want.n as f64));
+            for (name, w) in [
+                ("r", Some(want.r)),
+                ("t", Some(want.t).filter(|t| t.is_finite())),
+                ("df", Some(want.df)),
+                ("p", Some(want.p)),
+                ("ci_lb", want.ci_lb),
+                ("ci_ub", want.ci_ub),
+                ("level", Some(want.level)),
+            ] {
+                close(&format!("{ctx} pearson {name}"), field(p, name, i), w, tol);
+            }
+        }
+        Err(e) => {
+            let got = text(p, "error", i).expect("an error");
+            if !data.is_empty() {
+                assert_eq!(got, e.to_string(), "{ctx}");
+            }
+        }
     }
 }
