@@ -7,26 +7,15 @@
 //! directory as this test) and run as a user would run them.
 #![cfg(feature = "csv")]
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::tools::example;
 use serde_json::Value;
-
-/// Builds example `name` (with every feature, as CI does) and returns its binary.
-fn example(name: &str) -> PathBuf {
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "-q", "--all-features", "--example", name])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "cannot build example {name}");
-    // this test's binary is target/<profile>/deps/<test>-<hash>
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().and_then(Path::parent).unwrap();
-    profile_dir.join("examples").join(name)
-}
 
 /// Runs the workbench on `export` into `out` (a fixed rupture size: the tiny export has no
 /// between-client spread to estimate one from) and returns its screen output.
