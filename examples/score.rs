@@ -23,8 +23,9 @@
 //! goes, so memory does not grow with the number of rows. A file of at most [`BLOCK`] records
 //! is printed whole, critical items first; on a longer one the table starts before the end of
 //! the file is known, so the critical-items list is printed after the table (only the
-//! critical rows' lines are kept until then), and the columns are as wide as the first
-//! block needs.
+//! critical rows' lines are kept until then, beyond 1 MB in a temporary file that is removed
+//! once printed), and the columns are as wide as the first block needs. One thread reads and
+//! scores the next block while the main thread writes the last one.
 
 mod common;
 
@@ -84,7 +85,8 @@ prorated, band, cutoff_met, error (why a row was rejected; rejected rows are nev
 Risk first: administrations that met a critical rule (PHQ-9 item 9 >= 1 …; a prompt for a
 clinician's assessment today, never a risk estimate) are listed before the table. The file is
 streamed in blocks of 4096 rows: when it has more, the list comes after the table (only the
-critical rows are kept until then) and the table's columns are sized by the first block.",
+critical rows are kept until then; beyond 1 MB of them in a temporary file, removed once
+printed) and the table's columns are sized by the first block.",
 };
 
 /// Subscale scores as an object in the instrument's subscale order (`null` if unscored).
@@ -491,6 +493,10 @@ impl Input {
     }
 }
 
+/// Bytes of critical-items lines kept in memory; beyond it they go to a temporary file (removed
+/// when printed), so memory stays flat however many rows meet a critical rule.
+const LINES_IN_MEMORY: usize = 1 << 20;
+
 /// The counts and the critical-items lines (kept until they are printed).
 #[derive(Default)]
 struct Summary {
@@ -498,10 +504,20 @@ struct Summary {
     rejected: usize,
     critical_rows: usize,
     lines: String,
+    /// The lines beyond [`LINES_IN_MEMORY`], in order.
+    spill: Option<(PathBuf, std::fs::File)>,
+}
+
+impl Drop for Summary {
+    fn drop(&mut self) {
+        if let Some((path, _)) = self.spill.take() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
 }
 
 impl Summary {
-    fn add(&mut self, block: &Block) {
+    fn add(&mut self, block: &Block) -> AppResult {
         for (i, outcome) in block.outcomes.iter().enumerate() {
             let flags = match outcome {
                 Outcome::Flat(_) => &[][..],
@@ -524,17 +540,50 @@ impl Summary {
             }
         }
         self.rows += block.len();
+        if self.lines.len() > LINES_IN_MEMORY {
+            if self.spill.is_none() {
+                let path = std::env::temp_dir().join(format!(
+                    "therapeutic-alliance-score-critical-{}.txt",
+                    std::process::id()
+                ));
+                let file = std::fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .create(true)
+                    .truncate(true)
+                    .open(&path)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                self.spill = Some((path, file));
+            }
+            if let Some((path, file)) = &mut self.spill {
+                file.write_all(self.lines.as_bytes())
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            }
+            self.lines.clear();
+        }
+        Ok(())
     }
 
-    fn critical(&self, inst: &Instrument) -> String {
+    /// Writes the critical-items summary: the count, then every line kept.
+    fn write_critical(&mut self, inst: &Instrument, out: &mut impl Write) -> io::Result<()> {
         if inst.critical_rules().is_empty() {
-            format!("critical items: {} declares no critical rule\n", inst.id())
-        } else {
-            format!(
-                "critical items: {} of {} administrations met a critical rule (a prompt for a clinician's assessment today, never a risk estimate)\n{}",
-                self.critical_rows, self.rows, self.lines
-            )
+            return writeln!(
+                out,
+                "critical items: {} declares no critical rule",
+                inst.id()
+            );
         }
+        writeln!(
+            out,
+            "critical items: {} of {} administrations met a critical rule (a prompt for a clinician's assessment today, never a risk estimate)",
+            self.critical_rows, self.rows
+        )?;
+        if let Some((_, file)) = &mut self.spill {
+            use std::io::Seek as _;
+            file.seek(io::SeekFrom::Start(0))?;
+            io::copy(&mut io::BufReader::new(&*file), out)?;
+        }
+        out.write_all(self.lines.as_bytes())
     }
 
     fn counts(&self) -> String {
@@ -628,7 +677,7 @@ fn run(args: &Parsed) -> AppResult {
         let in_csv = |e: csv::Error| format!("cannot write {}: {e}", csv_path.display());
         w.write_record(&headers).map_err(in_csv)?;
         for_each_block(&mut input, &path, &inst, has_id, |block, _| {
-            summary.add(block);
+            summary.add(block)?;
             for i in 0..block.len() {
                 block.cells(i, &names, &mut cells);
                 w.write_record(&cells).map_err(in_csv)?;
@@ -639,7 +688,8 @@ fn run(args: &Parsed) -> AppResult {
             .map_err(|e| format!("cannot write {}: {e}", csv_path.display()))?;
         let wrote = format!("wrote {} ({} rows)\n", csv_path.display(), summary.rows);
         return written(
-            out.write_all(summary.critical(&inst).as_bytes())
+            summary
+                .write_critical(&inst, &mut out)
                 .and_then(|()| out.write_all(summary.counts().as_bytes()))
                 .and_then(|()| out.write_all(wrote.as_bytes()))
                 .and_then(|()| out.flush()),
@@ -651,7 +701,7 @@ fn run(args: &Parsed) -> AppResult {
     let mut whole = false;
     let mut text = String::new();
     for_each_block(&mut input, &path, &inst, has_id, |block, last| {
-        summary.add(block);
+        summary.add(block)?;
         if !widths.is_empty() {
             text.clear();
             for i in 0..block.len() {
@@ -670,7 +720,7 @@ fn run(args: &Parsed) -> AppResult {
         let table = format_table(&headers, &first);
         whole = last;
         if last || inst.critical_rules().is_empty() {
-            written(out.write_all(summary.critical(&inst).as_bytes()))?;
+            written(summary.write_critical(&inst, &mut out))?;
         } else {
             written(writeln!(
                 out,
@@ -679,14 +729,11 @@ fn run(args: &Parsed) -> AppResult {
         }
         written(out.write_all(table.as_bytes()))
     })?;
-    let rules = if whole || inst.critical_rules().is_empty() {
-        String::new()
-    } else {
-        summary.critical(&inst)
-    };
+    if !whole && !inst.critical_rules().is_empty() {
+        written(summary.write_critical(&inst, &mut out))?;
+    }
     written(
-        out.write_all(rules.as_bytes())
-            .and_then(|()| out.write_all(summary.counts().as_bytes()))
+        out.write_all(summary.counts().as_bytes())
             .and_then(|()| out.flush()),
     )
 }

@@ -560,6 +560,43 @@ mod tools {
     }
 
     #[test]
+    fn score_lists_every_critical_row_of_a_long_file_in_order() {
+        // 15,000 critical rows: more lines than score keeps in memory (1 MB), so it spills
+        // them to a temporary file and still prints them all, in order, after the table
+        use std::fmt::Write as _;
+        let dir = scratch("score-spill");
+        let mut text = String::from("id,1,2,3,4,5,6,7,8,9\n");
+        for r in 1..=15_000 {
+            let _ = writeln!(text, "c{r},1,1,1,1,1,1,1,1,3");
+        }
+        let file = dir.join("phq_all_critical.csv");
+        std::fs::write(&file, text).unwrap();
+        let child = Command::new(bin_dir().join("score"))
+            .args(["--instrument", "phq-9", file.to_str().unwrap()])
+            .current_dir(&dir)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let spill = std::env::temp_dir().join(format!(
+            "therapeutic-alliance-score-critical-{}.txt",
+            child.id()
+        ));
+        let o = child.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = String::from_utf8_lossy(&o.stdout);
+        let rows: Vec<usize> = out
+            .lines()
+            .filter_map(|l| l.strip_prefix("  row "))
+            .map(|l| l.split(' ').next().unwrap().parse().unwrap())
+            .collect();
+        assert_eq!(rows, (1..=15_000).collect::<Vec<_>>());
+        assert!(out.contains("critical items: 15000 of 15000 administrations"));
+        assert!(!spill.exists(), "the temporary file is removed");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn score_prints_a_cell_of_any_width() {
         let dir = scratch("wide-cell");
         let csv = dir.join("wide.csv");
