@@ -16,10 +16,12 @@ run_example correlate --json >"$out/correlate.json"
 run_example correlate --spearman --json >"$out/correlate_spearman.json"
 run_example monitor
 run_example monitor --json
-run_example monitor --svg "$out/charts"
+run_example monitor --out "$out/charts"
 test -s "$out/charts/syn01.svg"
 run_example score --instrument wai-sr
 run_example score --instrument wai-sr --json > "$out/score_wai_sr.json"
+run_example score --instrument phq-9 --csv "$out/score_phq_9.csv" | grep -q 'critical items: '
+test -s "$out/score_phq_9.csv"
 for id in srs ors care core-10 phq-9 gad-7; do
   run_example score --instrument "$id" --json > "$out/score_$id.json"
 done

@@ -19,7 +19,8 @@
 
 mod common;
 
-use common::{AppResult, Args, Table, fmt, print_table};
+use common::cli::{Cli, Opt, Parsed};
+use common::{AppResult, Table, fmt, print_table};
 use therapeutic_alliance::Direction;
 use therapeutic_alliance::stats::{
     Boundary, ChangeResult, ClinicalCutoff, Population, RciMethod, ReliableChange,
@@ -28,7 +29,63 @@ use therapeutic_alliance::stats::{
 /// Reliability used with the bundled DAS data when `--reliability` is not given.
 const BUNDLED_RELIABILITY: f64 = 0.84;
 
-fn norms(args: &Args, mean: &str, sd: &str) -> AppResult<Option<Population>> {
+const CLI: Cli = Cli {
+    name: "change",
+    about: "reliable and clinically significant change for pre/post scores",
+    positional: "[FILE.csv]",
+    max_positional: 1,
+    options: &[
+        Opt::value(
+            "reliability",
+            "R",
+            "0.84 with the bundled data; required with your own file",
+            "the measure's reliability",
+        ),
+        Opt::value(
+            "method",
+            "jt|gln|hll|en|nk|ha",
+            "jt",
+            "the reliable change index",
+        ),
+        Opt::value("critical", "Z", "1.96", "the critical value of |RCI|"),
+        Opt::switch("inclusive", "count |RCI| = critical as reliable"),
+        Opt::switch(
+            "lower-is-better",
+            "lower scores are better (default: higher)",
+        ),
+        Opt::value(
+            "functional-mean",
+            "M",
+            "",
+            "mean of the functional population",
+        ),
+        Opt::value("functional-sd", "S", "", "SD of the functional population"),
+        Opt::value(
+            "clinical-mean",
+            "M",
+            "the sample's pre scores",
+            "mean of the clinical population",
+        ),
+        Opt::value(
+            "clinical-sd",
+            "S",
+            "the sample's pre scores",
+            "SD of the clinical population",
+        ),
+        Opt::value(
+            "cutoff",
+            "a|b|c",
+            "c with functional norms, else a",
+            "the clinical-significance cutoff",
+        ),
+        Opt::switch("json", "print JSON instead of a table"),
+    ],
+    notes: "Input: a CSV with columns pre and post (an id or ppid column labels the rows); empty or
+NA cells leave the row out, and the row is reported. The default is the bundled Jacobson &
+Truax (1991) Dyadic Adjustment Scale data (testdata/jt1991_das.csv).",
+};
+
+fn norms(args: &Parsed, mean: &str, sd: &str) -> AppResult<Option<Population>> {
     match (args.number(mean)?, args.number(sd)?) {
         (Some(m), Some(s)) => Ok(Some(Population::new(m, s)?)),
         (None, None) => Ok(None),
@@ -38,16 +95,7 @@ fn norms(args: &Args, mean: &str, sd: &str) -> AppResult<Option<Population>> {
 
 fn main() {
     common::run(|| {
-        let args = Args::parse(&[
-            "reliability",
-            "method",
-            "critical",
-            "functional-mean",
-            "functional-sd",
-            "clinical-mean",
-            "clinical-sd",
-            "cutoff",
-        ])?;
+        let args = CLI.parse();
         let path = args.file_or_testdata("jt1991_das.csv");
         let (reliability, rel_note) = match (args.number("reliability")?, args.file()) {
             (Some(r), _) => (r, "given"),

@@ -17,13 +17,31 @@
 
 mod common;
 
-use common::Args;
+use common::cli::{Cli, Opt};
 use serde::Serialize;
 use therapeutic_alliance::monitor::{
     Alert, CourseMonitor, MonitorOptions, RuptureOptions, RuptureThreshold, SizeCriterion,
     SuddenChangeOptions,
 };
 use therapeutic_alliance::{Course, Instrument, Respondent};
+
+const CLI: Cli = Cli {
+    name: "cookbook_alerts",
+    about: "the alerts of every course in a courses JSON (CourseMonitor, instrument cutoffs)",
+    positional: "[COURSES.json]",
+    max_positional: 1,
+    options: &[
+        Opt::value(
+            "rupture-points",
+            "N",
+            "5",
+            "rupture size: a fall of at least N SRS points",
+        ),
+        Opt::switch("json", "print JSON instead of text"),
+    ],
+    notes: "Input: a JSON list of courses; the default is the synthetic
+examples/data/synthetic/courses.json.",
+};
 
 #[derive(Serialize)]
 struct CourseAlerts {
@@ -34,7 +52,7 @@ struct CourseAlerts {
 
 fn main() {
     common::run(|| {
-        let args = Args::parse(&["rupture-points"])?;
+        let args = CLI.parse();
         let path = args.file_or_bundled("synthetic/courses.json");
         let text = common::read_text(&path)?;
         let courses: Vec<Course> =

@@ -14,12 +14,31 @@
 
 mod common;
 
-use common::{AppResult, Args, Table};
+use common::cli::{Cli, Opt};
+use common::{AppResult, Table};
 use therapeutic_alliance::{BatchScores, Instrument, Responses, parse_answer};
+
+const CLI: Cli = Cli {
+    name: "cookbook_batch",
+    about: "score many administrations into one reusable buffer",
+    positional: "[administrations.csv]",
+    max_positional: 1,
+    options: &[
+        Opt::value(
+            "instrument",
+            "ID",
+            "wai-sr",
+            "the built-in instrument whose rows are scored",
+        ),
+        Opt::switch("json", "print JSON instead of text"),
+    ],
+    notes: "Input: an item-level CSV (client, session, instrument, item1..itemK); the default is
+the synthetic examples/data/synthetic/administrations.csv.",
+};
 
 fn main() {
     common::run(|| {
-        let args = Args::parse(&["instrument"])?;
+        let args = CLI.parse();
         let id = args.value("instrument").unwrap_or("wai-sr");
         let instrument =
             Instrument::builtin(id).ok_or_else(|| format!("unknown instrument {id:?}"))?;

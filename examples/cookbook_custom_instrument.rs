@@ -15,10 +15,28 @@
 
 mod common;
 
-use common::{AppResult, Args};
+use common::AppResult;
+use common::cli::{Cli, Opt};
 use serde::Serialize;
 use therapeutic_alliance::catalogue::{BlriForm, BlriKey};
 use therapeutic_alliance::{Answer, Instrument, Responses, Score};
+
+const CLI: Cli = Cli {
+    name: "cookbook_custom_instrument",
+    about: "an instrument defined in JSON, and a BLRI form scored with a key file",
+    positional: "[INSTRUMENT.json]",
+    max_positional: 1,
+    options: &[
+        Opt::value(
+            "blri-key",
+            "KEY.json",
+            "examples/data/cookbook/blri_FAKE_demo_key.json (fake)",
+            "the BLRI scoring key from your manual",
+        ),
+        Opt::switch("json", "print JSON instead of text"),
+    ],
+    notes: "The default instrument is the invented examples/data/cookbook/demo_instrument.json.",
+};
 
 #[derive(Serialize)]
 struct Out {
@@ -33,7 +51,7 @@ fn read(path: &std::path::Path) -> AppResult<String> {
 
 fn main() {
     common::run(|| {
-        let args = Args::parse(&["blri-key"])?;
+        let args = CLI.parse();
         let path = args.file_or_bundled("cookbook/demo_instrument.json");
         let demo: Instrument =
             serde_json::from_str(&read(&path)?).map_err(|e| format!("{}: {e}", path.display()))?;

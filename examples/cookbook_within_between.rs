@@ -22,14 +22,43 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{Args, Table, fmt, print_table};
+use common::cli::{Cli, Opt};
+use common::{Table, fmt, print_table};
 use therapeutic_alliance::stats::{
     GrandMean, MixedOptions, RandomIntercept, person_mean_centre, random_intercept,
 };
 
+const CLI: Cli = Cli {
+    name: "cookbook_within_between",
+    about: "within- vs between-client alliance-outcome association",
+    positional: "[totals.csv]",
+    max_positional: 1,
+    options: &[
+        Opt::value(
+            "alliance",
+            "ID",
+            "wai-sr",
+            "the alliance instrument (session t)",
+        ),
+        Opt::value(
+            "outcome",
+            "ID",
+            "ors",
+            "the outcome instrument (session t + 1)",
+        ),
+        Opt::switch(
+            "mixed",
+            "also fit the random-intercept model (REML, as lme4::lmer)",
+        ),
+        Opt::switch("json", "print JSON instead of tables"),
+    ],
+    notes: "Input: a long CSV of totals (client, session, instrument, total); the default is the
+synthetic examples/data/synthetic/totals.csv.",
+};
+
 fn main() {
     common::run(|| {
-        let args = Args::parse(&["alliance", "outcome"])?;
+        let args = CLI.parse();
         let alliance_id = args.value("alliance").unwrap_or("wai-sr");
         let outcome_id = args.value("outcome").unwrap_or("ors");
         let table = Table::read(&args.file_or_bundled("synthetic/totals.csv"))?;

@@ -2,7 +2,7 @@
 //!
 //! ```sh
 //! cargo run --example correlate -- [FILE.csv] --x COL --y COL [--spearman]
-//!     [--conf-level 0.95] [--t-approx] [--bonett-wright] [--json]
+//!     [--level 0.95] [--t-approx] [--bonett-wright] [--json]
 //! ```
 //!
 //! Rows where either cell is empty or `NA` are left out (pairwise-complete cases) and counted.
@@ -13,14 +13,49 @@
 
 mod common;
 
-use common::{Args, Table, fmt, print_table};
+use common::cli::{Cli, Opt};
+use common::{Table, fmt, print_table};
 use therapeutic_alliance::stats::{
     CorrelationMethod, CorrelationOptions, SpearmanCi, SpearmanPValue, correlate_pairwise,
 };
 
+const CLI: Cli = Cli {
+    name: "correlate",
+    about: "Pearson or Spearman correlation of two columns, with p-value and interval",
+    positional: "[FILE.csv]",
+    max_positional: 1,
+    options: &[
+        Opt::value(
+            "x",
+            "COL",
+            "x (bundled data); required with your own file",
+            "the first column",
+        ),
+        Opt::value(
+            "y",
+            "COL",
+            "y (bundled data); required with your own file",
+            "the second column",
+        ),
+        Opt::switch("spearman", "Spearman's rho instead of Pearson's r"),
+        Opt::value("level", "L", "0.95", "confidence level of the interval"),
+        Opt::switch(
+            "t-approx",
+            "Spearman's p by the t approximation (scipy, pingouin)",
+        ),
+        Opt::switch(
+            "bonett-wright",
+            "Spearman's interval by Bonett & Wright (2000)",
+        ),
+        Opt::switch("json", "print JSON instead of a table"),
+    ],
+    notes: "Rows where either cell is empty or NA are left out and counted. The default is the
+bundled testdata/corr_data.csv with --x x --y y.",
+};
+
 fn main() {
     common::run(|| {
-        let args = Args::parse(&["x", "y", "conf-level"])?;
+        let args = CLI.parse();
         let path = args.file_or_testdata("corr_data.csv");
         let (xname, yname) = match (args.value("x"), args.value("y"), args.file()) {
             (Some(x), Some(y), _) => (x, y),
@@ -30,7 +65,7 @@ fn main() {
         let table = Table::read(&path)?;
         let x = table.numeric_column(table.column_index(xname)?)?;
         let y = table.numeric_column(table.column_index(yname)?)?;
-        let mut opts = CorrelationOptions::new().level(args.number("conf-level")?.unwrap_or(0.95));
+        let mut opts = CorrelationOptions::new().level(args.number("level")?.unwrap_or(0.95));
         if args.flag("spearman") {
             opts = opts.method(CorrelationMethod::Spearman);
         }

@@ -21,7 +21,8 @@
 
 mod common;
 
-use common::{AppResult, Args, fmt, print_table};
+use common::cli::{Cli, Opt};
+use common::{AppResult, fmt, print_table};
 use serde::Serialize;
 use therapeutic_alliance::monitor::{
     CourseMonitor, CourseReport as Monitoring, MonitorOptions, RuptureOptions, RuptureThreshold,
@@ -31,6 +32,19 @@ use therapeutic_alliance::{
     BarrierFlag, BarrierKind, BarrierSummary, BoundaryCategory, BoundaryType, ClientStatus,
     ConditionAssessment, CoreConditions, Course, FacilitativeThresholds, Instrument,
     PostTerminationRule, Respondent, SessionDate,
+};
+
+const CLI: Cli = Cli {
+    name: "course_report",
+    about: "per-course report: scores by session, core conditions, barrier flags, ethics, monitoring",
+    positional: "[FILE.json]",
+    max_positional: 1,
+    options: &[Opt::switch(
+        "json",
+        "print the report as JSON instead of tables",
+    )],
+    notes: "Input: a JSON list of courses (\"Courses of therapy as JSON\" in the crate docs); the
+default is the bundled, synthetic testdata/courses.json (five invented courses).",
 };
 
 #[derive(Serialize)]
@@ -481,7 +495,7 @@ fn respondent(r: Respondent) -> &'static str {
 
 fn main() {
     common::run(|| {
-        let args = Args::parse(&[])?;
+        let args = CLI.parse();
         let path = args.file_or_testdata("courses.json");
         let text = std::fs::read_to_string(&path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;

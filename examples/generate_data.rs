@@ -22,13 +22,33 @@ mod synth;
 
 use std::path::PathBuf;
 
-use common::{AppResult, Args, fmt, print_table};
+use common::cli::{Cli, Opt};
+use common::{AppResult, fmt, print_table};
 use serde::Serialize;
 use therapeutic_alliance::monitor::{
     RuptureOptions, RuptureThreshold, Series, SizeCriterion, SuddenChangeOptions, detect_ruptures,
     estimate_between_client_sd, sudden_changes,
 };
 use therapeutic_alliance::{BarrierCategory, Direction, Respondent};
+
+const CLI: Cli = Cli {
+    name: "generate_data",
+    about: "generate the bundled synthetic data set, bit for bit",
+    positional: "",
+    max_positional: 0,
+    options: &[
+        Opt::value("seed", "N", "the committed data's seed", "the PRNG seed"),
+        Opt::value(
+            "out",
+            "DIR",
+            "examples/data/synthetic",
+            "where the files go",
+        ),
+        Opt::switch("json", "print the checks as JSON"),
+    ],
+    notes: "Writes administrations.csv, export.csv, totals.csv, courses.json and README.md into
+--out (replacing the files there), then prints checks computed with the crate.",
+};
 
 #[derive(Serialize)]
 struct EventRate {
@@ -56,7 +76,7 @@ fn main() {
 }
 
 fn real_main() -> AppResult {
-    let args = Args::parse(&["seed", "out"])?;
+    let args = CLI.parse();
     let seed = match args.value("seed") {
         None => synth::DEFAULT_SEED,
         Some(s) => s

@@ -13,15 +13,33 @@
 
 mod common;
 
-use common::{AppResult, Args, Table, fmt, print_table};
+use common::cli::{Cli, Opt};
+use common::{AppResult, Table, fmt, print_table};
 use therapeutic_alliance::stats::{IccOptions, icc_with_missing};
+
+const CLI: Cli = Cli {
+    name: "icc",
+    about: "the six Shrout & Fleiss intraclass correlations, as psych::ICC",
+    positional: "[FILE.csv]",
+    max_positional: 1,
+    options: &[
+        Opt::switch(
+            "drop-incomplete",
+            "drop targets with a missing rating (default: an error)",
+        ),
+        Opt::value("level", "L", "0.95", "confidence level of the intervals"),
+        Opt::switch("json", "print JSON instead of a table"),
+    ],
+    notes: "Rows are targets, columns raters; a first column that is not numeric is the target
+label. The default is the bundled testdata/icc_shrout_fleiss.csv.",
+};
 
 fn main() {
     common::run(run);
 }
 
 fn run() -> AppResult {
-    let args = Args::parse(&["level"])?;
+    let args = CLI.parse();
     let path = args.file_or_testdata("icc_shrout_fleiss.csv");
     let table = Table::read(&path)?;
     let (_, columns) = table.label_and_data_columns();

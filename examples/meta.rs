@@ -19,10 +19,31 @@
 
 mod common;
 
-use common::{AppResult, Args, Table, fmt, parse_cell, print_table};
+use common::cli::{Cli, Opt};
+use common::{AppResult, Table, fmt, parse_cell, print_table};
 use serde_json::json;
 use therapeutic_alliance::stats::{CorrelationStudy, correlation_studies};
 use therapeutic_alliance::stats::{MetaAnalysis, MetaOptions, MetaTest, TauMethod, meta_analysis};
+
+const CLI: Cli = Cli {
+    name: "meta",
+    about: "meta-analysis of correlations, as metafor rma(escalc(\"ZCOR\", ri, ni))",
+    positional: "[FILE.csv]",
+    max_positional: 1,
+    options: &[
+        Opt::value(
+            "method",
+            "reml|dl|fe|ml|he|pm|sj",
+            "reml",
+            "the tau-squared estimator (fe: fixed effect)",
+        ),
+        Opt::switch("knha", "Knapp-Hartung test and interval (default: z)"),
+        Opt::value("level", "L", "0.95", "confidence level"),
+        Opt::switch("json", "print JSON instead of tables"),
+    ],
+    notes: "Input: a CSV with a correlation column r (or ri) and a sample-size column n (or ni),
+optionally study (or authors, year). The default is the bundled testdata/molloy2014_ri_ni.csv.",
+};
 
 struct Study {
     label: String,
@@ -285,7 +306,7 @@ fn to_json(
 
 fn main() {
     common::run(|| {
-        let args = Args::parse(&["method", "level"])?;
+        let args = CLI.parse();
         let path = args.file_or_testdata("molloy2014_ri_ni.csv");
         let mut options = MetaOptions::new().knapp_hartung(args.flag("knha"));
         if let Some(m) = args.value("method") {

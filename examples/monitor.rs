@@ -2,8 +2,8 @@
 //! sudden gains/losses, not-on-track and alert rules, optional SVG charts.
 //!
 //! ```sh
-//! cargo run --example monitor -- [FILE.csv] [--alliance ID] [--outcome ID] [--svg DIR] [--json]
-//!     [--rupture-points X] [--rc X] [--band X] [--lower-better]
+//! cargo run --example monitor -- [FILE.csv] [--alliance ID] [--outcome ID] [--out DIR] [--json]
+//!     [--rupture-points X] [--rc X] [--band X] [--lower-is-better]
 //! ```
 //!
 //! Input: a long CSV, one row per administration, with columns `client`, `session`,
@@ -23,7 +23,7 @@
 //!   the built-in outcome instrument's `reliable_change_threshold()`, 5 for the adult ORS,
 //!   SECONDARY; an unknown instrument needs `--rc`); reliable deterioration when the outcome
 //!   worsened by more than `--rc` since intake; direction from the instrument
-//!   (`--lower-better` overrides); the outcome is drawn with the instrument's cutoff (ORS: 25);
+//!   (`--lower-is-better` overrides); the outcome is drawn with the instrument's cutoff (ORS: 25);
 //! * not on track: expected trajectory = mean of the *other* clients in the file with an
 //!   intake within ±1 (MyOutcomes' rule), flagged when more than `--band` (default 3) points
 //!   below it.
@@ -35,7 +35,8 @@ mod common;
 use std::collections::HashMap;
 use std::path::Path;
 
-use common::{AppResult, Args, Table};
+use common::cli::{Cli, Opt};
+use common::{AppResult, Table};
 use serde::Serialize;
 use therapeutic_alliance::monitor::{
     Alert, AlertRules, ChartOptions, CourseInput, CourseMonitor, CourseReport, ExpectedTrajectory,
@@ -43,6 +44,55 @@ use therapeutic_alliance::monitor::{
     SessionLight, SizeCriterion, SuddenChange, SuddenChangeOptions, course_svg,
 };
 use therapeutic_alliance::{Comparison, Cutoff, Direction, Instrument, Respondent};
+
+const CLI: Cli = Cli {
+    name: "monitor",
+    about: "monitor courses session by session: trajectories, ruptures, sudden gains and losses, alerts",
+    positional: "[FILE.csv]",
+    max_positional: 1,
+    options: &[
+        Opt::value("alliance", "ID", "srs", "the alliance instrument"),
+        Opt::value("outcome", "ID", "ors", "the outcome instrument"),
+        Opt::value(
+            "rupture-points",
+            "X",
+            "5",
+            "rupture: a fall of at least X points within 3 sessions",
+        ),
+        Opt::value(
+            "rc",
+            "X",
+            "the outcome's reliable-change threshold (ORS: 5)",
+            "sudden-change size and reliable deterioration",
+        ),
+        Opt::value(
+            "band",
+            "X",
+            "3",
+            "not on track: more than X points below the expected trajectory",
+        ),
+        Opt::switch(
+            "lower-is-better",
+            "lower outcome scores are better (default: the instrument's direction)",
+        ),
+        Opt::value(
+            "alliance-cutoff",
+            "X",
+            "the alliance's cutoff (SRS: < 36)",
+            "alliance alert below X",
+        ),
+        Opt::value(
+            "out",
+            "DIR",
+            "",
+            "write one SVG chart per client into DIR (default: no charts)",
+        ),
+        Opt::switch("json", "print JSON instead of tables"),
+    ],
+    notes: "Input: a long CSV, one row per administration (client, session, instrument, total);
+the default is the synthetic examples/data/monitor_long.csv. Unusable rows are reported on
+stderr with their row number and left out.",
+};
 
 struct Client {
     id: String,
@@ -208,15 +258,7 @@ fn opt_fmt(x: Option<f64>) -> String {
 
 fn main() {
     common::run(|| {
-        let args = Args::parse(&[
-            "alliance",
-            "outcome",
-            "svg",
-            "rupture-points",
-            "rc",
-            "band",
-            "alliance-cutoff",
-        ])?;
+        let args = CLI.parse();
         let path = args.file_or_bundled("monitor_long.csv");
         let alliance_id = args.value("alliance").unwrap_or("srs").to_owned();
         let outcome_id = args.value("outcome").unwrap_or("ors").to_owned();
@@ -235,7 +277,7 @@ fn main() {
                 })?,
         };
         let band = args.number("band")?.unwrap_or(3.0);
-        let direction = if args.flag("lower-better") {
+        let direction = if args.flag("lower-is-better") {
             Direction::LowerIsBetter
         } else {
             outcome_inst
@@ -309,7 +351,7 @@ fn main() {
             }
         }
 
-        let svg_dir = args.value("svg").map(Path::new);
+        let svg_dir = args.value("out").map(Path::new);
         if let Some(dir) = svg_dir {
             std::fs::create_dir_all(dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;

@@ -25,8 +25,40 @@ use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use common::{AppResult, Args, fmt, print_table};
+use common::cli::{Cli, Opt};
+use common::{AppResult, fmt, print_table};
 use therapeutic_alliance::stats::{Alpha, AlphaAccumulator, AlphaOptions};
+
+const CLI: Cli = Cli {
+    name: "parallel_alpha",
+    about: "Cronbach's alpha of one large CSV, read by several threads at once",
+    positional: "[FILE.csv]",
+    max_positional: 1,
+    options: &[
+        Opt::value(
+            "threads",
+            "N",
+            "the available parallelism",
+            "threads reading the file",
+        ),
+        Opt::value(
+            "rows",
+            "N",
+            "200000",
+            "rows of the generated file (without FILE.csv)",
+        ),
+        Opt::value(
+            "out",
+            "DIR",
+            "the system temp directory",
+            "where the generated file goes (without FILE.csv)",
+        ),
+        Opt::switch("json", "print JSON instead of tables"),
+    ],
+    notes: "FILE.csv: a header, then one respondent per line, one numeric column per item (a first
+column named id or with an empty name is skipped); rows with an empty or NA cell are left out.
+Without FILE.csv a synthetic 12-item Likert file of --rows rows is written into --out and used.",
+};
 
 fn main() {
     common::run(run);
@@ -39,7 +71,7 @@ struct Part {
 }
 
 fn run() -> AppResult {
-    let args = Args::parse(&["threads", "rows", "out"])?;
+    let args = CLI.parse();
     let threads = match args.number("threads")? {
         Some(t) if t >= 1.0 && t.fract() == 0.0 => t as usize,
         Some(t) => return Err(format!("option --threads: {t} is not a positive integer").into()),

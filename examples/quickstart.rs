@@ -39,7 +39,8 @@ mod common;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use common::{AppResult, Args, Table, fmt, print_table};
+use common::cli::{Cli, Opt, Parsed};
+use common::{AppResult, Table, fmt, print_table};
 use serde::Serialize;
 use therapeutic_alliance::monitor::{
     self, Alert, ChartOptions, CourseMonitor, CourseMonitoring, MonitorOptions, RuptureOptions,
@@ -48,6 +49,53 @@ use therapeutic_alliance::monitor::{
 use therapeutic_alliance::stats::{self, AlphaOptions, CategoryCounts, ReliableChange};
 use therapeutic_alliance::{
     Answer, Course, Instrument, Keying, Respondent, Responses, Verification, parse_answer,
+};
+
+const CLI: Cli = Cli {
+    name: "quickstart",
+    about: "the end-to-end walkthrough on the bundled synthetic data set",
+    positional: "",
+    max_positional: 0,
+    options: &[
+        Opt::value(
+            "data",
+            "DIR",
+            "examples/data/synthetic",
+            "a data set with administrations.csv and courses.json",
+        ),
+        Opt::value(
+            "out",
+            "DIR",
+            "out/quickstart",
+            "where the chart goes (created if needed)",
+        ),
+        Opt::value(
+            "client",
+            "ID",
+            "the first client with a rupture and a sudden gain",
+            "the client whose course is charted",
+        ),
+        Opt::value(
+            "rupture-points",
+            "P",
+            "5",
+            "rupture: a fall of at least P SRS points",
+        ),
+        Opt::value(
+            "ors-reliability",
+            "R",
+            "the catalogue's norms, else the sample alpha",
+            "reliability for the ORS's reliable change",
+        ),
+        Opt::value(
+            "phq-9-reliability",
+            "R",
+            "the catalogue's norms, else the sample alpha",
+            "reliability for the PHQ-9's reliable change",
+        ),
+        Opt::switch("json", "print a JSON summary instead of the report"),
+    ],
+    notes: "",
 };
 
 /// Default rupture size: a fall of this many SRS points (no published rule; a parameter).
@@ -159,14 +207,7 @@ struct Scored {
 
 fn main() {
     common::run(|| {
-        let args = Args::parse(&[
-            "out",
-            "data",
-            "client",
-            "rupture-points",
-            "ors-reliability",
-            "phq-9-reliability",
-        ])?;
+        let args = CLI.parse();
         let data = args
             .value("data")
             .map_or_else(|| common::bundled_path("synthetic"), PathBuf::from);
@@ -481,7 +522,7 @@ fn alliance_outcome(courses: &[Course]) -> AppResult<common::WithinBetween> {
 fn reliable_change_all(
     courses: &[Course],
     alpha: &[AlphaRow],
-    args: &Args,
+    args: &Parsed,
 ) -> AppResult<Vec<ChangeRow>> {
     let mut out = Vec::new();
     for (id, pre_post) in CHANGE_OUTCOMES {

@@ -2,7 +2,7 @@
 //! prints them.
 //!
 //! ```sh
-//! cargo run --example reliability -- [FILE.csv] [--keys A1,C4] [--pairwise | --pairwise-cov2cor] [--json]
+//! cargo run --features csv --example reliability -- [FILE.csv] [--keys A1,C4] [--pairwise | --pairwise-cov2cor] [--json]
 //! ```
 //!
 //! Columns are items, rows respondents; empty or `NA` cells are missing. A first column that
@@ -14,10 +14,35 @@
 
 mod common;
 
-use common::{AppResult, Args, fmt, print_table};
+use common::cli::{Cli, Opt};
+use common::{AppResult, fmt, print_table};
 use therapeutic_alliance::export::{ItemTable, MissingCodes};
 use therapeutic_alliance::stats::{
     AlphaAccumulator, AlphaOptions, MissingPolicy, alpha_with_missing,
+};
+
+const CLI: Cli = Cli {
+    name: "reliability",
+    about: "Cronbach's alpha, item statistics and omega_total, as psych::alpha",
+    positional: "[FILE.csv]",
+    max_positional: 1,
+    options: &[
+        Opt::value(
+            "keys",
+            "A1,C4",
+            "",
+            "reverse-keyed items (reversed as max + min - x)",
+        ),
+        Opt::switch(
+            "pairwise",
+            "pairwise-complete covariances, as psych >= 2.4.6.26",
+        ),
+        Opt::switch("pairwise-cov2cor", "pairwise, as psych <= 2.3.x"),
+        Opt::switch("json", "print JSON instead of tables"),
+    ],
+    notes: "Columns are items, rows respondents; empty or NA cells are missing (complete cases by
+default). A first column that is not numeric is skipped. The default is the bundled
+testdata/alpha_data.csv.",
 };
 
 fn main() {
@@ -25,7 +50,7 @@ fn main() {
 }
 
 fn run() -> AppResult {
-    let args = Args::parse(&["keys"])?;
+    let args = CLI.parse();
     let path = args.file_or_testdata("alpha_data.csv");
     // Streamed through the library's reader: the file is never held in memory (complete
     // cases go straight into an accumulator; pairwise keeps only the numbers).

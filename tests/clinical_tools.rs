@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::examples::{example, scratch};
+use common::tools::{example, scratch};
 use serde_json::Value;
 
 /// Runs the workbench on `export` into `out` (a fixed rupture size: the tiny export has no

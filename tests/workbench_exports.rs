@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::examples::{example, scratch};
+use common::tools::{example, scratch};
 use serde_json::Value;
 
 fn workbench(export: &Path, out: &Path, extra: &[&str]) -> Output {

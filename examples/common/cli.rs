@@ -163,7 +163,12 @@ impl Cli {
                 Arg::Long(name) => {
                     let name = name.to_owned();
                     let Some(opt) = self.options.iter().find(|o| o.name == name) else {
-                        return Err(format!("unknown option --{name}"));
+                        return Err(match self.closest(&name) {
+                            Some(near) => {
+                                format!("unknown option --{name} (did you mean --{near}?)")
+                            }
+                            None => format!("unknown option --{name}"),
+                        });
                     };
                     if opt.value.is_some() {
                         let v = parser
@@ -196,6 +201,47 @@ impl Cli {
         }
         Ok(Outcome::Run(out))
     }
+}
+
+impl Cli {
+    /// The known option (or `help`) closest to `name`, if one is near enough to be a typo: at
+    /// most a third of its length in edits (insertion, deletion, substitution, transposition
+    /// of neighbours), at least one.
+    pub fn closest(&self, name: &str) -> Option<&'static str> {
+        let limit = (name.chars().count() / 3).max(1);
+        self.options
+            .iter()
+            .map(|o| o.name)
+            .chain(["help"])
+            .map(|known| (edit_distance(name, known), known))
+            .filter(|&(d, _)| d <= limit)
+            .min_by_key(|&(d, _)| d)
+            .map(|(_, known)| known)
+    }
+}
+
+/// The optimal-string-alignment distance of `a` and `b`: insertions, deletions, substitutions
+/// and transpositions of neighbouring characters, each one edit (`knah` → `knha` is 1).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    // three rows of the dynamic programme: i - 2, i - 1, i
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(before[j - 2] + 1);
+            }
+            cur[j] = d;
+        }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
 }
 
 impl Parsed {

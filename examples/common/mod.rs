@@ -1,4 +1,4 @@
-//! Small helpers shared by the example programs: argument parsing, reading a numeric CSV table,
+//! Small helpers shared by the example programs: argument parsing ([`cli`]), reading a numeric CSV table,
 //! and printing tables. Not part of the library (the library does no I/O).
 //!
 //! Each example includes this with `mod common;` and uses only what it needs.
@@ -12,87 +12,32 @@ use std::path::{Path, PathBuf};
 /// Result type of the examples' `main`.
 pub type AppResult<T = ()> = Result<T, Box<dyn Error>>;
 
-/// Command-line arguments: positional values and `--flag [value]` options.
-#[derive(Debug, Default)]
-pub struct Args {
-    positional: Vec<String>,
-    options: Vec<(String, Option<String>)>,
-}
-
-impl Args {
-    /// Parses `std::env::args()`. `valued` names the options that take a value
-    /// (`--keys A1,C4`); every other `--name` is a switch.
-    pub fn parse(valued: &[&str]) -> AppResult<Self> {
-        Self::from_iter(std::env::args().skip(1), valued)
-    }
-
-    /// Parses an explicit list (for tests).
-    pub fn from_iter(args: impl IntoIterator<Item = String>, valued: &[&str]) -> AppResult<Self> {
-        let mut out = Self::default();
-        let mut it = args.into_iter();
-        while let Some(a) = it.next() {
-            if let Some(name) = a.strip_prefix("--") {
-                if let Some((k, v)) = name.split_once('=') {
-                    out.options.push((k.to_owned(), Some(v.to_owned())));
-                } else if valued.contains(&name) {
-                    let v = it
-                        .next()
-                        .ok_or_else(|| format!("option --{name} needs a value"))?;
-                    out.options.push((name.to_owned(), Some(v)));
-                } else {
-                    out.options.push((name.to_owned(), None));
-                }
-            } else {
-                out.positional.push(a);
-            }
-        }
-        Ok(out)
-    }
-
-    /// Whether the switch `--name` was given.
-    pub fn flag(&self, name: &str) -> bool {
-        self.options.iter().any(|(k, _)| k == name)
-    }
-
-    /// The value of `--name VALUE`, if given.
-    pub fn value(&self, name: &str) -> Option<&str> {
-        self.options
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .and_then(|(_, v)| v.as_deref())
-    }
-
+impl cli::Parsed {
     /// The value of `--name VALUE` parsed as a number.
+    ///
+    /// # Errors
+    /// A message naming the option and the value.
     pub fn number(&self, name: &str) -> AppResult<Option<f64>> {
         match self.value(name) {
             None => Ok(None),
             Some(v) => v
+                .trim()
                 .parse::<f64>()
                 .map(Some)
                 .map_err(|_| format!("option --{name}: {v:?} is not a number").into()),
         }
     }
 
-    /// The first positional argument (the input file), if any.
-    pub fn file(&self) -> Option<&str> {
-        self.positional.first().map(String::as_str)
-    }
-
     /// The input file, or the bundled one under `examples/data/` when none was given.
     pub fn file_or_bundled(&self, bundled: &str) -> PathBuf {
-        match self.file() {
-            Some(f) => PathBuf::from(f),
-            None => bundled_path(bundled),
-        }
+        self.file()
+            .map_or_else(|| bundled_path(bundled), PathBuf::from)
     }
 
     /// The input file, or the fixture of that name in `testdata/` when none was given.
     pub fn file_or_testdata(&self, fixture: &str) -> PathBuf {
-        match self.file() {
-            Some(f) => PathBuf::from(f),
-            None => testdata_path(fixture),
-        }
+        self.file()
+            .map_or_else(|| testdata_path(fixture), PathBuf::from)
     }
 }
 
@@ -236,36 +181,118 @@ pub fn parse_cell(cell: &str, row: usize, column: &str) -> AppResult<Option<f64>
         .map_err(|_| format!("row {row}, column {column:?}: {c:?} is not a number").into())
 }
 
-/// Prints a plain-text table with right-aligned columns.
-pub fn print_table(headers: &[&str], rows: &[Vec<String>]) {
+/// A plain-text table with right-aligned columns (header, a rule, the rows), one line each.
+/// Cells of any width are padded by hand: no format width, so no width limit and no panic.
+pub fn format_table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let widths = column_widths(headers, rows);
+    let mut out = String::new();
+    table_line(&mut out, headers.iter().copied(), &widths);
+    let total: usize = widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
+    out.push_str(&"-".repeat(total));
+    out.push('\n');
+    for row in rows {
+        table_line(&mut out, row.iter().map(String::as_str), &widths);
+    }
+    out
+}
+
+/// The width of each column of a table: its widest cell, header included (in characters).
+pub fn column_widths(headers: &[&str], rows: &[Vec<String>]) -> Vec<usize> {
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let line = |cells: &mut dyn Iterator<Item = &str>| {
-        let parts: Vec<String> = cells
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:>w$}"))
-            .collect();
-        println!("{}", parts.join("  "));
-    };
-    line(&mut headers.iter().copied());
-    let total: usize = widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
-    println!("{}", "-".repeat(total));
-    for row in rows {
-        line(&mut row.iter().map(String::as_str));
+    widths
+}
+
+const SPACES: &str = "                                                                ";
+
+/// Appends one table line: each cell right-aligned to its width, two spaces between cells.
+pub fn table_line<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>, widths: &[usize]) {
+    for (k, (cell, &w)) in cells.zip(widths).enumerate() {
+        if k > 0 {
+            out.push_str("  ");
+        }
+        let len = if cell.is_ascii() {
+            cell.len()
+        } else {
+            cell.chars().count()
+        };
+        let mut pad = w.saturating_sub(len);
+        while pad > 0 {
+            let n = pad.min(SPACES.len());
+            out.push_str(&SPACES[..n]);
+            pad -= n;
+        }
+        out.push_str(cell);
     }
+    out.push('\n');
+}
+
+/// Prints a plain-text table with right-aligned columns ([`format_table`]).
+pub fn print_table(headers: &[&str], rows: &[Vec<String>]) {
+    print!("{}", format_table(headers, rows));
 }
 
 /// Formats a number for a table: fixed decimals, `NA` for non-finite.
 pub fn fmt(x: f64, decimals: usize) -> String {
-    if x.is_finite() {
-        format!("{x:.decimals$}")
-    } else {
-        "NA".to_owned()
+    let mut s = String::new();
+    fmt_into(&mut s, x, decimals);
+    s
+}
+
+/// Appends the decimal digits of `n` (as `{n}`, without the formatting machinery).
+pub fn push_uint(out: &mut String, mut n: u64) {
+    let mut power = 1;
+    while power <= n / 10 {
+        power *= 10;
     }
+    loop {
+        out.push(char::from(b'0' + (n / power) as u8));
+        n %= power;
+        if power == 1 {
+            break;
+        }
+        power /= 10;
+    }
+}
+
+/// Appends [`fmt`]`(x, decimals)` to `out` (no allocation once `out` has grown).
+pub fn fmt_into(out: &mut String, x: f64, decimals: usize) {
+    use std::fmt::Write as _;
+    if !x.is_finite() {
+        out.push_str("NA");
+        return;
+    }
+    // Fast path for the usual case of scores, a whole number of hundredths (or of
+    // 10^-decimals): x * 10^d is then an integer k far from any rounding boundary, and
+    // `{x:.d}` prints exactly k / 10^d. Everything else goes through `format!`.
+    if decimals <= 6 {
+        let scale = 10u64.pow(decimals as u32);
+        let y = x * scale as f64;
+        if y.abs() < 9.0e15 && y == (y as i64) as f64 && (y != 0.0 || x.is_sign_positive()) {
+            let k = y.abs() as u64;
+            if y < 0.0 {
+                out.push('-');
+            }
+            push_uint(out, k / scale);
+            if decimals > 0 {
+                out.push('.');
+                let frac = k % scale;
+                let digits = if frac == 0 {
+                    1
+                } else {
+                    frac.ilog10() as usize + 1
+                };
+                out.push_str(&"000000"[..decimals - digits]);
+                push_uint(out, frac);
+            }
+            return;
+        }
+    }
+    let _ = write!(out, "{x:.decimals$}");
 }
 
 /// Runs an example's `main`, printing a one-line error and exiting non-zero on failure.
@@ -289,39 +316,6 @@ pub fn run(main: impl FnOnce() -> AppResult) {
         eprintln!("error: {e}");
         std::process::exit(1);
     }
-}
-
-/// One CSV row scored with an instrument.
-#[derive(Debug)]
-pub struct ScoredRow {
-    /// Row number, 1-based (the header is not counted).
-    pub row: usize,
-    /// The `id` cell, if the table has an id column.
-    pub id: Option<String>,
-    /// The score, or why the row was rejected.
-    pub score: Result<therapeutic_alliance::Score, therapeutic_alliance::ScoreError>,
-}
-
-/// Scores every row of a response table (columns as in `therapeutic_alliance::ResponseColumns`).
-/// Fails only when the header does not fit the instrument; bad rows are kept with their error.
-pub fn score_table(
-    table: &Table,
-    instrument: &therapeutic_alliance::Instrument,
-) -> AppResult<Vec<ScoredRow>> {
-    let cols = therapeutic_alliance::ResponseColumns::new(&table.headers, instrument)?;
-    let mut answers = therapeutic_alliance::Responses::new();
-    Ok(table
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(i, rec)| ScoredRow {
-            row: i + 1,
-            id: cols.id(rec).map(str::to_owned),
-            score: cols
-                .fill(rec, &mut answers)
-                .and_then(|()| instrument.score(&answers)),
-        })
-        .collect())
 }
 
 /// The bundled response file for a built-in instrument id, e.g. `examples/data/wai-sr.csv`.
