@@ -464,7 +464,7 @@ fn run() -> AppResult {
             if let Err(e) = &sc.alpha {
                 failed.push(Failed {
                     analysis: format!("reliability {id} {}", sc.scale),
-                    error: e.clone(),
+                    error: e.message.clone(),
                 });
             }
         }
@@ -1160,7 +1160,7 @@ fn write_reliability(path: &Path, tables: &BTreeMap<String, Vec<ScaleReliability
                     s.scale,
                     s.n,
                     s.incomplete,
-                    csv_text(e)
+                    csv_text(&e.message)
                 )?,
             }
         }
@@ -1345,7 +1345,7 @@ fn print_summary(s: &Summary) {
                     fmt(a.raw_alpha, 3),
                     format!("[{}, {}]", fmt(a.ci_lb, 3), fmt(a.ci_ub, 3)),
                 ),
-                Err(e) => ("-".to_owned(), e.clone()),
+                Err(e) => ("-".to_owned(), e.message.clone()),
             };
             rows.push(vec![id.clone(), sc.scale.clone(), sc.n.to_string(), a, ci]);
         }

@@ -130,9 +130,10 @@ impl ErrorCode for StatsError {
     fn fields(&self) -> ErrorFields {
         let f = ErrorFields::new();
         match self {
-            Self::NonFinite { what, row, value } => {
-                f.field(what.clone()).line(*row as u64 + 1).value(*value)
-            }
+            Self::NonFinite { what, row, value } => f
+                .field(what.clone())
+                .line((*row as u64).saturating_add(1))
+                .value(*value),
             Self::InvalidParameter { name, value, .. } => f.field(name.clone()).value(*value),
             Self::InvalidProbability { value, .. } => f.value(*value),
             Self::UnknownName { name, .. } => f.field(name.clone()),
@@ -286,6 +287,192 @@ impl ErrorCode for crate::CourseError {
             },
             Self::Version(e) => e.fields(),
             _ => ErrorFields::new(),
+        }
+    }
+}
+
+impl ErrorCode for crate::DateError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Invalid { .. } => "invalid_date",
+            Self::Syntax { .. } => "date_syntax",
+        }
+    }
+
+    fn fields(&self) -> ErrorFields {
+        ErrorFields::new().field("date")
+    }
+}
+
+impl ErrorCode for crate::BarrierError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::SessionZero => "session_zero",
+            Self::SexualCrossing { .. } => "sexual_crossing",
+            Self::ZeroInterval { .. } => "zero_interval",
+            Self::InvalidWeight { .. } => "invalid_weight",
+            Self::NoSessions => "no_sessions",
+        }
+    }
+
+    fn fields(&self) -> ErrorFields {
+        let f = ErrorFields::new();
+        match self {
+            Self::SexualCrossing { session } => f.session(*session),
+            Self::InvalidWeight { name, value } => f.field(*name).value(*value),
+            Self::SessionZero => f.session(0),
+            _ => f,
+        }
+    }
+}
+
+impl ErrorCode for crate::ConditionsError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::OutOfRange { .. } => "out_of_range",
+            Self::MissingSubscale { .. } => "missing_subscale",
+            Self::NotMeasured(_) => "not_measured",
+            Self::NoThreshold { .. } => "no_threshold",
+            Self::InvalidThreshold { .. } => "invalid_threshold",
+        }
+    }
+
+    fn fields(&self) -> ErrorFields {
+        let f = ErrorFields::new();
+        match self {
+            Self::OutOfRange { value, .. } | Self::InvalidThreshold { value, .. } => {
+                f.value(*value)
+            }
+            Self::MissingSubscale {
+                instrument,
+                subscale,
+            } => f.instrument(instrument.clone()).field(*subscale),
+            _ => f,
+        }
+    }
+}
+
+impl ErrorCode for crate::stats::StateError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Version { .. } => "unsupported_version",
+            Self::Kind { .. } => "wrong_state_kind",
+            Self::Dimension { .. } => "dimension_mismatch",
+            Self::NotPositiveSemidefinite { .. } => "not_positive_semidefinite",
+            Self::Format { .. } => "state_format",
+            Self::Checksum { .. } => "checksum_mismatch",
+            _ => "invalid_state",
+        }
+    }
+}
+
+#[cfg(feature = "csv")]
+mod export_codes {
+    use crate::document::{ErrorCode, ErrorFields};
+    use crate::export::{CellError, CellProblem, CourseRecordError, ExportError, SpecError};
+
+    impl ErrorCode for SpecError {
+        fn code(&self) -> &'static str {
+            match self {
+                Self::Pattern { .. } => "invalid_pattern",
+                Self::NoInstruments => "no_instruments",
+                Self::EmptyColumn { .. } => "empty_column",
+                Self::RepeatedColumn { .. } => "repeated_column",
+                Self::RepeatedInstrument { .. } => "repeated_instrument",
+                Self::UnknownInstrument { .. } => "unknown_instrument",
+                Self::ColumnsOrItems { .. } => "columns_or_items",
+                Self::SessionPattern { .. } => "invalid_session_pattern",
+                Self::DateFormat { .. } => "invalid_date_format",
+            }
+        }
+
+        fn fields(&self) -> ErrorFields {
+            let f = ErrorFields::new();
+            match self {
+                Self::RepeatedInstrument { instrument }
+                | Self::UnknownInstrument { instrument }
+                | Self::ColumnsOrItems { instrument } => f.instrument(instrument.clone()),
+                Self::RepeatedColumn { column, .. } => f.field(column.clone()),
+                _ => f,
+            }
+        }
+    }
+
+    impl ErrorCode for ExportError {
+        fn code(&self) -> &'static str {
+            match self {
+                Self::MissingColumn { .. } => "missing_column",
+                Self::NoItemColumns { .. } => "no_item_columns",
+                Self::DuplicateColumn { .. } => "duplicate_column",
+                Self::Csv { .. } => "csv",
+            }
+        }
+
+        fn fields(&self) -> ErrorFields {
+            let f = ErrorFields::new();
+            match self {
+                Self::MissingColumn { column, .. } => f.line(1).field(column.clone()),
+                Self::NoItemColumns { instrument, .. } => f.line(1).instrument(instrument.clone()),
+                Self::DuplicateColumn {
+                    instrument, item, ..
+                } => f.line(1).instrument(instrument.clone()).item(*item),
+                Self::Csv { line, .. } => f.line(*line),
+            }
+        }
+    }
+
+    impl ErrorCode for CellError {
+        fn code(&self) -> &'static str {
+            match self.problem {
+                CellProblem::NotANumber => "not_a_number",
+                CellProblem::OutOfScale { .. } => "out_of_range",
+                CellProblem::NotAStep { .. } => "not_a_step",
+                CellProblem::DoesNotApplyNotAllowed => "does_not_apply_not_allowed",
+                CellProblem::InvalidId => "invalid_id",
+                CellProblem::InvalidSession => "invalid_session",
+                CellProblem::InvalidDate
+                | CellProblem::LocalDate
+                | CellProblem::NotInDateFormat { .. } => "invalid_date",
+                CellProblem::InvalidRespondent => "invalid_respondent",
+                CellProblem::UnknownItem => "unknown_item",
+                CellProblem::UnknownInstrument => "unknown_instrument",
+                CellProblem::RepeatedItem { .. } => "duplicate_item",
+                CellProblem::NotConsecutive => "not_consecutive",
+                CellProblem::FieldCount { .. } => "field_count",
+            }
+        }
+
+        fn fields(&self) -> ErrorFields {
+            ErrorFields::new()
+                .line(self.line)
+                .field(self.column.clone())
+        }
+    }
+
+    impl ErrorCode for CourseRecordError {
+        fn code(&self) -> &'static str {
+            match self {
+                Self::NoSessionOrDate { .. } => "no_session_or_date",
+                Self::InvalidTherapist { .. } => "invalid_id",
+                Self::DateConflict { .. } => "date_conflict",
+                Self::Session { .. } => "invalid_session",
+                Self::Course { source, .. } => source.code(),
+            }
+        }
+
+        fn fields(&self) -> ErrorFields {
+            let f = ErrorFields::new();
+            match self {
+                Self::NoSessionOrDate { line } | Self::Session { line, .. } => f.line(*line),
+                Self::InvalidTherapist { line, .. } => f.line(*line).field("therapist"),
+                Self::DateConflict {
+                    line,
+                    client,
+                    session,
+                    ..
+                } => f.line(*line).client(client.clone()).session(*session),
+                Self::Course { client, .. } => f.client(client.clone()),
+            }
         }
     }
 }

@@ -179,6 +179,12 @@ fn every_item9_positive_reaches_every_output() {
         .collect();
     assert_eq!(got, want, "summary.json");
     assert_eq!(summary["critical"]["flags"], want.len());
+    // no Rust `Result` layout leaks into the document
+    let text = summary.to_string();
+    assert!(
+        !text.contains("\"Ok\"") && !text.contains("\"Err\""),
+        "{text}"
+    );
 
     // the screen opens with the critical items and the clients concerned
     let first = screen.lines().nth(1).unwrap_or_default();

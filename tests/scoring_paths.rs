@@ -291,3 +291,14 @@ fn critical_rules_are_definition_data() {
     let err = serde_json::from_str::<Instrument>(&bad).unwrap_err();
     assert!(err.to_string().contains("declared twice"), "{err}");
 }
+
+/// A visual-analogue total lands on its decimal grid on every path (flat included).
+#[test]
+fn vas_totals_on_the_grid_on_every_path() {
+    let srs = Instrument::builtin("srs").unwrap();
+    let rows = vec![[9.8, 8.9, 9.8, 9.8].map(Answer::Value).to_vec()];
+    check_every_path(&srs, &rows).unwrap();
+    let mut flat = FlatScores::new();
+    srs.score_flat(&[9.8, 8.9, 9.8, 9.8], &mut flat);
+    assert_eq!(flat.total(0), Some(38.3));
+}

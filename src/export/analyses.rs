@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::reader::ExportRecord;
 use super::spec::ExportSpec;
 use crate::course::{Course, CourseError};
+use crate::document::ErrorDocument;
 use crate::id::{ClientId, CounsellorId};
 use crate::instrument::{Instrument, Keying};
 use crate::score::{Answer, BatchScores, RecordScore, Responses, Score, ScoreError};
@@ -95,7 +96,12 @@ impl ScaleAcc {
 }
 
 /// One scale's reliability from [`ReliabilityAccumulator::finish`].
+///
+/// As JSON: `scale`, `n`, `incomplete` and either `"alpha": {…}` or, when alpha cannot be
+/// computed, `"error": {"code": …, "message": …}` (an [`ErrorDocument`]): no Rust `Result`
+/// layout in the document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "ScaleReliabilityDoc", from = "ScaleReliabilityDoc")]
 #[non_exhaustive]
 pub struct ScaleReliability {
     /// `"total"` or the subscale's name.
@@ -105,8 +111,52 @@ pub struct ScaleReliability {
     /// Administrations left out because an item of this scale was missing.
     pub incomplete: usize,
     /// Cronbach's alpha and item statistics (as psych::alpha), or why it cannot be computed
-    /// (e.g. fewer than two complete administrations), as text.
-    pub alpha: Result<Alpha, String>,
+    /// (e.g. fewer than two complete administrations) as an error document with its code.
+    pub alpha: Result<Alpha, ErrorDocument>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum AlphaOutcome {
+    Alpha(Box<Alpha>),
+    Error(ErrorDocument),
+}
+
+#[derive(Serialize, Deserialize)]
+struct ScaleReliabilityDoc {
+    scale: String,
+    n: usize,
+    incomplete: usize,
+    #[serde(flatten)]
+    outcome: AlphaOutcome,
+}
+
+impl From<ScaleReliability> for ScaleReliabilityDoc {
+    fn from(s: ScaleReliability) -> Self {
+        Self {
+            scale: s.scale,
+            n: s.n,
+            incomplete: s.incomplete,
+            outcome: match s.alpha {
+                Ok(a) => AlphaOutcome::Alpha(Box::new(a)),
+                Err(e) => AlphaOutcome::Error(e),
+            },
+        }
+    }
+}
+
+impl From<ScaleReliabilityDoc> for ScaleReliability {
+    fn from(d: ScaleReliabilityDoc) -> Self {
+        Self {
+            scale: d.scale,
+            n: d.n,
+            incomplete: d.incomplete,
+            alpha: match d.outcome {
+                AlphaOutcome::Alpha(a) => Ok(*a),
+                AlphaOutcome::Error(e) => Err(e),
+            },
+        }
+    }
 }
 
 /// Streaming Cronbach's alpha for one instrument's total and each of its subscales (of at
@@ -226,7 +276,10 @@ impl ReliabilityAccumulator {
                     scale: s.name.clone(),
                     n: s.acc.count(),
                     incomplete: s.incomplete,
-                    alpha: s.acc.finish(&opts).map_err(|e| e.to_string()),
+                    alpha: s
+                        .acc
+                        .finish(&opts)
+                        .map_err(|e| ErrorDocument::from_error(&e)),
                 }
             })
             .collect()

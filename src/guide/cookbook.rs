@@ -83,7 +83,7 @@
 //! [`MissingPolicy`](crate::stats::MissingPolicy) (complete cases, or pairwise as psych);
 //! [`alpha_with_missing`](crate::stats::alpha_with_missing) accepts `Option<f64>` cells.
 //!
-//! Example: `cargo run --example reliability -- [ITEMS.csv] --keys i5 [--pairwise] [--json]`.
+//! Example: `cargo run --features csv --example reliability -- [ITEMS.csv] --keys i5 [--pairwise] [--json]`.
 //!
 //! # ICC from a ratings table
 //!

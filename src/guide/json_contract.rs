@@ -43,18 +43,38 @@
 //! ```
 //!
 //! Codes are stable within a format version; messages are for people and may change. Codes
-//! in use: `out_of_range`, `not_a_step`, `non_finite`, `not_a_number`, `unknown_item`,
-//! `duplicate_item`, `does_not_apply_not_allowed`, `wrong_instrument`, `incomplete_record`,
-//! `too_many_missing` (scoring); `invalid_instrument`, `unknown_subscale` (definitions);
-//! `empty`, `duplicate_session`, `unsorted`, `too_few_sessions`, `zero_variance`,
-//! `invalid_parameter`, `no_matching_reference`, `empty_text` (monitoring); `too_few_cases`,
-//! `length_mismatch`, `invalid_probability`, `not_converged`, `unknown_name`, `unsupported`,
-//! `singular`, `too_large` (statistics); `empty_id`, `id_too_long`, `invalid_id_character` (ids);
-//! `missing_column`, `duplicate_column`, `csv` (tables); `invalid_rule_id`, `invalid_target`
-//! (critical rules); `unsupported_version`; and with the `fhir` feature `wrong_resource`,
-//! `no_loinc_codes`, `unverified_code`, `duplicate_link_id`, `unknown_link_id`,
-//! `unresolvable_item`, `multiple_answers`, `empty_answer`, `unresolvable_answer`,
-//! `missing_items`.
+//! in use (tests/error_codes.rs checks this list against the code):
+//!
+//! - scoring: `out_of_range`, `not_a_step`, `non_finite`, `not_a_number`, `unknown_item`,
+//!   `duplicate_item`, `does_not_apply_not_allowed`, `wrong_instrument`, `incomplete_record`,
+//!   `too_many_missing`;
+//! - definitions: `invalid_instrument`, `unknown_subscale`; critical rules:
+//!   `invalid_rule_id`, `invalid_target`, `empty_text`;
+//! - ids and dates: `empty_id`, `id_too_long`, `invalid_id_character`, `invalid_date`,
+//!   `date_syntax`;
+//! - sessions, courses and stored scores: `session_number_zero`, `empty_instrument`,
+//!   `empty_administration`, `flag_session_mismatch`, `missing_id`, `sessions_rejected`,
+//!   `termination_before_last_session`, `invalid_barrier`, `stored_out_of_range`,
+//!   `stored_off_step`, `stored_mismatch`;
+//! - barriers and core conditions: `session_zero`, `sexual_crossing`, `zero_interval`,
+//!   `invalid_weight`, `no_sessions`, `missing_subscale`, `not_measured`, `no_threshold`,
+//!   `invalid_threshold`;
+//! - monitoring: `empty`, `duplicate_session`, `unsorted`, `too_few_sessions`,
+//!   `zero_variance`, `invalid_parameter`, `no_matching_reference`;
+//! - statistics: `too_few_cases`, `length_mismatch`, `invalid_probability`, `not_converged`,
+//!   `unknown_name`, `unsupported`, `singular`, `too_large`; accumulator states:
+//!   `wrong_state_kind`, `dimension_mismatch`, `not_positive_semidefinite`, `state_format`,
+//!   `checksum_mismatch`, `invalid_state`;
+//! - tables and exports (with the csv feature): `missing_column`, `duplicate_column`, `csv`,
+//!   `no_item_columns`, `invalid_pattern`, `no_instruments`, `empty_column`,
+//!   `repeated_column`, `repeated_instrument`, `unknown_instrument`, `columns_or_items`,
+//!   `invalid_session_pattern`, `invalid_date_format`, `invalid_session`,
+//!   `invalid_respondent`, `not_consecutive`, `field_count`, `no_session_or_date`,
+//!   `invalid_id`, `date_conflict`;
+//! - documents: `unsupported_version`;
+//! - FHIR (with the fhir feature): `wrong_resource`, `no_loinc_codes`, `unverified_code`,
+//!   `duplicate_link_id`, `unknown_link_id`, `unresolvable_item`, `multiple_answers`,
+//!   `empty_answer`, `unresolvable_answer`, `missing_items`.
 //!
 //! ## Critical items
 //!

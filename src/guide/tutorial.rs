@@ -62,7 +62,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Example: `cargo run --example monitor -- examples/data/synthetic/totals.csv [--svg DIR]`
+//! Example: `cargo run --example monitor -- examples/data/synthetic/totals.csv [--out DIR]`
 //! (ruptures, sudden gains and losses, not-on-track and alerts for every client).
 //!
 //! # 4. Compute alpha
@@ -78,7 +78,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Example: `cargo run --example reliability -- [ITEMS.csv] [--keys i5] [--pairwise] [--json]`;
+//! Example: `cargo run --features csv --example reliability -- [ITEMS.csv] [--keys i5] [--pairwise] [--json]`;
 //! `cargo run --example generate_data` prints alpha for every instrument of the synthetic set.
 //!
 //! # 5. Reliable change

@@ -3,6 +3,7 @@
 
 use super::batch::sync_labels;
 use super::{Answer, ScoreError, Scratch};
+use crate::grid::tidy;
 use crate::instrument::critical::CriticalSet;
 use crate::instrument::{Instrument, Keying, NO_SUBSCALE, ResponseScale};
 
@@ -348,12 +349,12 @@ impl Instrument {
                     if g < k {
                         let column = subscales.get_mut(g..).unwrap_or(&mut []);
                         for (s, &a) in column.iter_mut().step_by(k).zip(acc.iter()) {
-                            *s = sub_agg.apply(a, len);
+                            *s = tidy(sub_agg.apply(a, len));
                         }
                     }
                 }
                 for t in totals.iter_mut() {
-                    *t = total_agg.apply(*t, n);
+                    *t = tidy(total_agg.apply(*t, n));
                 }
                 out.totals.extend_from_slice(totals);
                 out.subscales.extend(subscales.iter().copied().map(Some));
@@ -371,10 +372,10 @@ impl Instrument {
                 if stepped && all_steps(row, lo, hi, excluded) {
                     let total = plan_sums(&plan.members, &plan.groups, row, |g, len, sum| {
                         if let Some(slot) = row_subs.get_mut(g) {
-                            *slot = Some(sub_agg.apply(sum, len));
+                            *slot = Some(tidy(sub_agg.apply(sum, len)));
                         }
                     });
-                    let total = total_agg.apply(total, n);
+                    let total = tidy(total_agg.apply(total, n));
                     out.subscales.extend_from_slice(&row_subs);
                     out.totals.push(total);
                     out.scored.push(true);

@@ -600,9 +600,12 @@ impl Instrument {
             MissingRule::ReplaceWithMean { .. } => s + (size - got) as f64 * mean,
             _ => size as f64 * s / got as f64,
         };
-        let total = self
-            .total_aggregation()
-            .apply(complete(sum, n, answered), n);
+        // On the decimal grid (`grid::tidy`) here, in the one core, so every path reports the
+        // same total: 9.8 + 8.9 + 9.8 + 9.8 is 38.3, not 38.300000000000004.
+        let total = tidy(
+            self.total_aggregation()
+                .apply(complete(sum, n, answered), n),
+        );
         let agg = self.subscale_aggregation();
         for ((out, acc), (sub, &size)) in subs
             .iter_mut()
@@ -610,7 +613,7 @@ impl Instrument {
             .zip(self.subscales().iter().zip(&self.subscale_sizes))
         {
             *out = (size - acc.answered <= sub.max_missing && acc.answered > 0)
-                .then(|| agg.apply(complete(acc.sum.total(), size, acc.answered), size));
+                .then(|| tidy(agg.apply(complete(acc.sum.total(), size, acc.answered), size)));
         }
         let raw = &scratch.raw;
         let (band, cutoff_met, critical) = self.verdicts(
