@@ -11,7 +11,7 @@
 //! * the **within-client** slope: the fixed-effects regression of next-session outcome on the
 //!   client-centred alliance (`stats::person_mean_centre`, `stats::within_regression`), as in
 //!   the within/between disaggregation literature (Falkenström et al.; Curran & Bauer); both in
-//!   `common::within_between`, shared with the quickstart;
+//!   `stats::within_between`, shared with the quickstart;
 //! * with `--mixed`, also the random-intercept model `outcome ~ alliance_w + alliance_b +
 //!   (1 | client)` fitted by REML as `lme4::lmer` (`stats::random_intercept`): fixed effects with
 //!   SE and t, the client and residual variances and the ICC.
@@ -93,7 +93,7 @@ fn main() {
                 y.push(o);
             }
         }
-        let wb = common::within_between(&ids, &x, &y)?;
+        let wb = therapeutic_alliance::stats::within_between(&ids, &x, &y)?;
         let (between, w) = (&wb.between, &wb.within);
         let mixed = if args.flag("mixed") {
             Some(fit_mixed(&ids, &x, &y)?)

@@ -20,7 +20,7 @@
 //!    each client's first administration (one row per client, so rows are independent).
 //! 5. **Alliance–outcome**: client WAI-SR at session t with ORS at session t + 1, split into the
 //!    between-client correlation of client means and the within-client slope
-//!    (`common::within_between`: `stats::person_mean_centre`, `stats::within_regression`,
+//!    (`stats::within_between`: `stats::person_mean_centre`, `stats::within_regression`,
 //!    `stats::pearson`).
 //! 6. **Reliable change** ([`stats::ReliableChange`], Jacobson–Truax) of the ORS (first to last
 //!    session) and the PHQ-9 (intake to end). The reliability comes from the instrument's
@@ -190,7 +190,7 @@ struct Summary {
     courses: CoursesSummary,
     monitoring: MonitoringSummary,
     alpha: Vec<AlphaRow>,
-    alliance_outcome: common::WithinBetween,
+    alliance_outcome: therapeutic_alliance::stats::WithinBetween,
     reliable_change: Vec<ChangeRow>,
     wrote: Vec<PathBuf>,
 }
@@ -500,7 +500,7 @@ fn alpha_all(first_items: &BTreeMap<String, Vec<Vec<Option<f64>>>>) -> Vec<Alpha
 }
 
 /// Step 5: client WAI-SR at session t with ORS at session t + 1, within and between clients.
-fn alliance_outcome(courses: &[Course]) -> AppResult<common::WithinBetween> {
+fn alliance_outcome(courses: &[Course]) -> AppResult<therapeutic_alliance::stats::WithinBetween> {
     let (mut ids, mut x, mut y) = (Vec::new(), Vec::new(), Vec::new());
     for course in courses {
         let ors: HashMap<u32, f64> = course
@@ -515,7 +515,7 @@ fn alliance_outcome(courses: &[Course]) -> AppResult<common::WithinBetween> {
             }
         }
     }
-    common::within_between(&ids, &x, &y)
+    Ok(therapeutic_alliance::stats::within_between(&ids, &x, &y)?)
 }
 
 /// Step 6: reliable change of each outcome from its first to its last administration.
@@ -549,16 +549,7 @@ fn reliable_change_all(
                 .into());
             }
         };
-        let (mut pre, mut post) = (Vec::new(), Vec::new());
-        for course in courses {
-            let s = course.series_by(id, Respondent::Client);
-            if let (Some(first), Some(last)) = (s.first(), s.last())
-                && s.len() >= 2
-            {
-                pre.push(first.1);
-                post.push(last.1);
-            }
-        }
+        let (pre, post) = therapeutic_alliance::pre_post(courses, id, Respondent::Client);
         let mut rc = ReliableChange::new(reliability, inst.direction());
         if let Some(n) = inst.norms() {
             rc = rc.clinical_norms(n.population()?);

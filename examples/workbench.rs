@@ -1103,16 +1103,7 @@ fn reliable_change_all(
             ),
             (None, None) => continue,
         };
-        let (mut pre, mut post) = (Vec::new(), Vec::new());
-        for c in courses {
-            let s = c.series_by(inst.id(), ic.respondent);
-            if let (Some(f), Some(l)) = (s.first(), s.last())
-                && s.len() >= 2
-            {
-                pre.push(f.1);
-                post.push(l.1);
-            }
-        }
+        let (pre, post) = therapeutic_alliance::pre_post(courses, inst.id(), ic.respondent);
         let mut rc = ReliableChange::new(rel, inst.direction());
         if let Some(n) = inst.norms() {
             rc = rc.clinical_norms(n.population()?);

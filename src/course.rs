@@ -53,6 +53,24 @@ pub enum SessionRejection {
     Invalid(SessionError),
 }
 
+/// The first-to-last pairs of `instrument` by `respondent` over `courses`
+/// ([`Course::first_and_last`]), as the `pre` and `post` columns of
+/// [`stats::ReliableChange::compute`](crate::stats::ReliableChange::compute); courses with
+/// fewer than two scored administrations are left out (so `pre.len()` is the number of
+/// courses used).
+#[must_use]
+pub fn pre_post(
+    courses: &[Course],
+    instrument: &str,
+    respondent: Respondent,
+) -> (Vec<f64>, Vec<f64>) {
+    courses
+        .iter()
+        .filter_map(|c| c.first_and_last(instrument, respondent))
+        .map(|((_, a), (_, b))| (a, b))
+        .unzip()
+}
+
 /// Why a course was rejected.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -389,6 +407,22 @@ impl Course {
         timing: Timing,
     ) -> Vec<(u32, f64)> {
         self.series_filtered_at(instrument, Some(respondent), Some(timing))
+    }
+
+    /// The first and the last scored administration of `instrument` by `respondent`, as
+    /// `(session, total)`: the pre and post values of reliable change from the start to the end
+    /// of therapy. `None` with fewer than two.
+    #[must_use]
+    pub fn first_and_last(
+        &self,
+        instrument: &str,
+        respondent: Respondent,
+    ) -> Option<((u32, f64), (u32, f64))> {
+        let s = self.series_by(instrument, respondent);
+        match (s.first(), s.last()) {
+            (Some(&f), Some(&l)) if s.len() >= 2 => Some((f, l)),
+            _ => None,
+        }
     }
 
     fn series_filtered(&self, instrument: &str, who: Option<Respondent>) -> Vec<(u32, f64)> {

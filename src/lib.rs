@@ -251,7 +251,7 @@ pub use conditions::{
     Condition, ConditionAssessment, ConditionMeasure, ConditionsError, CoreConditions,
     FacilitativeThresholds, Rating,
 };
-pub use course::{Course, CourseError, SessionRejection};
+pub use course::{Course, CourseError, SessionRejection, pre_post};
 pub use critical::{CriticalFlag, CriticalRule, CriticalRuleError, CriticalSet, CriticalTarget};
 pub use date::{DateError, SessionDate};
 pub use document::{ErrorCode, ErrorDocument, FORMAT_VERSION};

@@ -202,3 +202,27 @@ proptest! {
         let _ = serde_json::from_str::<Vec<Course>>(&s);
     }
 }
+
+#[test]
+fn first_and_last_and_pre_post_pairs() {
+    use therapeutic_alliance::{Respondent, pre_post};
+    let courses: Vec<therapeutic_alliance::Course> =
+        serde_json::from_str(&common::golden::text("courses.json")).unwrap();
+    let (pre, post) = pre_post(&courses, "ors", Respondent::Client);
+    let mut want = (Vec::new(), Vec::new());
+    for c in &courses {
+        let s = c.series_by("ors", Respondent::Client);
+        if s.len() >= 2 {
+            want.0.push(s[0].1);
+            want.1.push(s[s.len() - 1].1);
+            assert_eq!(
+                c.first_and_last("ors", Respondent::Client),
+                Some((s[0], s[s.len() - 1]))
+            );
+        } else {
+            assert_eq!(c.first_and_last("ors", Respondent::Client), None);
+        }
+    }
+    assert!(!pre.is_empty());
+    assert_eq!((pre, post), want);
+}

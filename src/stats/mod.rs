@@ -254,8 +254,8 @@ pub use meta::{
 };
 pub use mixed::{FixedEffect, MixedMethod, MixedOptions, RandomIntercept, random_intercept};
 pub use multilevel::{
-    Decomposition, GrandMean, WithinCoefficient, WithinRegression, next_within_person,
-    person_mean_centre, within_regression,
+    Decomposition, GrandMean, WithinBetween, WithinCoefficient, WithinRegression,
+    next_within_person, person_mean_centre, within_between, within_regression,
 };
 pub use reliability::{
     Alpha, AlphaAccumulator, AlphaItem, AlphaOptions, AlphaState, MissingPolicy, Omega, alpha,

@@ -83,6 +83,71 @@ fn group_means(group: &[usize], g: usize, x: &[f64]) -> (Vec<f64>, Vec<usize>) {
     (means, counts)
 }
 
+/// The within- and between-client association of a session-level predictor `x` with an
+/// outcome `y` ([`within_between`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WithinBetween {
+    /// Rows (value pairs) used.
+    pub pairs: usize,
+    /// Clients (distinct ids).
+    pub clients: usize,
+    /// Pearson correlation of the client means (between clients).
+    pub between: super::Correlation,
+    /// Fixed-effects slope of the outcome on the client-centred predictor (within clients).
+    pub within: WithinCoefficient,
+}
+
+/// Splits the association of `x` with `y` (one pair per row, rows grouped by `ids`) into the
+/// **between-client** correlation of the client means ([`pearson`](super::pearson) on each
+/// client's mean of `x` and of `y`) and the **within-client** slope of `y` on the
+/// person-mean-centred `x` ([`person_mean_centre`], [`within_regression`]): the
+/// disaggregation of within- and between-person effects (Curran, P. J. & Bauer, D. J. (2011),
+/// *Annual Review of Psychology* 62, 583–619; Falkenström, F., Finkel, S., Sandell, R.,
+/// Rubel, J. A. & Holmqvist, R. (2017), *Journal of Consulting and Clinical Psychology*
+/// 85(6), 537–549), which separates "clients with a better alliance do better" from "a
+/// better alliance than usual for this client precedes a better outcome".
+///
+/// ```
+/// use therapeutic_alliance::stats::within_between;
+/// let ids = ["a", "a", "a", "b", "b", "b", "c", "c", "c"];
+/// let wai = [40.0, 44.0, 48.0, 30.0, 33.0, 36.0, 50.0, 51.0, 55.0];
+/// let ors = [20.0, 24.0, 27.0, 15.0, 17.0, 20.0, 28.0, 29.0, 33.0];
+/// let wb = within_between(&ids, &wai, &ors)?;
+/// assert_eq!((wb.pairs, wb.clients), (9, 3));
+/// assert!(wb.between.r > 0.9 && wb.within.estimate > 0.0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`StatsError`] from the centring, the regression (too few rows, no within-client
+/// variance) or the correlation (fewer than 3 clients, constant means).
+pub fn within_between<K: Ord>(
+    ids: &[K],
+    x: &[f64],
+    y: &[f64],
+) -> Result<WithinBetween, StatsError> {
+    let d = person_mean_centre(ids, x, GrandMean::Rows)?;
+    let fit = within_regression(ids, &[&d.within], y)?;
+    let within = fit
+        .coefficients
+        .first()
+        .cloned()
+        .ok_or_else(|| StatsError::EmptyInput {
+            what: "within-client coefficients".to_owned(),
+        })?;
+    check_column("y", y, ids.len())?;
+    let (group, g) = group_index(ids);
+    let (mx, _) = group_means(&group, g, x);
+    let (my, _) = group_means(&group, g, y);
+    Ok(WithinBetween {
+        pairs: ids.len(),
+        clients: g,
+        between: super::pearson(&mx, &my)?,
+        within,
+    })
+}
+
 /// Splits a session-level predictor into within-person deviations and between-person means.
 ///
 /// `ids` identify persons (any ordered key: integers, `&str`, `String`); rows need not be
