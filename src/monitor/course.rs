@@ -347,18 +347,32 @@ impl CourseMonitor {
     /// The critical-item alerts of every administration of `course`.
     fn critical_alerts(&self, course: &Course) -> Vec<Alert> {
         let mut out = Vec::new();
+        // Each instrument id resolved once per course (the monitored definition, else the
+        // catalogue's), with the source of its rules: not once per administration or flag.
+        let mut resolved: Vec<(String, Option<Instrument>, ThresholdSource)> = Vec::new();
         for session in course.sessions() {
             for a in session.administrations() {
-                let known = [&self.alliance, &self.outcome]
-                    .into_iter()
-                    .flatten()
-                    .map(|(i, _)| i)
-                    .find(|i| i.id() == a.instrument())
-                    .cloned()
-                    .or_else(|| Instrument::builtin(a.instrument()));
+                let k = if let Some(k) = resolved.iter().position(|(id, _, _)| id == a.instrument())
+                {
+                    k
+                } else {
+                    let inst = [&self.alliance, &self.outcome]
+                        .into_iter()
+                        .flatten()
+                        .map(|(i, _)| i)
+                        .find(|i| i.id() == a.instrument())
+                        .cloned()
+                        .or_else(|| Instrument::builtin(a.instrument()));
+                    let source = inst
+                        .as_ref()
+                        .map_or(ThresholdSource::User, definition_source);
+                    resolved.push((a.instrument().to_owned(), inst, source));
+                    resolved.len() - 1
+                };
+                let (known, source) = (&resolved[k].1, resolved[k].2);
                 // The responses are the authority when stored (an incomplete form still
                 // reports its answered risk items); else the stored score's flags.
-                let scored = match &known {
+                let scored = match known {
                     Some(inst) if !a.responses().is_empty() => Some(inst.score(a.responses())),
                     _ => None,
                 };
@@ -368,9 +382,6 @@ impl CourseMonitor {
                     (None, None) => continue,
                 };
                 for f in flags {
-                    let source = known
-                        .as_ref()
-                        .map_or(ThresholdSource::User, definition_source);
                     let mut alert = Alert::new(
                         session.number(),
                         AlertKind::CriticalItem,
