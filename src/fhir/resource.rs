@@ -3,6 +3,14 @@
 //! Field names are FHIR's own (camelCase, `resourceType`), not the crate's snake_case: these
 //! types mirror an external standard. Elements the crate does not use are ignored on input
 //! (FHIR resources carry many), and absent optional elements are left out on output.
+//!
+//! **Nesting.** Items nest (groups, items under answers). serde_json's parser refuses input
+//! nested more than 128 values deep, so a parsed resource nests about 63 item levels at most;
+//! [`read_response`](super::read_response) refuses more than
+//! [`MAX_NESTING`](super::MAX_NESTING) levels without recursing, and dropping an item of any
+//! depth does not recurse. The derived `Clone`, `PartialEq`, `Debug` and `Serialize` do
+//! recurse: do not call them on items nested thousands of levels deep (only possible when
+//! built in code).
 
 use serde::{Deserialize, Serialize};
 
@@ -179,6 +187,17 @@ pub struct QuestionnaireItem {
     pub item: Vec<QuestionnaireItem>,
 }
 
+impl Drop for QuestionnaireItem {
+    /// Nested items are dropped from a heap stack, one level at a time, so dropping an item
+    /// nested however deep never overflows the call stack.
+    fn drop(&mut self) {
+        let mut stack = std::mem::take(&mut self.item);
+        while let Some(mut child) = stack.pop() {
+            stack.append(&mut child.item);
+        }
+    }
+}
+
 /// A permitted answer of a [`QuestionnaireItem`].
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -244,6 +263,24 @@ pub struct ResponseItem {
     pub item: Vec<ResponseItem>,
 }
 
+impl Drop for ResponseItem {
+    /// Nested items (under the item and under its answers) are dropped from a heap stack, one
+    /// level at a time, so dropping an item nested however deep never overflows the call
+    /// stack.
+    fn drop(&mut self) {
+        let mut stack = std::mem::take(&mut self.item);
+        for a in &mut self.answer {
+            stack.append(&mut a.item);
+        }
+        while let Some(mut child) = stack.pop() {
+            stack.append(&mut child.item);
+            for a in &mut child.answer {
+                stack.append(&mut a.item);
+            }
+        }
+    }
+}
+
 /// One answer of a [`ResponseItem`].
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -284,13 +321,13 @@ pub struct Observation {
     pub effective_date_time: Option<String>,
     /// The total.
     pub value_quantity: Quantity,
-    /// The severity band.
+    /// The severity band (as text), then one entry per critical rule met.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interpretation: Vec<CodeableConcept>,
     /// The QuestionnaireResponse scored.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub derived_from: Vec<Reference>,
-    /// Subscale scores.
+    /// Subscale scores, then the critical rules met.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub component: Vec<ObservationComponent>,
 }
@@ -323,7 +360,7 @@ impl Quantity {
     }
 }
 
-/// One component of an [`Observation`] (a subscale).
+/// One component of an [`Observation`] (a subscale, or a critical rule met).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -333,4 +370,7 @@ pub struct ObservationComponent {
     pub code: CodeableConcept,
     /// The value.
     pub value_quantity: Quantity,
+    /// The component's interpretation (`AA`, "Critical abnormal", for a critical rule met).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interpretation: Vec<CodeableConcept>,
 }

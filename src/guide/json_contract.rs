@@ -74,7 +74,8 @@
 //! - documents: `unsupported_version`;
 //! - FHIR (with the fhir feature): `wrong_resource`, `no_loinc_codes`, `unverified_code`,
 //!   `duplicate_link_id`, `unknown_link_id`, `unresolvable_item`, `multiple_answers`,
-//!   `empty_answer`, `unresolvable_answer`, `missing_items`.
+//!   `empty_answer`, `unresolvable_answer`, `conflicting_values`, `non_finite_value`,
+//!   `nesting_too_deep`, `impossible_score`, `missing_items`.
 //!
 //! ## Critical items
 //!
