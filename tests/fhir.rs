@@ -186,6 +186,17 @@ fn conflicting_values_in_one_answer_are_an_error_with_a_code() {
         "valueCoding": {"system": "http://loinc.org", "code": "LA6570-1"}}));
     let e = read(&coding_and_integer).unwrap_err();
     assert!(e.to_string().contains("LOINC answer LA6570-1 (2)"), "{e}");
+    // Two weights on one coding that disagree.
+    let two_weights = r(
+        serde_json::json!({"valueCoding": {"system": "http://loinc.org",
+        "code": "LA6570-1", "extension": [
+            {"url": "http://hl7.org/fhir/StructureDefinition/itemWeight", "valueDecimal": 2},
+            {"url": "http://hl7.org/fhir/StructureDefinition/ordinalValue", "valueInteger": 3}]}}),
+    );
+    assert!(matches!(
+        read(&two_weights),
+        Err(FhirError::ConflictingValues { .. })
+    ));
     // Identical duplicates are read as the one value.
     let same = r(serde_json::json!({"valueInteger": 2, "valueDecimal": 2.0,
         "valueCoding": {"system": "http://loinc.org", "code": "LA6570-1"}}));

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::FhirError;
 use super::resource::{
     Coding, Questionnaire, QuestionnaireItem, QuestionnaireResponse, ResponseAnswer, ResponseItem,
-    weight,
+    weights,
 };
 use crate::loinc::{CodePolicy, InstrumentCodes, LOINC_SYSTEM, codes_for, embedded_code};
 use crate::{Answer, Instrument, Responses};
@@ -297,7 +297,10 @@ impl Reader<'_> {
     /// answer code's 0–3 value.
     fn coded(&self, item: &ResponseItem, coding: &Coding) -> Result<(f64, String), FhirError> {
         let code = coding.code.clone().unwrap_or_default();
-        let own = weight(&coding.extension);
+        let mut own = Agreed::new(&item.link_id);
+        for (w, name) in weights(&coding.extension) {
+            own.add(w, format!("the {name} {w} on the coding {code}"))?;
+        }
         if let Some(q) = self.question(&item.link_id)? {
             let option = q.answer_option.iter().find(|o| {
                 o.value_coding.as_ref().is_some_and(|c| {
@@ -307,22 +310,22 @@ impl Reader<'_> {
                             || c.system == coding.system)
                 })
             });
-            if let Some(w) = option.and_then(|o| weight(&o.extension)) {
-                let what = format!("the questionnaire's weight {w} for {code}");
-                if let Some(own) = own
-                    && own != w
-                {
-                    return Err(FhirError::ConflictingValues {
-                        link_id: item.link_id.clone(),
-                        first: what,
-                        second: format!("the weight {own} on the coding {code}"),
-                    });
+            let mut theirs = Agreed::new(&item.link_id);
+            for (w, name) in option.into_iter().flat_map(|o| weights(&o.extension)) {
+                theirs.add(w, format!("the questionnaire's {name} {w} for {code}"))?;
+            }
+            if let Some((w, what)) = theirs.value {
+                // The questionnaire's weight wins; one on the coding must agree with it.
+                if let Some((mine, mine_what)) = own.value {
+                    let mut both = Agreed::new(&item.link_id);
+                    both.add(w, what.clone())?;
+                    both.add(mine, mine_what)?;
                 }
                 return Ok((w, what));
             }
         }
-        if let Some(w) = own {
-            return Ok((w, format!("the weight {w} on the coding {code}")));
+        if let Some(found) = own.value {
+            return Ok(found);
         }
         let loinc = coding.system.as_deref().is_none_or(|s| s == LOINC_SYSTEM);
         match self.codes.answer_value(&code) {

@@ -114,12 +114,22 @@ pub const ITEM_WEIGHT: &str = "http://hl7.org/fhir/StructureDefinition/itemWeigh
 /// The older answer-weight extension (`ordinalValue`), still written by LHC-Forms.
 pub const ORDINAL_VALUE: &str = "http://hl7.org/fhir/StructureDefinition/ordinalValue";
 
-/// The weight carried by an `itemWeight` or `ordinalValue` extension, if any.
-pub(crate) fn weight(extensions: &[Extension]) -> Option<f64> {
+/// Every weight carried by `itemWeight` or `ordinalValue` extensions (`valueDecimal` and
+/// `valueInteger`), in order; the reader requires them to agree.
+pub(crate) fn weights(extensions: &[Extension]) -> impl Iterator<Item = (f64, &'static str)> + '_ {
     extensions
         .iter()
-        .filter(|e| e.url == ITEM_WEIGHT || e.url == ORDINAL_VALUE)
-        .find_map(|e| e.value_decimal.or(e.value_integer.map(|i| i as f64)))
+        .filter_map(|e| match e.url.as_str() {
+            ITEM_WEIGHT => Some((e, "itemWeight")),
+            ORDINAL_VALUE => Some((e, "ordinalValue")),
+            _ => None,
+        })
+        .flat_map(|(e, name)| {
+            e.value_decimal
+                .into_iter()
+                .chain(e.value_integer.map(|i| i as f64))
+                .map(move |w| (w, name))
+        })
 }
 
 /// FHIR `Reference`.
