@@ -112,6 +112,12 @@ fn unweighted(y: &[f64], v: &[f64]) -> (f64, f64, f64) {
     (ss.total(), sv.total(), sv2.total())
 }
 
+/// A standard error of τ² only when it is finite: where its formula divides 0 by 0 or
+/// overflows, metafor's `se.tau2` is `NA`/`NaN`, and the result carries `None`.
+fn finite_se(se: f64) -> Option<f64> {
+    se.is_finite().then_some(se)
+}
+
 /// An estimate of τ² with its standard error and the Fisher-scoring trace.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Tau2Fit {
@@ -135,7 +141,7 @@ impl Tau2Fit {
     fn closed(tau2: f64, se: f64) -> Self {
         Self {
             tau2: tau2.max(0.0),
-            se_tau2: Some(se),
+            se_tau2: finite_se(se),
             iterations: 0,
             trace: Vec::new(),
         }
@@ -320,7 +326,7 @@ pub(super) fn fisher_scoring(
     };
     Ok(Tau2Fit {
         tau2,
-        se_tau2: Some(se),
+        se_tau2: finite_se(se),
         iterations: iter,
         trace,
     })

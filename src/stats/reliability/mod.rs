@@ -244,6 +244,8 @@ pub fn sem(sd: f64, reliability: f64) -> Result<f64, StatsError> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn omega_total(data: &[f64], n_items: usize) -> Result<Omega, StatsError> {
+    // the shape first: it bounds the item count by the data before the names are built
+    super::table::check_shape(data, n_items, "items")?;
     let names = item_names(&AlphaOptions::new(), n_items)?;
     let acc = accumulate(data, n_items, &names)?;
     let m = complete_moments(&acc, &names, &vec![false; n_items], None)?;
