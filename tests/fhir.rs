@@ -164,7 +164,7 @@ fn questionnaire_weights_win_over_the_loinc_answer_codes() {
 fn conflicting_values_in_one_answer_are_an_error_with_a_code() {
     let r = |answer: serde_json::Value| -> QuestionnaireResponse {
         edited("lhc-phq9-response.json", |v| {
-            v["item"][3]["answer"][0] = answer
+            v["item"][3]["answer"][0] = answer;
         })
     };
     let read = |r: &QuestionnaireResponse| read_response(&phq(), r, None, CodePolicy::default());
@@ -420,7 +420,7 @@ fn the_critical_flag_is_in_the_observation_json() {
 /// A response item `depth` groups deep around one answered PHQ-9 item, built in code.
 fn nested_response(depth: usize) -> QuestionnaireResponse {
     let mut node = ResponseItem::default();
-    node.link_id = "/44250-9".to_owned();
+    "/44250-9".clone_into(&mut node.link_id);
     let mut answer = ResponseAnswer::default();
     answer.value_integer = Some(1);
     node.answer.push(answer);
@@ -431,7 +431,7 @@ fn nested_response(depth: usize) -> QuestionnaireResponse {
         node = group;
     }
     let mut r = QuestionnaireResponse::default();
-    r.resource_type = "QuestionnaireResponse".to_owned();
+    "QuestionnaireResponse".clone_into(&mut r.resource_type);
     r.item.push(node);
     r
 }
@@ -450,15 +450,15 @@ fn groups_nested_100000_deep_are_a_typed_error_not_a_stack_overflow() {
     let shallow = nested_response(MAX_NESTING - 1);
     match read_response(&phq(), &shallow, None, CodePolicy::default()) {
         Err(FhirError::MissingItems { missing, .. }) => {
-            assert_eq!(missing, [2, 3, 4, 5, 6, 7, 8, 9])
+            assert_eq!(missing, [2, 3, 4, 5, 6, 7, 8, 9]);
         }
         other => panic!("{other:?}"),
     }
     // Items nested under answers count too (the panel code: read and skipped, level by level).
     let mut under = QuestionnaireResponse::default();
-    under.resource_type = "QuestionnaireResponse".to_owned();
+    "QuestionnaireResponse".clone_into(&mut under.resource_type);
     let mut node = ResponseItem::default();
-    node.link_id = "leaf".to_owned();
+    "leaf".clone_into(&mut node.link_id);
     for d in 0..100_000 {
         let mut answer = ResponseAnswer::default();
         answer.value_integer = Some(0);
@@ -475,9 +475,9 @@ fn groups_nested_100000_deep_are_a_typed_error_not_a_stack_overflow() {
     ));
     // A questionnaire nested 100,000 deep.
     let mut q = Questionnaire::default();
-    q.resource_type = "Questionnaire".to_owned();
+    "Questionnaire".clone_into(&mut q.resource_type);
     let mut node = QuestionnaireItem::default();
-    node.link_id = "leaf".to_owned();
+    "leaf".clone_into(&mut node.link_id);
     for d in 0..100_000 {
         let mut group = QuestionnaireItem::default();
         group.link_id = format!("g{d}");

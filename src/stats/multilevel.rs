@@ -347,10 +347,14 @@ pub fn within_regression<K: Ord>(
         .map(|c| pow2_scale(c.iter().fold(0.0_f64, |m, v| m.max(v.abs()))))
         .collect();
     for (c, s) in cols.iter_mut().zip(&col_scale) {
-        c.iter_mut().for_each(|v| *v /= s);
+        for v in c.iter_mut() {
+            *v /= s;
+        }
     }
     let y_scale = pow2_scale(qty.iter().fold(0.0_f64, |m, v| m.max(v.abs())));
-    qty.iter_mut().for_each(|v| *v /= y_scale);
+    for v in &mut qty {
+        *v /= y_scale;
+    }
     // Householder QR: cols becomes R (upper part) and qty becomes Qᵀy.
     let mut r = vec![vec![0.0; k]; k];
     for j in 0..k {

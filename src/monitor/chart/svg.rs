@@ -62,7 +62,7 @@ pub(super) fn ticks(lo: f64, hi: f64, step: f64) -> Vec<f64> {
     let first = (lo / step).ceil();
     let last = ((hi + 1e-9) / step).floor();
     let count = last - first;
-    if !(count.is_finite() && count >= 0.0 && count < MAX_TICKS) {
+    if !(0.0..MAX_TICKS).contains(&count) {
         return Vec::new();
     }
     let mut out: Vec<f64> = Vec::with_capacity(count as usize + 1);
