@@ -237,14 +237,7 @@ fn definition_carries_the_code_for_gad7() {
 }
 
 fn edit(f: impl FnOnce(&mut serde_json::Value)) -> QuestionnaireResponse {
-    let path = format!(
-        "{}/tests/data/fhir/pco-phq9-response.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    f(&mut v);
-    serde_json::from_value(v).unwrap()
+    edited("pco-phq9-response.json", f)
 }
 
 #[test]

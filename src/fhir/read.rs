@@ -133,18 +133,23 @@ pub fn read_response(
 /// [`FhirError::TooDeep`].
 pub const MAX_NESTING: usize = 64;
 
+fn check_depth(depth: usize, link_id: &str) -> Result<(), FhirError> {
+    if depth > MAX_NESTING {
+        return Err(FhirError::TooDeep {
+            link_id: link_id.to_owned(),
+            limit: MAX_NESTING,
+        });
+    }
+    Ok(())
+}
+
 fn index_items<'a>(
     items: &'a [QuestionnaireItem],
     index: &mut HashMap<&'a str, &'a QuestionnaireItem>,
 ) -> Result<(), FhirError> {
     let mut stack: Vec<(&QuestionnaireItem, usize)> = items.iter().rev().map(|i| (i, 1)).collect();
     while let Some((item, depth)) = stack.pop() {
-        if depth > MAX_NESTING {
-            return Err(FhirError::TooDeep {
-                link_id: item.link_id.clone(),
-                limit: MAX_NESTING,
-            });
-        }
+        check_depth(depth, &item.link_id)?;
         if index.insert(item.link_id.as_str(), item).is_some() {
             return Err(FhirError::DuplicateLinkId {
                 link_id: item.link_id.clone(),
@@ -169,12 +174,7 @@ impl Reader<'_> {
     fn items(&mut self, items: &[ResponseItem]) -> Result<(), FhirError> {
         let mut stack: Vec<(&ResponseItem, usize)> = items.iter().rev().map(|i| (i, 1)).collect();
         while let Some((item, depth)) = stack.pop() {
-            if depth > MAX_NESTING {
-                return Err(FhirError::TooDeep {
-                    link_id: item.link_id.clone(),
-                    limit: MAX_NESTING,
-                });
-            }
+            check_depth(depth, &item.link_id)?;
             if !item.answer.is_empty() {
                 self.answered(item)?;
             }
