@@ -321,6 +321,33 @@ fn dersimonian_laird_se_tau2_is_finite_or_none() {
 }
 
 #[test]
+fn dersimonian_laird_se_tau2_with_one_study_outweighing_the_other_by_1e12_is_right() {
+    // tr(P) and tr(PP) cancelled catastrophically: se_tau2 was NaN (or a wrong finite value)
+    let res = meta_analysis_rn(
+        &[0.999_999, -0.999_999],
+        &[4.0, 1e12],
+        &MetaOptions::new().method(TauMethod::DerSimonianLaird),
+    )
+    .unwrap();
+    assert!(res.se_tau2.is_some_and(f64::is_finite) && res.tau2.is_finite());
+    // τ² = 0: se = √2 / tr(P), tr(P) = 2 w1 w2 / (w1 + w2)
+    let (n1, n2) = (1e12_f64, 3.000_001_f64);
+    let res = meta_analysis_rn(
+        &[0.9, -0.9],
+        &[n1, n2],
+        &MetaOptions::new().method(TauMethod::DerSimonianLaird),
+    )
+    .unwrap();
+    let (w1, w2) = (n1 - 3.0, n2 - 3.0);
+    let expected = 2f64.sqrt() / (2.0 * w1 * w2 / (w1 + w2));
+    let se = res.se_tau2.unwrap();
+    assert!(
+        (se - expected).abs() < 1e-6 * expected,
+        "{se} vs {expected}"
+    );
+}
+
+#[test]
 fn check_stored_refuses_answered_usize_max() {
     let phq = Instrument::builtin("phq-9").unwrap();
     let mut s = Score::new("phq-9", 9.0);
