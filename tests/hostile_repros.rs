@@ -103,6 +103,9 @@ fn course_svg_with_a_tick_step_below_float_spacing_terminates() {
             "{range:?}"
         );
     }
+    // a fixed range whose span overflows
+    let huge = (-1e308, 1e308);
+    assert!(svg_of(vec![(1, 1.0)], &ChartOptions::new().y_ranges(huge, huge)).is_err());
     // data at the series' limit, 1e12, with a span below its float spacing
     let svg = svg_of(vec![(1, -1e12), (2, -1e12 + 1e-4)], &ChartOptions::new()).unwrap();
     assert!(!svg.contains("NaN"));

@@ -98,11 +98,12 @@ pub(super) fn y_range(
     fixed: Option<(f64, f64)>,
 ) -> Result<(f64, f64), MonitorError> {
     if let Some((lo, hi)) = fixed {
-        if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+        // the span too: (-1e308, 1e308) has finite bounds and an infinite span
+        if !(lo.is_finite() && hi.is_finite() && lo < hi && (hi - lo).is_finite()) {
             return Err(MonitorError::invalid(
                 "y range",
                 hi - lo,
-                "finite bounds with min < max",
+                "finite bounds with min < max and a finite span",
             ));
         }
         return Ok((lo, hi));
