@@ -388,3 +388,24 @@ fn icc_and_alpha_errors_name_the_data_not_internal_parameters() {
         "{m}"
     );
 }
+
+/// A zero-sized row claiming a million values (a type the caller may define).
+#[derive(Clone, Copy)]
+struct WideRow;
+
+impl AsRef<[f64]> for WideRow {
+    fn as_ref(&self) -> &[f64] {
+        static ROW: [f64; 1 << 20] = [1.0; 1 << 20];
+        &ROW
+    }
+}
+
+#[test]
+fn alpha_rows_whose_size_overflows_is_an_error_not_a_panic() {
+    // 2^50 zero-sized rows of 2^20 values: 2^70 values, cost nothing to claim
+    let rows = [WideRow; 1 << 50];
+    assert!(matches!(
+        therapeutic_alliance::stats::alpha_rows(&rows, &AlphaOptions::new()),
+        Err(StatsError::TooLarge { .. })
+    ));
+}

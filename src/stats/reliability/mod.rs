@@ -102,7 +102,22 @@ pub fn alpha_rows<R: AsRef<[f64]>>(
             what: "rows".to_owned(),
         });
     }
-    let mut flat = Vec::with_capacity(rows.len() * p);
+    // checked: rows of a zero-sized type can claim any length without memory behind it
+    let len = rows
+        .len()
+        .checked_mul(p)
+        .ok_or_else(|| StatsError::TooLarge {
+            what: "rows × items".to_owned(),
+            size: rows.len() as u128 * p as u128,
+            why: "the product overflows usize".to_owned(),
+        })?;
+    let mut flat: Vec<f64> = Vec::new();
+    flat.try_reserve_exact(len)
+        .map_err(|_| StatsError::TooLarge {
+            what: "rows × items".to_owned(),
+            size: len as u128,
+            why: "the memory for the table cannot be reserved".to_owned(),
+        })?;
     for row in rows {
         let row = row.as_ref();
         if row.len() != p {
