@@ -126,7 +126,7 @@ fn main() {
             "  within clients:  slope = {} (SE {}, t = {}, p = {})",
             fmt(w.estimate, 4),
             fmt(w.se, 4),
-            fmt(w.t, 2),
+            fmt(w.t.unwrap_or(f64::NAN), 2),
             fmt(w.p, 4)
         );
         if let Some(m) = &mixed {

@@ -108,7 +108,7 @@ fn main() {
             &[vec![
                 fmt(c.r, 4),
                 c.n.to_string(),
-                fmt(c.t, 4),
+                fmt(c.t.unwrap_or(f64::NAN), 4),
                 fmt(c.df, 0),
                 format!("{:.4e}", c.p),
                 format!("[{}, {}]", ci(c.ci_lb), ci(c.ci_ub)),

@@ -20,6 +20,7 @@ impl ErrorCode for ScoreError {
             Self::WrongInstrument { .. } => "wrong_instrument",
             Self::IncompleteRecord { .. } => "incomplete_record",
             Self::TooManyMissing { .. } => "too_many_missing",
+            Self::TooLarge { .. } => "too_large",
         }
     }
 
@@ -36,6 +37,7 @@ impl ErrorCode for ScoreError {
             }
             Self::WrongInstrument { found, .. } => f.instrument(found.clone()).field("instrument"),
             Self::IncompleteRecord { .. } => f,
+            Self::TooLarge { .. } => f.field("capacity"),
             Self::TooManyMissing {
                 instrument, first, ..
             } => f.item(*first).instrument(instrument.clone()),
@@ -124,6 +126,7 @@ impl ErrorCode for StatsError {
             Self::Unsupported { .. } => "unsupported",
             Self::Singular { .. } => "singular",
             Self::TooLarge { .. } => "too_large",
+            Self::Overflow { .. } => "overflow",
         }
     }
 
@@ -144,7 +147,8 @@ impl ErrorCode for StatsError {
             | Self::NotConverged { what, .. }
             | Self::Unsupported { what }
             | Self::Singular { what }
-            | Self::TooLarge { what, .. } => f.field(what.clone()),
+            | Self::TooLarge { what, .. }
+            | Self::Overflow { what } => f.field(what.clone()),
         }
     }
 }

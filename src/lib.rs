@@ -109,6 +109,10 @@
 //!   infinite values, zero variance, too few cases and out-of-range parameters (p, levels,
 //!   thresholds) are typed errors ([`stats::StatsError`], [`monitor::MonitorError`]), never a
 //!   silent `NaN` or a panic.
+//! - **FHIR resources** (feature `fhir`): `fhir::read_response` walks nested items without
+//!   recursion and refuses nesting deeper than `fhir::MAX_NESTING`; conflicting values in one
+//!   answer, unknown answer codes and unresolvable items are typed errors; `fhir::observation`
+//!   refuses a total that is not finite or not in the instrument's range.
 //! - **CSV files in the examples**: the example programs (not the library) read files; a file
 //!   that cannot be used ends the program with a one-line error, and unusable rows are reported
 //!   with their row number and reason rather than dropped silently.

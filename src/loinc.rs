@@ -3,20 +3,27 @@
 //! Clinic systems code questionnaires, items, answers and total scores with LOINC
 //! (loinc.org). The codes recorded here are facts about identifiers, not item wording. Each
 //! carries a [`Verification`] label: a code is [`Verification::Verified`] only when two
-//! independent sources agree. The [`fhir`](crate::fhir) layer emits only verified codes unless
+//! independent sources agree. The [`fhir`](crate::fhir) layer uses only verified codes unless
 //! the caller opts in ([`CodePolicy::Recorded`]).
 //!
 //! | instrument | panel | items | total score | answers 0–3 |
 //! |---|---|---|---|---|
-//! | PHQ-9 | 44249-1 (verified) | 44250-9 … 44260-8 (verified) | 44261-6 (verified) | LA6568-5 … LA6571-9 (secondary) |
-//! | GAD-7 | 69737-5 (secondary) | 69725-0 … 69736-7 (verified) | 70274-6 (verified) | as PHQ-9 (secondary) |
+//! | PHQ-9 | 44249-1 (verified) | 44250-9 … 44260-8 (verified) | 44261-6 (verified) | LA6568-5 … LA6571-9 (verified) |
+//! | GAD-7 | 69737-5 (verified) | 69725-0 … 69736-7 (verified) | 70274-6 (verified) | as PHQ-9 (verified) |
 //!
 //! Sources: loinc.org's PHQ-9 panel page and the HL7 US Person-Centered Outcomes (PCO)
 //! implementation guide (`Questionnaire-44249-1`) for the PHQ-9; LOINC mirrors and the HL7
 //! Personal Health Record format IG (GAD-7 QuestionnaireResponse and Observation examples,
-//! items in order and total 70274-6) for the GAD-7. The 0–3 answer codes were seen in full in
-//! one source only, so a coded answer is turned into a number through the Questionnaire's
-//! answer weights by default, not through this table. The other built-in instruments (WAI,
+//! items in order and total 70274-6) for the GAD-7; the GAD-7 panel 69737-5 in several
+//! independent FHIR projects, one checked against LOINC 2.82 on a terminology server.
+//!
+//! The four frequency answers are verified: the NLM UMLS/UTS LOINC relations list LA6568-5
+//! "not at all", LA6569-3 "several days", LA6570-1 "more than half the days" and LA6571-9
+//! "nearly every day" as answers (`has_answer`) of the PHQ-9 items, and published FHIR R4
+//! Questionnaires of the PHQ-9 and GAD-7 in HL7-style implementation guides give them
+//! `ordinalValue` 0, 1, 2, 3, the 0–3 scoring of Kroenke et al. (2001) and Spitzer et al.
+//! (2006). So [`fhir::read_response`](crate::fhir::read_response) turns these codes into
+//! 0–3 by default when no Questionnaire gives weights. The other built-in instruments (WAI,
 //! SRS/ORS, CARE, CORE, BLRI) have no LOINC codes recorded.
 
 use serde::{Deserialize, Serialize};
@@ -119,8 +126,11 @@ const GAD_ITEM_SRC: &str = "LOINC mirrors; HL7 Personal Health Record format IG,
 QuestionnaireResponse example";
 const GAD_TOTAL_SRC: &str = "LOINC mirrors; HL7 Personal Health Record format IG, GAD-7 \
 Observation example";
-const GAD_PANEL_SRC: &str = "LOINC mirrors only";
-const ANSWER_SRC: &str = "LOINC answer list for PHQ/GAD frequency answers (one full source)";
+const GAD_PANEL_SRC: &str = "LOINC mirrors; several independent FHIR projects, one checked \
+against LOINC 2.82 on a terminology server";
+const ANSWER_SRC: &str = "NLM UMLS/UTS LOINC relations (has_answer of the PHQ-9 items); FHIR R4 \
+PHQ-9 and GAD-7 Questionnaires of HL7-style implementation guides (ordinalValue 0-3); scoring \
+of Kroenke et al. 2001 and Spitzer et al. 2006";
 
 const fn code(
     code: &'static str,
@@ -137,27 +147,26 @@ const fn code(
 }
 
 const V: Verification = Verification::Verified;
-const S: Verification = Verification::Secondary;
 const P: Verification = Verification::Primary;
 
 const FREQUENCY_ANSWERS: [(f64, LoincCode); 4] = [
-    (0.0, code("LA6568-5", "answer 0: not at all", S, ANSWER_SRC)),
+    (0.0, code("LA6568-5", "answer 0: not at all", V, ANSWER_SRC)),
     (
         1.0,
-        code("LA6569-3", "answer 1: several days", S, ANSWER_SRC),
+        code("LA6569-3", "answer 1: several days", V, ANSWER_SRC),
     ),
     (
         2.0,
         code(
             "LA6570-1",
             "answer 2: more than half the days",
-            S,
+            V,
             ANSWER_SRC,
         ),
     ),
     (
         3.0,
-        code("LA6571-9", "answer 3: nearly every day", S, ANSWER_SRC),
+        code("LA6571-9", "answer 3: nearly every day", V, ANSWER_SRC),
     ),
 ];
 
@@ -187,7 +196,7 @@ static PHQ_9: InstrumentCodes = InstrumentCodes {
 
 static GAD_7: InstrumentCodes = InstrumentCodes {
     instrument: "gad-7",
-    panel: code("69737-5", "GAD-7 panel", S, GAD_PANEL_SRC),
+    panel: code("69737-5", "GAD-7 panel", V, GAD_PANEL_SRC),
     total: code("70274-6", "GAD-7 total score", V, GAD_TOTAL_SRC),
     items: &[
         (1, code("69725-0", "GAD-7 item 1", V, GAD_ITEM_SRC)),

@@ -61,7 +61,8 @@ pub fn item_number(header: &str) -> Option<u16> {
 /// Parses one cell as an answer to `item`.
 ///
 /// # Errors
-/// [`ScoreError::NotANumber`] when the cell is neither empty/`NA` nor a number.
+/// [`ScoreError::NotANumber`] when the cell is neither empty/`NA` nor a number,
+/// [`ScoreError::NonFinite`] for `inf`/`infinity` or a number beyond `f64` (`1e400`).
 pub fn parse_answer(cell: &str, item: u16, does_not_apply: bool) -> Result<Answer, ScoreError> {
     let c = cell.trim();
     let blank = c.is_empty() || c.eq_ignore_ascii_case("na") || c.eq_ignore_ascii_case("nan");
@@ -71,12 +72,15 @@ pub fn parse_answer(cell: &str, item: u16, does_not_apply: bool) -> Result<Answe
     if blank {
         return Ok(Answer::Missing);
     }
-    c.parse::<f64>()
-        .map(Answer::Value)
-        .map_err(|_| ScoreError::NotANumber {
+    match c.parse::<f64>() {
+        // "inf", "infinity" and numbers beyond f64 ("1e400") parse to ±∞: not an answer
+        Ok(v) if !v.is_finite() => Err(ScoreError::NonFinite { item, value: v }),
+        Ok(v) => Ok(Answer::Value(v)),
+        Err(_) => Err(ScoreError::NotANumber {
             item,
             text: c.to_owned(),
-        })
+        }),
+    }
 }
 
 /// Which columns of a table hold the id and each item of an instrument.

@@ -38,6 +38,12 @@ pub enum StoredProblem {
     UnknownSubscale,
     /// The stored responses themselves cannot be scored.
     Responses(Box<ScoreError>),
+    /// The count of answered (or of imputed) items is more than the instrument has items, or
+    /// the two together are; the error's value is the count.
+    Counts {
+        /// The instrument's item count.
+        items: usize,
+    },
 }
 
 /// A stored score that the instrument cannot produce. Names the session (when known), the
@@ -74,6 +80,9 @@ impl fmt::Display for StoredScoreError {
             ),
             StoredProblem::UnknownSubscale => write!(f, "{i} has no subscale {w:?}"),
             StoredProblem::Responses(e) => write!(f, "{i} stored responses: {e}"),
+            StoredProblem::Counts { items } => {
+                write!(f, "{i} {w} count {v} is impossible with {items} items")
+            }
         }
     }
 }
@@ -147,6 +156,16 @@ pub fn check_stored(
         value,
         problem,
     };
+    let items = instrument.item_count();
+    let counts_ok = score.answered <= items && score.imputed <= items - score.answered;
+    if !counts_ok {
+        let (name, count) = if score.answered > items {
+            ("answered", score.answered)
+        } else {
+            ("imputed", score.imputed)
+        };
+        return Err(err(name, count as f64, StoredProblem::Counts { items }));
+    }
     let range = instrument.total_range();
     if !in_range(score.total, range) {
         let (min, max) = range;
@@ -248,6 +267,7 @@ impl crate::document::ErrorCode for StoredScoreError {
             StoredProblem::Mismatch { .. } => "stored_mismatch",
             StoredProblem::UnknownSubscale => "unknown_subscale",
             StoredProblem::Responses(ref e) => e.code(),
+            StoredProblem::Counts { .. } => "stored_counts",
         }
     }
 

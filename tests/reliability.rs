@@ -95,7 +95,7 @@ fn check_case(a: &Alpha, case: &Value) -> f64 {
                 ("average_r", item.average_r_if_dropped),
                 ("S/N", item.s_n_if_dropped),
                 ("alpha se", item.ase_if_dropped.unwrap()),
-                ("var.r", item.var_r_if_dropped),
+                ("var.r", item.var_r_if_dropped.unwrap()),
                 ("med.r", item.median_r_if_dropped),
             ] {
                 worst = worst.max(close(&format!("drop {name} {key}"), got, num(e, key), TOL));

@@ -88,16 +88,59 @@ pub enum FhirError {
         /// The linkId.
         link_id: String,
     },
-    /// A coded answer has no weight: none on the coding, none on the Questionnaire's matching
-    /// `answerOption`, and the code is not an answer code the policy allows.
+    /// A coded answer has no weight: none on the Questionnaire's matching `answerOption`,
+    /// none on the coding, and the code is not one of the instrument's verified LOINC answer
+    /// codes.
     #[error(
-        "linkId {link_id:?}: answer code {code:?} has no weight (give the Questionnaire with answerOption weights)"
+        "linkId {link_id:?}: answer code {code:?} has no weight (not a LOINC answer code of the instrument: give the Questionnaire with answerOption itemWeight or ordinalValue weights, or an itemWeight extension on the coding)"
     )]
     UnresolvableAnswer {
         /// The linkId.
         link_id: String,
         /// The answer code.
         code: String,
+    },
+    /// One answer gives two values that disagree (e.g. `valueInteger` 1 and `valueDecimal`
+    /// 2.5, a coding that weighs 2 beside `valueInteger` 3, or a weight on the coding that
+    /// disagrees with the Questionnaire's).
+    #[error("linkId {link_id:?}: conflicting values in one answer, {first} and {second}")]
+    ConflictingValues {
+        /// The linkId.
+        link_id: String,
+        /// The first value and where it came from.
+        first: String,
+        /// The value that disagrees with it and where it came from.
+        second: String,
+    },
+    /// An answer's value or weight is not finite (only possible in a resource built in code).
+    #[error("linkId {link_id:?}: {value} is not a finite number")]
+    NonFiniteValue {
+        /// The linkId.
+        link_id: String,
+        /// The value and where it came from.
+        value: String,
+    },
+    /// Items nest deeper than [`MAX_NESTING`](super::MAX_NESTING).
+    #[error("linkId {link_id:?}: items nested more than {limit} levels deep")]
+    TooDeep {
+        /// The linkId of the first item too deep.
+        link_id: String,
+        /// The limit.
+        limit: usize,
+    },
+    /// A score cannot be written as an Observation: it is not finite, or outside the
+    /// instrument's possible range.
+    #[error("{instrument}: {score} {value} is not a possible score ({})", range_text(*range))]
+    ImpossibleScore {
+        /// The instrument id.
+        instrument: String,
+        /// `"total"` or the subscale's name.
+        score: String,
+        /// The value.
+        value: f64,
+        /// The lowest and highest possible score, `None` when the instrument has no such
+        /// score.
+        range: Option<(f64, f64)>,
     },
     /// More items are unanswered than the instrument's missing-data rule allows.
     #[error("{instrument}: items {missing:?} are missing, at most {allowed} allowed")]
@@ -109,6 +152,13 @@ pub enum FhirError {
         /// How many the rule allows.
         allowed: usize,
     },
+}
+
+fn range_text(range: Option<(f64, f64)>) -> String {
+    match range {
+        Some((min, max)) => format!("from {min} to {max}"),
+        None => "not a score of the instrument".to_owned(),
+    }
 }
 
 impl ErrorCode for FhirError {
@@ -125,6 +175,10 @@ impl ErrorCode for FhirError {
             Self::MultipleAnswers { .. } => "multiple_answers",
             Self::EmptyAnswer { .. } => "empty_answer",
             Self::UnresolvableAnswer { .. } => "unresolvable_answer",
+            Self::ConflictingValues { .. } => "conflicting_values",
+            Self::NonFiniteValue { .. } => "non_finite_value",
+            Self::TooDeep { .. } => "nesting_too_deep",
+            Self::ImpossibleScore { .. } => "impossible_score",
             Self::MissingItems { .. } => "missing_items",
         }
     }
@@ -141,7 +195,19 @@ impl ErrorCode for FhirError {
             | Self::UnresolvableItem { link_id }
             | Self::MultipleAnswers { link_id, .. }
             | Self::EmptyAnswer { link_id }
-            | Self::UnresolvableAnswer { link_id, .. } => f.field(link_id.clone()),
+            | Self::UnresolvableAnswer { link_id, .. }
+            | Self::ConflictingValues { link_id, .. }
+            | Self::NonFiniteValue { link_id, .. }
+            | Self::TooDeep { link_id, .. } => f.field(link_id.clone()),
+            Self::ImpossibleScore {
+                instrument,
+                score,
+                value,
+                ..
+            } => f
+                .instrument(instrument.clone())
+                .field(score.clone())
+                .value(*value),
             Self::UnknownItem {
                 link_id,
                 instrument,

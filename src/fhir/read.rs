@@ -4,7 +4,8 @@ use std::collections::HashMap;
 
 use super::FhirError;
 use super::resource::{
-    Questionnaire, QuestionnaireItem, QuestionnaireResponse, ResponseAnswer, ResponseItem, weight,
+    Coding, Questionnaire, QuestionnaireItem, QuestionnaireResponse, ResponseAnswer, ResponseItem,
+    weights,
 };
 use crate::loinc::{CodePolicy, InstrumentCodes, LOINC_SYSTEM, codes_for, embedded_code};
 use crate::{Answer, Instrument, Responses};
@@ -34,20 +35,37 @@ pub struct ImportedResponses {
 /// 2. without a questionnaire: a well-formed LOINC code (check digit verified) embedded in the
 ///    response item's `definition`, else in its `linkId`.
 ///
-/// No producer's linkIds are assumed. Answers may be `valueInteger`, `valueDecimal` or
-/// `valueCoding`; a coded answer takes its weight from an `itemWeight`/`ordinalValue`
-/// extension on the coding, else from the questionnaire's matching `answerOption`, else (only
-/// if `policy` allows the recorded answer codes, which are not verified in two sources) from
-/// the crate's LOINC answer table. Groups may nest, and items nested under answers are read
-/// too. The panel, the total score (kept as [`ImportedResponses::reported_total`]) and unscored
-/// items (the PHQ-9 difficulty item) are skipped. Values are checked against the scale when
-/// the responses are scored.
+/// No producer's linkIds are assumed.
+///
+/// Answers may be `valueInteger`, `valueDecimal` or `valueCoding`. A coded answer's weight
+/// is, in this order:
+///
+/// 1. the `itemWeight`/`ordinalValue` extension of the questionnaire's matching
+///    `answerOption`, when a questionnaire is given and has one (the questionnaire wins: a
+///    form may score its answers differently);
+/// 2. else an `itemWeight`/`ordinalValue` extension on the coding itself;
+/// 3. else, **by default**, the value of a verified LOINC answer code of the instrument
+///    (PHQ-9 and GAD-7: LA6568-5 = 0, LA6569-3 = 1, LA6570-1 = 2, LA6571-9 = 3; see
+///    [`crate::loinc`] for the two sources), so an LHC-Forms response with coded answers is
+///    read without its Questionnaire.
+///
+/// A code that none of these weighs is [`FhirError::UnresolvableAnswer`], whose message says
+/// to give the Questionnaire (with `answerOption` weights) or a weight on the coding. An
+/// answer carrying several values (FHIR allows one `value[x]`) is read only if they agree:
+/// `valueInteger` 2 with `valueDecimal` 2.0, or with a coding that weighs 2, is read as 2;
+/// disagreeing values, or a weight on the coding that disagrees with the questionnaire's, are
+/// [`FhirError::ConflictingValues`]. A non-finite value is [`FhirError::NonFiniteValue`].
+///
+/// Groups may nest, and items nested under answers are read too, up to [`MAX_NESTING`] levels
+/// (walked without recursion). The panel, the total score (kept as
+/// [`ImportedResponses::reported_total`]) and unscored items (the PHQ-9 difficulty item) are
+/// skipped. Values are checked against the scale when the responses are scored.
 ///
 /// # Errors
 /// [`FhirError`]: wrong resource type, no codes for the instrument, a code the policy does
 /// not allow, an unknown or unresolvable item, an item answered twice or with several
-/// answers, an answer without a usable value, or more items missing than the instrument's
-/// missing-data rule allows.
+/// answers, an answer without a usable value or with conflicting values, nesting deeper than
+/// [`MAX_NESTING`], or more items missing than the instrument's missing-data rule allows.
 pub fn read_response(
     instrument: &Instrument,
     response: &QuestionnaireResponse,
@@ -107,17 +125,37 @@ pub fn read_response(
     Ok(out)
 }
 
+/// How deeply items may nest (groups within groups, items under answers) in a
+/// `QuestionnaireResponse` or `Questionnaire` given to [`read_response`]: a top-level item is
+/// at depth 1. Published PHQ-9/GAD-7 forms nest two or three deep; serde_json's parser stops
+/// at 128 nested JSON values (about 63 item levels) anyway, so the limit only matters for
+/// resources built in code or read with another deserialiser. Deeper nesting is
+/// [`FhirError::TooDeep`].
+pub const MAX_NESTING: usize = 64;
+
+fn check_depth(depth: usize, link_id: &str) -> Result<(), FhirError> {
+    if depth > MAX_NESTING {
+        return Err(FhirError::TooDeep {
+            link_id: link_id.to_owned(),
+            limit: MAX_NESTING,
+        });
+    }
+    Ok(())
+}
+
 fn index_items<'a>(
     items: &'a [QuestionnaireItem],
     index: &mut HashMap<&'a str, &'a QuestionnaireItem>,
 ) -> Result<(), FhirError> {
-    for item in items {
+    let mut stack: Vec<(&QuestionnaireItem, usize)> = items.iter().rev().map(|i| (i, 1)).collect();
+    while let Some((item, depth)) = stack.pop() {
+        check_depth(depth, &item.link_id)?;
         if index.insert(item.link_id.as_str(), item).is_some() {
             return Err(FhirError::DuplicateLinkId {
                 link_id: item.link_id.clone(),
             });
         }
-        index_items(&item.item, index)?;
+        stack.extend(item.item.iter().rev().map(|i| (i, depth + 1)));
     }
     Ok(())
 }
@@ -131,15 +169,21 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
+    /// Reads `items` and everything nested under them, depth first in document order, without
+    /// recursion (an explicit stack), refusing nesting deeper than [`MAX_NESTING`].
     fn items(&mut self, items: &[ResponseItem]) -> Result<(), FhirError> {
-        for item in items {
+        let mut stack: Vec<(&ResponseItem, usize)> = items.iter().rev().map(|i| (i, 1)).collect();
+        while let Some((item, depth)) = stack.pop() {
+            check_depth(depth, &item.link_id)?;
             if !item.answer.is_empty() {
                 self.answered(item)?;
             }
-            self.items(&item.item)?;
-            for a in &item.answer {
-                self.items(&a.item)?;
+            // Pushed in reverse so that they come off the stack in document order: the item's
+            // own nested items first, then those under each answer.
+            for a in item.answer.iter().rev() {
+                stack.extend(a.item.iter().rev().map(|i| (i, depth + 1)));
             }
+            stack.extend(item.item.iter().rev().map(|i| (i, depth + 1)));
         }
         Ok(())
     }
@@ -194,7 +238,9 @@ impl Reader<'_> {
             });
         }
         if self.codes.total.code == code {
-            self.out.reported_total = number(&item.answer[0]);
+            let mut found = Agreed::new(&item.link_id);
+            numbers(&item.answer[0], &mut found)?;
+            self.out.reported_total = found.value.map(|(v, _)| v);
             return Ok(());
         }
         if self.codes.is_form_code(&code) {
@@ -229,18 +275,31 @@ impl Reader<'_> {
         Ok(())
     }
 
+    /// The one value of `answer`: its `valueInteger`, `valueDecimal` and the weight of its
+    /// `valueCoding`, which must agree when several are given.
     fn value(&self, item: &ResponseItem, answer: &ResponseAnswer) -> Result<f64, FhirError> {
-        if let Some(x) = number(answer) {
-            return Ok(x);
+        let mut found = Agreed::new(&item.link_id);
+        numbers(answer, &mut found)?;
+        if let Some(coding) = &answer.value_coding {
+            let (w, what) = self.coded(item, coding)?;
+            found.add(w, what)?;
         }
-        let Some(coding) = &answer.value_coding else {
-            return Err(FhirError::EmptyAnswer {
+        found
+            .value
+            .map(|(v, _)| v)
+            .ok_or_else(|| FhirError::EmptyAnswer {
                 link_id: item.link_id.clone(),
-            });
-        };
+            })
+    }
+
+    /// The weight of a coded answer and where it came from: the Questionnaire's matching
+    /// `answerOption` weight, else a weight on the coding itself, else the verified LOINC
+    /// answer code's 0–3 value.
+    fn coded(&self, item: &ResponseItem, coding: &Coding) -> Result<(f64, String), FhirError> {
         let code = coding.code.clone().unwrap_or_default();
-        if let Some(w) = weight(&coding.extension) {
-            return Ok(w);
+        let mut own = Agreed::new(&item.link_id);
+        for (w, name) in weights(&coding.extension) {
+            own.add(w, format!("the {name} {w} on the coding {code}"))?;
         }
         if let Some(q) = self.question(&item.link_id)? {
             let option = q.answer_option.iter().find(|o| {
@@ -251,13 +310,28 @@ impl Reader<'_> {
                             || c.system == coding.system)
                 })
             });
-            if let Some(w) = option.and_then(|o| weight(&o.extension)) {
-                return Ok(w);
+            let mut theirs = Agreed::new(&item.link_id);
+            for (w, name) in option.into_iter().flat_map(|o| weights(&o.extension)) {
+                theirs.add(w, format!("the questionnaire's {name} {w} for {code}"))?;
             }
+            if let Some((w, what)) = theirs.value {
+                // The questionnaire's weight wins; one on the coding must agree with it.
+                if let Some((mine, mine_what)) = own.value {
+                    let mut both = Agreed::new(&item.link_id);
+                    both.add(w, what.clone())?;
+                    both.add(mine, mine_what)?;
+                }
+                return Ok((w, what));
+            }
+        }
+        if let Some(found) = own.value {
+            return Ok(found);
         }
         let loinc = coding.system.as_deref().is_none_or(|s| s == LOINC_SYSTEM);
         match self.codes.answer_value(&code) {
-            Some((v, c)) if loinc && self.policy.allows(c.verification) => Ok(v),
+            Some((v, c)) if loinc && self.policy.allows(c.verification) => {
+                Ok((v, format!("LOINC answer {code} ({v})")))
+            }
             _ => Err(FhirError::UnresolvableAnswer {
                 link_id: item.link_id.clone(),
                 code,
@@ -266,8 +340,51 @@ impl Reader<'_> {
     }
 }
 
-fn number(answer: &ResponseAnswer) -> Option<f64> {
-    answer
-        .value_decimal
-        .or(answer.value_integer.map(|i| i as f64))
+/// The value of an answer, checked to be finite and to agree with any other value given in
+/// the same answer.
+struct Agreed<'a> {
+    link_id: &'a str,
+    value: Option<(f64, String)>,
+}
+
+impl<'a> Agreed<'a> {
+    fn new(link_id: &'a str) -> Self {
+        Self {
+            link_id,
+            value: None,
+        }
+    }
+
+    fn add(&mut self, v: f64, what: String) -> Result<(), FhirError> {
+        if !v.is_finite() {
+            return Err(FhirError::NonFiniteValue {
+                link_id: self.link_id.to_owned(),
+                value: what,
+            });
+        }
+        match &self.value {
+            Some((x, first)) if *x != v => Err(FhirError::ConflictingValues {
+                link_id: self.link_id.to_owned(),
+                first: first.clone(),
+                second: what,
+            }),
+            Some(_) => Ok(()),
+            None => {
+                self.value = Some((v, what));
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Adds the `valueInteger` and `valueDecimal` of `answer` to `found`.
+fn numbers(answer: &ResponseAnswer, found: &mut Agreed<'_>) -> Result<(), FhirError> {
+    if let Some(i) = answer.value_integer {
+        // An i64 is always a finite f64 (rounded beyond 2^53; such a value is off every scale).
+        found.add(i as f64, format!("valueInteger {i}"))?;
+    }
+    if let Some(d) = answer.value_decimal {
+        found.add(d, format!("valueDecimal {d}"))?;
+    }
+    Ok(())
 }

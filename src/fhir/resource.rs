@@ -3,6 +3,14 @@
 //! Field names are FHIR's own (camelCase, `resourceType`), not the crate's snake_case: these
 //! types mirror an external standard. Elements the crate does not use are ignored on input
 //! (FHIR resources carry many), and absent optional elements are left out on output.
+//!
+//! **Nesting.** Items nest (groups, items under answers). serde_json's parser refuses input
+//! nested more than 128 values deep, so a parsed resource nests about 63 item levels at most;
+//! [`read_response`](super::read_response) refuses more than
+//! [`MAX_NESTING`](super::MAX_NESTING) levels without recursing, and dropping an item of any
+//! depth does not recurse. The derived `Clone`, `PartialEq`, `Debug` and `Serialize` do
+//! recurse: do not call them on items nested thousands of levels deep (only possible when
+//! built in code).
 
 use serde::{Deserialize, Serialize};
 
@@ -106,12 +114,22 @@ pub const ITEM_WEIGHT: &str = "http://hl7.org/fhir/StructureDefinition/itemWeigh
 /// The older answer-weight extension (`ordinalValue`), still written by LHC-Forms.
 pub const ORDINAL_VALUE: &str = "http://hl7.org/fhir/StructureDefinition/ordinalValue";
 
-/// The weight carried by an `itemWeight` or `ordinalValue` extension, if any.
-pub(crate) fn weight(extensions: &[Extension]) -> Option<f64> {
+/// Every weight carried by `itemWeight` or `ordinalValue` extensions (`valueDecimal` and
+/// `valueInteger`), in order; the reader requires them to agree.
+pub(crate) fn weights(extensions: &[Extension]) -> impl Iterator<Item = (f64, &'static str)> + '_ {
     extensions
         .iter()
-        .filter(|e| e.url == ITEM_WEIGHT || e.url == ORDINAL_VALUE)
-        .find_map(|e| e.value_decimal.or(e.value_integer.map(|i| i as f64)))
+        .filter_map(|e| match e.url.as_str() {
+            ITEM_WEIGHT => Some((e, "itemWeight")),
+            ORDINAL_VALUE => Some((e, "ordinalValue")),
+            _ => None,
+        })
+        .flat_map(|(e, name)| {
+            e.value_decimal
+                .into_iter()
+                .chain(e.value_integer.map(|i| i as f64))
+                .map(move |w| (w, name))
+        })
 }
 
 /// FHIR `Reference`.
@@ -179,6 +197,17 @@ pub struct QuestionnaireItem {
     pub item: Vec<QuestionnaireItem>,
 }
 
+impl Drop for QuestionnaireItem {
+    /// Nested items are dropped from a heap stack, one level at a time, so dropping an item
+    /// nested however deep never overflows the call stack.
+    fn drop(&mut self) {
+        let mut stack = std::mem::take(&mut self.item);
+        while let Some(mut child) = stack.pop() {
+            stack.append(&mut child.item);
+        }
+    }
+}
+
 /// A permitted answer of a [`QuestionnaireItem`].
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -244,6 +273,24 @@ pub struct ResponseItem {
     pub item: Vec<ResponseItem>,
 }
 
+impl Drop for ResponseItem {
+    /// Nested items (under the item and under its answers) are dropped from a heap stack, one
+    /// level at a time, so dropping an item nested however deep never overflows the call
+    /// stack.
+    fn drop(&mut self) {
+        let mut stack = std::mem::take(&mut self.item);
+        for a in &mut self.answer {
+            stack.append(&mut a.item);
+        }
+        while let Some(mut child) = stack.pop() {
+            stack.append(&mut child.item);
+            for a in &mut child.answer {
+                stack.append(&mut a.item);
+            }
+        }
+    }
+}
+
 /// One answer of a [`ResponseItem`].
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -284,13 +331,13 @@ pub struct Observation {
     pub effective_date_time: Option<String>,
     /// The total.
     pub value_quantity: Quantity,
-    /// The severity band.
+    /// The severity band (as text), then one entry per critical rule met.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interpretation: Vec<CodeableConcept>,
     /// The QuestionnaireResponse scored.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub derived_from: Vec<Reference>,
-    /// Subscale scores.
+    /// Subscale scores, then the critical rules met.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub component: Vec<ObservationComponent>,
 }
@@ -323,7 +370,7 @@ impl Quantity {
     }
 }
 
-/// One component of an [`Observation`] (a subscale).
+/// One component of an [`Observation`] (a subscale, or a critical rule met).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -333,4 +380,7 @@ pub struct ObservationComponent {
     pub code: CodeableConcept,
     /// The value.
     pub value_quantity: Quantity,
+    /// The component's interpretation (`AA`, "Critical abnormal", for a critical rule met).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interpretation: Vec<CodeableConcept>,
 }

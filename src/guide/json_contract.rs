@@ -55,14 +55,14 @@
 //! - sessions, courses and stored scores: `session_number_zero`, `empty_instrument`,
 //!   `empty_administration`, `flag_session_mismatch`, `missing_id`, `sessions_rejected`,
 //!   `termination_before_last_session`, `invalid_barrier`, `stored_out_of_range`,
-//!   `stored_off_step`, `stored_mismatch`;
+//!   `stored_off_step`, `stored_mismatch`, `stored_counts`;
 //! - barriers and core conditions: `session_zero`, `sexual_crossing`, `zero_interval`,
 //!   `invalid_weight`, `no_sessions`, `missing_subscale`, `not_measured`, `no_threshold`,
 //!   `invalid_threshold`;
 //! - monitoring: `empty`, `duplicate_session`, `unsorted`, `too_few_sessions`,
 //!   `zero_variance`, `invalid_parameter`, `no_matching_reference`;
 //! - statistics: `too_few_cases`, `length_mismatch`, `invalid_probability`, `not_converged`,
-//!   `unknown_name`, `unsupported`, `singular`, `too_large`; accumulator states:
+//!   `unknown_name`, `unsupported`, `singular`, `too_large`, `overflow`; accumulator states:
 //!   `wrong_state_kind`, `dimension_mismatch`, `not_positive_semidefinite`, `state_format`,
 //!   `checksum_mismatch`, `invalid_state`;
 //! - tables and exports (with the csv feature): `missing_column`, `duplicate_column`, `csv`,
@@ -74,7 +74,8 @@
 //! - documents: `unsupported_version`;
 //! - FHIR (with the fhir feature): `wrong_resource`, `no_loinc_codes`, `unverified_code`,
 //!   `duplicate_link_id`, `unknown_link_id`, `unresolvable_item`, `multiple_answers`,
-//!   `empty_answer`, `unresolvable_answer`, `missing_items`.
+//!   `empty_answer`, `unresolvable_answer`, `conflicting_values`, `non_finite_value`,
+//!   `nesting_too_deep`, `impossible_score`, `missing_items`.
 //!
 //! ## Critical items
 //!

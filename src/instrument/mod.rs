@@ -352,7 +352,7 @@ impl Instrument {
     #[must_use]
     pub fn reliable_change_threshold(&self) -> Option<f64> {
         match &self.spec.norms {
-            Some(n) => Some(n.reliable_change_threshold()),
+            Some(n) => n.reliable_change_threshold(),
             None => self.spec.reliable_change,
         }
     }

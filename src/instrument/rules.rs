@@ -242,9 +242,21 @@ impl Norms {
     /// Jacobson & Truax (1991): `1.96 · SD · √(2 · (1 − r))`, the raw-point change beyond which
     /// change is reliable (instruments.md §0, VERIFIED against R `suddengains`,
     /// `clinicalsignificance`).
+    ///
+    /// `None` when the norms are invalid (not finite, `sd ≤ 0`, reliability outside `[0, 1)`)
+    /// or the threshold overflows (an SD near `f64::MAX`); never for the norms of a built
+    /// [`Instrument`](crate::Instrument), which are checked when it is built.
     #[must_use]
-    pub fn reliable_change_threshold(&self) -> f64 {
-        1.96 * self.sd * (2.0 * (1.0 - self.reliability)).sqrt()
+    pub fn reliable_change_threshold(&self) -> Option<f64> {
+        if self.problem().is_some() {
+            return None;
+        }
+        self.raw_threshold()
+    }
+
+    fn raw_threshold(&self) -> Option<f64> {
+        let t = 1.96 * self.sd * (2.0 * (1.0 - self.reliability)).sqrt();
+        t.is_finite().then_some(t)
     }
 
     /// The normative mean and SD as a [`stats::Population`](crate::stats::Population), e.g.
@@ -264,6 +276,8 @@ impl Norms {
             Some("norms need sd > 0")
         } else if !(0.0..1.0).contains(&self.reliability) {
             Some("norms need reliability in [0, 1)")
+        } else if self.raw_threshold().is_none() {
+            Some("norms give a reliable-change threshold that overflows (sd too large)")
         } else {
             None
         }
@@ -325,7 +339,9 @@ mod tests {
             30.0
         );
         let n = Norms::new(20.0, 5.0, 0.8);
-        assert!((n.reliable_change_threshold() - 1.96 * 5.0 * 0.4f64.sqrt()).abs() < 1e-12);
+        assert!(
+            (n.reliable_change_threshold().unwrap() - 1.96 * 5.0 * 0.4f64.sqrt()).abs() < 1e-12
+        );
         assert!(Norms::new(0.0, 1.0, -0.1).problem().is_some());
         assert_eq!(MissingRule::Prorate { max_missing: 3 }.max_missing(), 3);
     }

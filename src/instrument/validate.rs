@@ -183,6 +183,22 @@ impl Instrument {
             return Err(bad("scaled mean needs a finite, non-zero factor"));
         }
         let total_range = score_range(spec.scale, spec.total, n);
+        // Bounds × items must stay finite (a visual analogue scale of 0..1e308 on two items
+        // would sum to ∞ and score NaN), for the plain sum, the total and every subscale.
+        let (lo, hi) = spec.scale.bounds();
+        let sums_finite = (lo * n as f64).is_finite() && (hi * n as f64).is_finite();
+        let ranges_finite = std::iter::once(total_range)
+            .chain(
+                subscale_sizes
+                    .iter()
+                    .map(|&k| score_range(spec.scale, spec.subscale_scores, k)),
+            )
+            .all(|(a, b)| a.is_finite() && b.is_finite());
+        if !(sums_finite && ranges_finite) {
+            return Err(bad(&format!(
+                "the scale's bounds {lo}..{hi} times {n} items overflow: scores would not be finite"
+            )));
+        }
         if let Some(c) = spec.cutoff {
             if !c.value.is_finite() {
                 return Err(bad("cutoff must be finite"));

@@ -54,6 +54,39 @@ pub enum RuptureThreshold {
 }
 
 impl RuptureThreshold {
+    /// Checks the numbers that do not depend on a series: every point value, SD and multiple
+    /// finite and positive, `min_sessions` at least 2.
+    fn check(&self) -> Result<(), MonitorError> {
+        match *self {
+            Self::Points(x) | Self::ReliableChange(x) => {
+                check_nonneg("threshold", x, true)?;
+            }
+            Self::BetweenClientSd { sd, multiple } => {
+                check_nonneg("sd", sd, true)?;
+                check_nonneg("multiple", multiple, true)?;
+                check_nonneg("threshold", sd * multiple, true)?;
+            }
+            Self::WithinClientSd {
+                multiple,
+                min_sessions,
+            } => {
+                check_nonneg("multiple", multiple, true)?;
+                check_min_sessions(min_sessions)?;
+            }
+            Self::StricterSd {
+                between_sd,
+                multiple,
+                min_sessions,
+            } => {
+                check_nonneg("between_sd", between_sd, true)?;
+                check_nonneg("multiple", multiple, true)?;
+                check_nonneg("threshold", between_sd * multiple, true)?;
+                check_min_sessions(min_sessions)?;
+            }
+        }
+        Ok(())
+    }
+
     /// The threshold in points for `series`.
     ///
     /// # Errors
@@ -62,13 +95,7 @@ impl RuptureThreshold {
     /// SD cannot be estimated.
     pub fn points(&self, series: &Series) -> Result<f64, MonitorError> {
         let within = |multiple: f64, min_sessions: usize| -> Result<f64, MonitorError> {
-            if min_sessions < 2 {
-                return Err(MonitorError::invalid(
-                    "min_sessions",
-                    min_sessions as f64,
-                    "at least 2",
-                ));
-            }
+            check_min_sessions(min_sessions)?;
             if series.len() < min_sessions {
                 return Err(MonitorError::too_few(
                     "sessions for a within-client sd",
@@ -106,6 +133,17 @@ impl RuptureThreshold {
         };
         check_nonneg("threshold", t, true)
     }
+}
+
+fn check_min_sessions(min_sessions: usize) -> Result<(), MonitorError> {
+    if min_sessions < 2 {
+        return Err(MonitorError::invalid(
+            "min_sessions",
+            min_sessions as f64,
+            "at least 2",
+        ));
+    }
+    Ok(())
 }
 
 /// What counts as a repair after a rupture's trough.
@@ -246,9 +284,11 @@ impl RuptureOptionsBuilder {
     /// The validated options.
     ///
     /// # Errors
-    /// [`MonitorError::InvalidParameter`] for `max_decline_sessions` or `repair_window` of 0,
-    /// or a repair fraction outside (0, 1].
+    /// [`MonitorError::InvalidParameter`] for a threshold whose numbers are not finite and
+    /// positive (`Points(NaN)`) or whose `min_sessions` is below 2, `max_decline_sessions` or
+    /// `repair_window` of 0, or a repair fraction outside (0, 1].
     pub fn build(self) -> Result<RuptureOptions, MonitorError> {
+        self.threshold.check()?;
         if self.max_decline_sessions == 0 {
             return Err(MonitorError::invalid(
                 "max_decline_sessions",

@@ -103,6 +103,16 @@ pub enum ScoreError {
         /// Values present.
         got: usize,
     },
+    /// Room for more answers was asked than can be held ([`Responses::try_with_capacity`]):
+    /// items are numbered by `u16`, so at most [`Responses::MAX_ANSWERS`] exist, or the memory
+    /// could not be reserved.
+    #[error("responses: room for {requested} answers cannot be reserved (at most {max})")]
+    TooLarge {
+        /// The capacity asked for.
+        requested: usize,
+        /// The largest capacity served.
+        max: usize,
+    },
     /// More items are missing (or "does not apply") than the instrument's rule allows.
     ///
     /// The form has no total, but every answer given was valid, so the critical rules on

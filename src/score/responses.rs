@@ -113,14 +113,37 @@ impl Responses {
         Self::default()
     }
 
-    /// No answers yet, with room for `n`.
+    /// The most answers a `Responses` can hold: one per `u16` item number (65,536).
+    pub const MAX_ANSWERS: usize = u16::MAX as usize + 1;
+
+    /// No answers yet, with room for `n`, capped at [`Responses::MAX_ANSWERS`] (no more items
+    /// exist, so a larger `n` never panics or aborts: it reserves room for the cap, about
+    /// 1 MB). Use [`Responses::try_with_capacity`] to have a larger `n` refused.
     #[must_use]
     pub fn with_capacity(n: usize) -> Self {
-        Self {
-            answers: Vec::with_capacity(n),
+        Self::try_with_capacity(n.min(Self::MAX_ANSWERS)).unwrap_or_default()
+    }
+
+    /// No answers yet, with room for `n`, reserved fallibly.
+    ///
+    /// # Errors
+    /// [`ScoreError::TooLarge`] when `n` exceeds [`Responses::MAX_ANSWERS`] or the memory
+    /// cannot be reserved.
+    pub fn try_with_capacity(n: usize) -> Result<Self, ScoreError> {
+        let too_large = || ScoreError::TooLarge {
+            requested: n,
+            max: Self::MAX_ANSWERS,
+        };
+        if n > Self::MAX_ANSWERS {
+            return Err(too_large());
+        }
+        let mut answers = Vec::new();
+        answers.try_reserve_exact(n).map_err(|_| too_large())?;
+        Ok(Self {
+            answers,
             duplicate: None,
             instrument: None,
-        }
+        })
     }
 
     /// Tags the responses with the instrument they were collected with; scoring them with

@@ -107,6 +107,13 @@ pub enum StatsError {
         /// Why it cannot be served.
         why: String,
     },
+    /// The data are finite but a statistic computed from them overflows `f64` (values near
+    /// `f64::MAX`, or squares of values beyond about 1e154): rescale the data.
+    #[error("{what}: overflows f64 (values too large; rescale the data)")]
+    Overflow {
+        /// What overflowed, naming the input (for example `"ratings: between-target mean square"`).
+        what: String,
+    },
     /// A matrix that must be inverted or factorised is singular or not positive definite.
     #[error("{what}: matrix is singular or not positive definite")]
     Singular {

@@ -75,12 +75,55 @@ fn group_means(group: &[usize], g: usize, x: &[f64]) -> (Vec<f64>, Vec<usize>) {
         sums[k].add(v);
         counts[k] += 1;
     }
-    let means = sums
+    let mut means: Vec<f64> = sums
         .iter()
         .zip(&counts)
         .map(|(s, &c)| s.total() / c as f64)
         .collect();
+    if means.iter().any(|m| !m.is_finite()) {
+        // A sum of finite values overflowed (values near f64::MAX): sum the values divided by
+        // their group's count instead, whose partial sums stay within the largest |value|.
+        let mut scaled = vec![CompensatedSum::new(); g];
+        for (&k, &v) in group.iter().zip(x) {
+            scaled[k].add(v / counts[k] as f64);
+        }
+        for (m, s) in means.iter_mut().zip(&scaled) {
+            if !m.is_finite() {
+                *m = s.total();
+            }
+        }
+    }
     (means, counts)
+}
+
+/// The mean of finite values, finite even when their sum overflows.
+fn mean(x: &[f64]) -> f64 {
+    let n = x.len() as f64;
+    let m = crate::numeric::summation::sum(x) / n;
+    if m.is_finite() {
+        return m;
+    }
+    let mut s = CompensatedSum::new();
+    for v in x {
+        s.add(v / n);
+    }
+    s.total()
+}
+
+/// The power of two nearest below `max` (1 for 0 or a non-finite value): dividing by it is
+/// exact, so a problem scaled by it gives bit-identical results unless it would overflow.
+fn pow2_scale(max: f64) -> f64 {
+    if max > 0.0 && max.is_finite() {
+        2f64.powi(max.log2().floor() as i32)
+    } else {
+        1.0
+    }
+}
+
+fn overflow(what: &str) -> StatsError {
+    StatsError::Overflow {
+        what: what.to_owned(),
+    }
 }
 
 /// The within- and between-client association of a session-level predictor `x` with an
@@ -180,12 +223,19 @@ pub fn person_mean_centre<K: Ord>(
     let (means, _) = group_means(&group, g, x);
     let person_mean: Vec<f64> = group.iter().map(|&k| means[k]).collect();
     let grand_mean = match grand {
-        GrandMean::Rows => crate::numeric::summation::sum(x) / x.len() as f64,
-        GrandMean::Persons => crate::numeric::summation::sum(&means) / g as f64,
+        GrandMean::Rows => mean(x),
+        GrandMean::Persons => mean(&means),
     };
+    let within: Vec<f64> = x.iter().zip(&person_mean).map(|(v, m)| v - m).collect();
+    let between: Vec<f64> = person_mean.iter().map(|m| m - grand_mean).collect();
+    // Means of finite values are finite; their differences can still overflow (a person at
+    // f64::MAX, another at -f64::MAX).
+    if !within.iter().chain(&between).all(|v| v.is_finite()) {
+        return Err(overflow("x: within or between component"));
+    }
     Ok(Decomposition {
-        within: x.iter().zip(&person_mean).map(|(v, m)| v - m).collect(),
-        between: person_mean.iter().map(|m| m - grand_mean).collect(),
+        within,
+        between,
         person_mean,
         grand_mean,
         persons: g,
@@ -200,9 +250,9 @@ pub struct WithinCoefficient {
     pub estimate: f64,
     /// Its standard error (LSDV residual df).
     pub se: f64,
-    /// `estimate / se`.
-    pub t: f64,
-    /// Two-sided p with `df` degrees of freedom.
+    /// `estimate / se`; `None` for a perfect fit (`se` = 0), where it would be infinite.
+    pub t: Option<f64>,
+    /// Two-sided p with `df` degrees of freedom (0 for a perfect fit).
     pub p: f64,
 }
 
@@ -231,7 +281,9 @@ pub struct WithinRegression {
 /// [`StatsError::EmptyInput`] for no rows or no predictors, [`StatsError::LengthMismatch`],
 /// [`StatsError::NonFinite`], [`StatsError::TooFewCases`] when `n - persons - k < 1`,
 /// [`StatsError::ConstantInput`] when a predictor has no within-person variation, and
-/// [`StatsError::Singular`] when the within predictors are collinear.
+/// [`StatsError::Singular`] when the within predictors are collinear,
+/// [`StatsError::Overflow`] when a result would not be finite in `f64` (the fit itself is
+/// computed on columns scaled by powers of two, so data of any finite size can be fitted).
 ///
 /// # Example
 /// ```
@@ -288,6 +340,21 @@ pub fn within_regression<K: Ord>(
             });
         }
     }
+    // Each column and the outcome scaled by a power of two near its largest deviation:
+    // exact, and the squares below cannot overflow (data ×1e154 gave NaN).
+    let col_scale: Vec<f64> = cols
+        .iter()
+        .map(|c| pow2_scale(c.iter().fold(0.0_f64, |m, v| m.max(v.abs()))))
+        .collect();
+    for (c, s) in cols.iter_mut().zip(&col_scale) {
+        for v in c.iter_mut() {
+            *v /= s;
+        }
+    }
+    let y_scale = pow2_scale(qty.iter().fold(0.0_f64, |m, v| m.max(v.abs())));
+    for v in &mut qty {
+        *v /= y_scale;
+    }
     // Householder QR: cols becomes R (upper part) and qty becomes Qᵀy.
     let mut r = vec![vec![0.0; k]; k];
     for j in 0..k {
@@ -341,18 +408,22 @@ pub fn within_regression<K: Ord>(
     for (i, b) in beta.iter().enumerate() {
         let var: f64 = rinv[i].iter().map(|a| a * a).sum::<f64>() * sigma2;
         let se = var.sqrt();
-        let (t, p) = if se > 0.0 {
-            let t = b / se;
-            (t, dist::t_two_sided_p(t, df)?)
-        } else {
-            (f64::INFINITY.copysign(*b), 0.0)
+        // t is scale-free: computed on the scaled fit.
+        let t = (se > 0.0).then(|| b / se).filter(|t| t.is_finite());
+        let p = match t {
+            Some(t) => dist::t_two_sided_p(t, df)?,
+            None => 0.0,
         };
-        coefficients.push(WithinCoefficient {
-            estimate: *b,
-            se,
-            t,
-            p,
-        });
+        let unscale = y_scale / col_scale[i];
+        let (estimate, se) = (b * unscale, se * unscale);
+        if !(estimate.is_finite() && se.is_finite()) {
+            return Err(overflow(&format!("predictor {i}: within slope")));
+        }
+        coefficients.push(WithinCoefficient { estimate, se, t, p });
+    }
+    let (rss, sigma) = (rss * y_scale * y_scale, sigma2.sqrt() * y_scale);
+    if !(rss.is_finite() && sigma.is_finite()) {
+        return Err(overflow("y: residual sum of squares"));
     }
     Ok(WithinRegression {
         coefficients,
@@ -360,7 +431,7 @@ pub fn within_regression<K: Ord>(
         persons: g,
         df,
         rss,
-        sigma: sigma2.sqrt(),
+        sigma,
     })
 }
 

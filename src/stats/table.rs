@@ -36,7 +36,7 @@ pub(crate) fn check_shape(data: &[f64], n_cols: usize, cols: &str) -> Result<usi
     if !data.len().is_multiple_of(n_cols) {
         return Err(StatsError::LengthMismatch {
             what: format!("data (a whole number of rows of {n_cols} {cols})"),
-            expected: data.len().div_ceil(n_cols) * n_cols,
+            expected: data.len().div_ceil(n_cols).saturating_mul(n_cols),
             got: data.len(),
         });
     }

@@ -34,7 +34,7 @@ fn row(c: &Correlation, incomplete: u64) -> Vec<ScalarValue> {
         num(c.r),
         n(c.n),
         ScalarValue::UInt64(Some(incomplete)),
-        num(c.t),
+        opt(c.t),
         num(c.df),
         num(c.p),
         opt(c.ci_lb),

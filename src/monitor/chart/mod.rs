@@ -127,6 +127,17 @@ pub fn course_svg(
             what: "chart input".to_owned(),
         });
     }
+    // Options are checked once, here: a NaN cutoff would draw its line at NaN.
+    for (name, cutoff) in [
+        ("alliance cutoff", options.alliance_cutoff),
+        ("outcome cutoff", options.outcome_cutoff),
+    ] {
+        if let Some(c) = cutoff
+            && !c.value.is_finite()
+        {
+            return Err(MonitorError::invalid(name, c.value, "a finite cutoff"));
+        }
+    }
     let expected = input
         .expected
         .map(|e| e.expected().points())

@@ -47,6 +47,34 @@ pub(super) fn nice_step(span: f64, target: f64) -> f64 {
     nice * mag
 }
 
+/// Most ticks drawn on one axis.
+const MAX_TICKS: f64 = 64.0;
+
+/// The multiples of `step` in `[lo, hi]` (with a 1e-9 tolerance at the top), computed as
+/// `i · step` from a counted range rather than by repeated addition: a step below the float
+/// spacing of the bounds (a y range of 1e-4 around 1e12, or any range near 1e17) cannot stall
+/// the loop. At most [`MAX_TICKS`]; repeated values (when the step is below the spacing) are
+/// drawn once; nothing for non-finite input.
+pub(super) fn ticks(lo: f64, hi: f64, step: f64) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite() && step.is_finite() && step > 0.0) {
+        return Vec::new();
+    }
+    let first = (lo / step).ceil();
+    let last = ((hi + 1e-9) / step).floor();
+    let count = last - first;
+    if !(0.0..MAX_TICKS).contains(&count) {
+        return Vec::new();
+    }
+    let mut out: Vec<f64> = Vec::with_capacity(count as usize + 1);
+    for i in 0..=(count as usize) {
+        let t = (first + i as f64) * step;
+        if t.is_finite() && out.last() != Some(&t) {
+            out.push(t);
+        }
+    }
+    out
+}
+
 pub(super) struct Scale {
     pub(super) x0: f64,
     pub(super) x1: f64,
@@ -70,11 +98,12 @@ pub(super) fn y_range(
     fixed: Option<(f64, f64)>,
 ) -> Result<(f64, f64), MonitorError> {
     if let Some((lo, hi)) = fixed {
-        if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+        // the span too: (-1e308, 1e308) has finite bounds and an infinite span
+        if !(lo.is_finite() && hi.is_finite() && lo < hi && (hi - lo).is_finite()) {
             return Err(MonitorError::invalid(
                 "y range",
                 hi - lo,
-                "finite bounds with min < max",
+                "finite bounds with min < max and a finite span",
             ));
         }
         return Ok((lo, hi));
@@ -126,9 +155,7 @@ pub(super) fn panel(
         esc(label)
     );
     // grid and y ticks
-    let step = nice_step(sc.y1 - sc.y0, 5.0);
-    let mut t = (sc.y0 / step).ceil() * step;
-    while t <= sc.y1 + 1e-9 {
+    for t in ticks(sc.y0, sc.y1, nice_step(sc.y1 - sc.y0, 5.0)) {
         let y = sc.y(t);
         let _ = writeln!(
             svg,
@@ -138,11 +165,9 @@ pub(super) fn panel(
             y + 4.0,
             fmt_num(t)
         );
-        t += step;
     }
     // x ticks
-    let mut s = (sc.x0 / x_step).ceil() * x_step;
-    while s <= sc.x1 + 1e-9 {
+    for s in ticks(sc.x0, sc.x1, x_step) {
         let x = sc.x(s);
         let _ = writeln!(
             svg,
@@ -151,7 +176,6 @@ pub(super) fn panel(
             bottom + 16.0,
             fmt_num(s)
         );
-        s += x_step;
     }
     let _ = writeln!(
         svg,

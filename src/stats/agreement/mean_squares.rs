@@ -31,11 +31,20 @@ pub(super) fn icc_from_mean_squares(
             got: k,
         });
     }
-    for (name, v) in [("msr", msr), ("msc", msc), ("mse", mse)] {
-        if !(v.is_finite() && v >= 0.0) {
-            return Err(StatsError::invalid(name, v, "a finite mean square >= 0"));
+    // The mean squares come from finite ratings: a non-finite one means the sums of squares
+    // overflowed; a negative one is rounding of a zero sum of squares.
+    for (name, v) in [
+        ("between-target mean square", msr),
+        ("between-rater mean square", msc),
+        ("residual mean square", mse),
+    ] {
+        if !v.is_finite() {
+            return Err(StatsError::Overflow {
+                what: format!("ratings: {name}"),
+            });
         }
     }
+    let (msr, msc, mse) = (msr.max(0.0), msc.max(0.0), mse.max(0.0));
     let (nf, kf) = (n as f64, k as f64);
     let msw = (msc * (kf - 1.0) + mse * (nf - 1.0) * (kf - 1.0)) / (nf * (kf - 1.0));
     if msr <= 0.0 {

@@ -145,8 +145,9 @@ pub struct Correlation {
     pub n: usize,
     /// Rows left out because a cell was missing (only [`correlate_pairwise`] leaves any out).
     pub n_missing: usize,
-    /// t statistic `r·sqrt((n-2)/(1-r²))` (infinite when `|r| = 1`).
-    pub t: f64,
+    /// t statistic `r·sqrt((n-2)/(1-r²))`; `None` when `|r| = 1` (to within rounding), where
+    /// it is infinite (the p-value is then 0).
+    pub t: Option<f64>,
     /// Degrees of freedom of the t statistic, `n - 2`.
     pub df: f64,
     /// Spearman's statistic `S = (n³ - n)(1 - rho)/6` as R prints it (`None` for Pearson);
@@ -442,13 +443,16 @@ pub(crate) fn pearson_from_sums(
     })
 }
 
-/// t test of a correlation: `t = r·sqrt(df/(1-r²))`, two-sided p.
-fn t_test(r: f64, df: f64) -> Result<(f64, f64), StatsError> {
-    if r.abs() >= 1.0 {
-        return Ok((r.signum() * f64::INFINITY, 0.0));
-    }
+/// t test of a correlation: `t = r·sqrt(df/(1-r²))`, two-sided p; no t (and p = 0) when
+/// `|r| = 1` to within rounding (`1 − |r| ≤ 2ε`: a perfect monotone pair computed through
+/// a square root comes out as 0.9999999999999998, whose t of about 1e8 is rounding noise) or
+/// t overflows.
+fn t_test(r: f64, df: f64) -> Result<(Option<f64>, f64), StatsError> {
     let t = r * (df / (1.0 - r * r)).sqrt();
-    Ok((t, dist::t_two_sided_p(t, df)?))
+    if 1.0 - r.abs() <= 2.0 * f64::EPSILON || !t.is_finite() {
+        return Ok((None, 0.0));
+    }
+    Ok((Some(t), dist::t_two_sided_p(t, df)?))
 }
 
 /// Fisher-z interval `tanh(atanh(r) ± z·scale/sqrt(n-3))`; `None` when `n < 4`.

@@ -21,32 +21,71 @@ pub(super) struct Moments {
     pub(super) s1: f64,
     /// Σ w².
     pub(super) s2: f64,
-    /// Σ w³.
-    pub(super) s3: f64,
     /// Weighted mean μ̂.
     pub(super) mu: f64,
     /// y'Py = Σ w (y - μ̂)².
     pub(super) rss: f64,
     /// y'PPy = Σ w² (y - μ̂)².
     pub(super) ypp: f64,
+    /// tr(P), see [`Moments::tr_p`].
+    tr_p: f64,
+    /// tr(PP), see [`Moments::tr_pp`].
+    tr_pp: f64,
 }
 
 impl Moments {
-    /// tr(P).
+    /// tr(P) = Σ P_ii with P_ii = w_i (S1 − w_i) / S1.
     pub(super) fn tr_p(&self) -> f64 {
-        self.s1 - self.s2 / self.s1
+        self.tr_p
     }
 
-    /// tr(PP) = sum(P * P).
+    /// tr(PP) = sum(P * P) = Σ P_ii² + Σ_{i≠j} w_i² w_j² / S1².
+    ///
+    /// Both traces are summed from their positive terms, with `S1 − w_i` for the heaviest
+    /// study summed over the others: the textbook forms `S1 − S2/S1` and
+    /// `S2 − 2 S3/S1 + (S2/S1)²` cancel catastrophically when one study outweighs the rest
+    /// by 10¹², giving a negative tr(PP) and a NaN standard error of τ².
     pub(super) fn tr_pp(&self) -> f64 {
-        self.s2 - 2.0 * self.s3 / self.s1 + (self.s2 / self.s1) * (self.s2 / self.s1)
+        self.tr_pp
     }
 }
 
-/// Two passes over the studies, no allocation.
-pub(super) fn moments(y: &[f64], v: &[f64], tau2: f64) -> Moments {
-    let (mut s1, mut s2, mut s3, mut swy) = (
+/// tr(P) and tr(PP) for weights `w(i)`, `i < k`, with sum `s1` (see [`Moments::tr_pp`]).
+fn traces(k: usize, w: impl Fn(usize) -> f64, s1: f64) -> (f64, f64) {
+    let heaviest = (0..k).fold(0, |m, i| if w(i) > w(m) { i } else { m });
+    let (mut rest_w, mut rest_w2, mut s2) = (
         CompensatedSum::new(),
+        CompensatedSum::new(),
+        CompensatedSum::new(),
+    );
+    for i in (0..k).filter(|&i| i != heaviest) {
+        rest_w.add(w(i));
+        rest_w2.add(w(i) * w(i));
+    }
+    for i in 0..k {
+        s2.add(w(i) * w(i));
+    }
+    let (rest_w, rest_w2, s2) = (rest_w.total(), rest_w2.total(), s2.total());
+    let (mut tr_p, mut tr_pp) = (CompensatedSum::new(), CompensatedSum::new());
+    for i in 0..k {
+        let wi = w(i);
+        // Σ_{j≠i} w_j and Σ_{j≠i} w_j²: for any study but the heaviest, S − w_i ≥ S/2
+        let (others, others2) = if i == heaviest {
+            (rest_w, rest_w2)
+        } else {
+            (s1 - wi, s2 - wi * wi)
+        };
+        let pii = wi * (others / s1);
+        tr_p.add(pii);
+        tr_pp.add(pii * pii);
+        tr_pp.add((wi / s1) * (wi / s1) * others2);
+    }
+    (tr_p.total(), tr_pp.total())
+}
+
+/// Three passes over the studies, no allocation.
+pub(super) fn moments(y: &[f64], v: &[f64], tau2: f64) -> Moments {
+    let (mut s1, mut s2, mut swy) = (
         CompensatedSum::new(),
         CompensatedSum::new(),
         CompensatedSum::new(),
@@ -55,7 +94,6 @@ pub(super) fn moments(y: &[f64], v: &[f64], tau2: f64) -> Moments {
         let w = 1.0 / (vi + tau2);
         s1.add(w);
         s2.add(w * w);
-        s3.add(w * w * w);
         swy.add(w * yi);
     }
     let s1 = s1.total();
@@ -67,13 +105,15 @@ pub(super) fn moments(y: &[f64], v: &[f64], tau2: f64) -> Moments {
         rss.add(w * e * e);
         ypp.add(w * w * e * e);
     }
+    let (tr_p, tr_pp) = traces(v.len(), |i| 1.0 / (v[i] + tau2), s1);
     Moments {
         s1,
         s2: s2.total(),
-        s3: s3.total(),
         mu,
         rss: rss.total(),
         ypp: ypp.total(),
+        tr_p,
+        tr_pp,
     }
 }
 
@@ -112,6 +152,12 @@ fn unweighted(y: &[f64], v: &[f64]) -> (f64, f64, f64) {
     (ss.total(), sv.total(), sv2.total())
 }
 
+/// A standard error of τ² only when it is finite: where its formula divides 0 by 0 or
+/// overflows, metafor's `se.tau2` is `NA`/`NaN`, and the result carries `None`.
+fn finite_se(se: f64) -> Option<f64> {
+    se.is_finite().then_some(se)
+}
+
 /// An estimate of τ² with its standard error and the Fisher-scoring trace.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Tau2Fit {
@@ -135,7 +181,7 @@ impl Tau2Fit {
     fn closed(tau2: f64, se: f64) -> Self {
         Self {
             tau2: tau2.max(0.0),
-            se_tau2: Some(se),
+            se_tau2: finite_se(se),
             iterations: 0,
             trace: Vec::new(),
         }
@@ -320,7 +366,7 @@ pub(super) fn fisher_scoring(
     };
     Ok(Tau2Fit {
         tau2,
-        se_tau2: Some(se),
+        se_tau2: finite_se(se),
         iterations: iter,
         trace,
     })

@@ -17,7 +17,7 @@ struct AlphaCore {
     average_r: f64,
     s_n: f64,
     q: f64,
-    var_r: f64,
+    var_r: Option<f64>,
     median_r: f64,
 }
 
@@ -66,10 +66,13 @@ fn alpha_core(c: &[f64], r: &[f64], p: usize) -> AlphaCore {
     };
     let q = (2.0 * pf * pf / ((pf - 1.0).powi(2) * sum_c.powi(3))) * bracket;
     let mut lower = lower_triangle(r, p);
+    // a variance of one correlation (two items) is undefined: psych prints NA
     let var_r = if lower.len() < 2 {
-        f64::NAN
+        None
     } else {
-        summation::mean_var(&lower).map_or(f64::NAN, |(_, v)| v)
+        summation::mean_var(&lower)
+            .map(|(_, v)| v)
+            .filter(|v| v.is_finite())
     };
     let median_r = median(&mut lower);
     AlphaCore {
@@ -96,14 +99,6 @@ fn has_variance(sum: f64, m: &[f64]) -> bool {
 /// `x > 0` and not NaN.
 pub(crate) fn is_positive(x: f64) -> bool {
     x > 0.0
-}
-
-fn check_finite(name: &str, x: f64, why: &str) -> Result<f64, StatsError> {
-    if x.is_finite() {
-        Ok(x)
-    } else {
-        Err(StatsError::invalid(name, x, why))
-    }
 }
 
 /// Step 2: the full [`Alpha`] result from item moments (already keyed).
@@ -141,11 +136,31 @@ pub(super) fn alpha_from_moments(
     }
     let total = alpha_core(c, r, p);
     let n = m.n as f64;
-    let bad_matrix = "a finite value (the covariance matrix is not positive semidefinite)";
-    let ase = check_finite("ase", (total.q / n).sqrt(), bad_matrix)?;
-    let raw_alpha = check_finite("raw_alpha", total.raw, bad_matrix)?;
-    check_finite("std_alpha", total.std, bad_matrix)?;
-    check_finite("g6", total.g6, bad_matrix)?;
+    // Non-finite totals say what is wrong with the data, not which internal quantity failed.
+    let data_problem = || {
+        if c.iter().chain(r.iter()).all(|x| x.is_finite()) {
+            StatsError::Singular {
+                what: "item covariance matrix (not positive semidefinite, as a pairwise matrix \
+                       can be: alpha and its standard error are undefined)"
+                    .to_owned(),
+            }
+        } else {
+            StatsError::Overflow {
+                what: "item covariances".to_owned(),
+            }
+        }
+    };
+    let finite = |x: f64| {
+        if x.is_finite() {
+            Ok(x)
+        } else {
+            Err(data_problem())
+        }
+    };
+    let ase = finite((total.q / n).sqrt())?;
+    let raw_alpha = finite(total.raw)?;
+    finite(total.std)?;
+    finite(total.g6)?;
     let df1 = n - 1.0;
     let df2 = (n - 1.0) * (p as f64 - 1.0);
     // Feldt (1965) interval at 95%, psych `alpha.ci`.
@@ -203,7 +218,7 @@ pub(super) fn alpha_from_moments(
                 average_r: r12,
                 s_n: r12 / (1.0 - r12),
                 ase: None,
-                var_r: 0.0,
+                var_r: Some(0.0),
                 median_r: r12,
             }
         };
@@ -295,6 +310,6 @@ struct DropStats {
     average_r: f64,
     s_n: f64,
     ase: Option<f64>,
-    var_r: f64,
+    var_r: Option<f64>,
     median_r: f64,
 }

@@ -102,7 +102,22 @@ pub fn alpha_rows<R: AsRef<[f64]>>(
             what: "rows".to_owned(),
         });
     }
-    let mut flat = Vec::with_capacity(rows.len() * p);
+    // checked: rows of a zero-sized type can claim any length without memory behind it
+    let len = rows
+        .len()
+        .checked_mul(p)
+        .ok_or_else(|| StatsError::TooLarge {
+            what: "rows × items".to_owned(),
+            size: rows.len() as u128 * p as u128,
+            why: "the product overflows usize".to_owned(),
+        })?;
+    let mut flat: Vec<f64> = Vec::new();
+    flat.try_reserve_exact(len)
+        .map_err(|_| StatsError::TooLarge {
+            what: "rows × items".to_owned(),
+            size: len as u128,
+            why: "the memory for the table cannot be reserved".to_owned(),
+        })?;
     for row in rows {
         let row = row.as_ref();
         if row.len() != p {
@@ -244,6 +259,8 @@ pub fn sem(sd: f64, reliability: f64) -> Result<f64, StatsError> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn omega_total(data: &[f64], n_items: usize) -> Result<Omega, StatsError> {
+    // the shape first: it bounds the item count by the data before the names are built
+    super::table::check_shape(data, n_items, "items")?;
     let names = item_names(&AlphaOptions::new(), n_items)?;
     let acc = accumulate(data, n_items, &names)?;
     let m = complete_moments(&acc, &names, &vec![false; n_items], None)?;

@@ -52,12 +52,23 @@ pub(crate) fn omega_from_correlation(r: &[f64], p: usize) -> Result<Omega, Stats
             got: p,
         });
     }
-    if r.len() != p * p {
-        return Err(StatsError::LengthMismatch {
-            what: "correlation matrix".to_owned(),
-            expected: p * p,
-            got: r.len(),
-        });
+    // checked: p² wraps for p ≥ 2^32, and a wrapped square could match a short slice
+    match p.checked_mul(p) {
+        Some(len) if len == r.len() => {}
+        Some(len) => {
+            return Err(StatsError::LengthMismatch {
+                what: format!("correlation matrix ({p} x {p} items)"),
+                expected: len,
+                got: r.len(),
+            });
+        }
+        None => {
+            return Err(StatsError::TooLarge {
+                what: "items of the correlation matrix".to_owned(),
+                size: p as u128,
+                why: "its square overflows usize".to_owned(),
+            });
+        }
     }
     if let Some(&bad) = r.iter().find(|x| !x.is_finite()) {
         return Err(StatsError::invalid(

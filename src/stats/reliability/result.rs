@@ -57,7 +57,8 @@ pub struct Alpha {
     /// Median inter-item correlation, psych `median_r`.
     pub median_r: f64,
     /// Variance of the inter-item correlations (lower triangle), psych `var.r`.
-    pub var_r: f64,
+    /// `None` with two items (one correlation has no variance; psych prints `NA`).
+    pub var_r: Option<f64>,
     /// Asymptotic standard error of raw alpha (Duhachek & Iacobucci), psych `ase`.
     pub ase: f64,
     /// Confidence level of both intervals: 0.95, as psych reports them.
@@ -104,8 +105,9 @@ pub struct AlphaItem {
     /// `alpha se` without this item; `None` for two-item scales (psych prints `NA`) and where
     /// a pairwise covariance matrix makes the variance estimate negative (psych prints `NaN`).
     pub ase_if_dropped: Option<f64>,
-    /// Variance of the remaining inter-item correlations.
-    pub var_r_if_dropped: f64,
+    /// Variance of the remaining inter-item correlations; `None` when one correlation
+    /// remains (three items; psych prints `NA`).
+    pub var_r_if_dropped: Option<f64>,
     /// Median of the remaining inter-item correlations.
     pub median_r_if_dropped: f64,
     /// Correlation of the item with the person score (item included), psych `raw.r`.

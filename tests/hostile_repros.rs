@@ -1,0 +1,411 @@
+//! Red-team repros outside the accumulators (issue 23): each of these panicked, aborted, hung
+//! or returned NaN/∞ before. One test per repro, named after it.
+
+use therapeutic_alliance::monitor::{
+    CourseInput, CourseReport, RuptureOptions, RuptureThreshold, Series, course_svg,
+};
+use therapeutic_alliance::stats::{
+    AlphaOptions, GrandMean, IccOptions, MetaOptions, StatsError, TauMethod, alpha, icc,
+    meta_analysis_rn, omega_from_correlation, omega_total, person_mean_centre, spearman,
+    within_regression,
+};
+use therapeutic_alliance::{
+    Comparison, Cutoff, ErrorCode, Instrument, InstrumentBuilder, Norms, ResponseScale, Responses,
+    Score, ScoreError, StoredProblem, check_stored, parse_answer,
+};
+
+#[test]
+fn responses_with_capacity_usize_max_and_2_pow_40_neither_panic_nor_abort() {
+    for n in [usize::MAX, 1 << 40, Responses::MAX_ANSWERS + 1] {
+        assert!(
+            matches!(
+                Responses::try_with_capacity(n),
+                Err(ScoreError::TooLarge { requested, .. }) if requested == n
+            ),
+            "{n}"
+        );
+        // the infallible one is capped at the number of possible items
+        let r = Responses::with_capacity(n);
+        assert!(r.is_empty());
+    }
+    let e = Responses::try_with_capacity(usize::MAX).unwrap_err();
+    assert_eq!(e.code(), "too_large");
+    assert!(Responses::try_with_capacity(Responses::MAX_ANSWERS).is_ok());
+}
+
+#[test]
+fn omega_total_with_usize_max_items_or_2_pow_31_items_on_no_data_is_an_error() {
+    assert!(omega_total(&[1., 2.], usize::MAX).is_err());
+    // was 51 GB of item names before the shape check
+    assert!(matches!(
+        omega_total(&[], 1 << 31),
+        Err(StatsError::EmptyInput { .. })
+    ));
+    assert!(omega_total(&[1.0, 2.0, 3.0], usize::MAX - 1).is_err());
+}
+
+#[test]
+fn omega_from_correlation_with_wrapping_squares_is_an_error() {
+    // (2^32)² wraps to 0: indexed out of bounds
+    assert!(matches!(
+        omega_from_correlation(&[], 1 << 32),
+        Err(StatsError::TooLarge { .. })
+    ));
+    // usize::MAX² wraps to 1: looped forever
+    assert!(matches!(
+        omega_from_correlation(&[1.0], usize::MAX),
+        Err(StatsError::TooLarge { .. })
+    ));
+    assert!(matches!(
+        omega_from_correlation(&[1.0, 0.5, 0.5], 2),
+        Err(StatsError::LengthMismatch { .. })
+    ));
+}
+
+fn empty_report() -> CourseReport {
+    serde_json::from_str(r#"{"alliance": null, "outcome": null, "alerts": []}"#).unwrap()
+}
+
+fn svg_of(
+    points: Vec<(u32, f64)>,
+    options: &therapeutic_alliance::monitor::ChartOptions,
+) -> Result<String, therapeutic_alliance::monitor::MonitorError> {
+    let series = Series::new(points).unwrap();
+    course_svg(
+        &CourseInput::new().alliance(&series),
+        &empty_report(),
+        options,
+    )
+}
+
+#[test]
+fn course_svg_with_a_tick_step_below_float_spacing_terminates() {
+    use therapeutic_alliance::monitor::ChartOptions;
+    let svg = svg_of(
+        vec![(1, 1e12), (2, 1e12 - 1e-4), (3, 1e12)],
+        &ChartOptions::new(),
+    )
+    .unwrap();
+    assert!(svg.trim_end().ends_with("</svg>") && !svg.contains("NaN"));
+    // fixed y ranges near 1e17 (float spacing 16)
+    for range in [
+        (1e17, 1e17 + 16.0),
+        (1e17, 1e17 + 64.0),
+        (-1e17 - 32.0, -1e17),
+    ] {
+        let svg = svg_of(
+            vec![(1, 1.0), (2, 2.0)],
+            &ChartOptions::new().y_ranges(range, range),
+        )
+        .unwrap();
+        assert!(
+            svg.trim_end().ends_with("</svg>") && !svg.contains("NaN"),
+            "{range:?}"
+        );
+    }
+    // a fixed range whose span overflows
+    let huge = (-1e308, 1e308);
+    assert!(svg_of(vec![(1, 1.0)], &ChartOptions::new().y_ranges(huge, huge)).is_err());
+    // data at the series' limit, 1e12, with a span below its float spacing
+    let svg = svg_of(vec![(1, -1e12), (2, -1e12 + 1e-4)], &ChartOptions::new()).unwrap();
+    assert!(!svg.contains("NaN"));
+}
+
+#[test]
+fn course_svg_with_a_nan_cutoff_is_an_error_not_nan_in_the_svg() {
+    use therapeutic_alliance::monitor::{ChartOptions, MonitorError};
+    for value in [f64::NAN, f64::INFINITY] {
+        let options = ChartOptions::new().alliance_cutoff(Cutoff::new(Comparison::Less, value));
+        assert!(matches!(
+            svg_of(vec![(1, 30.0), (2, 35.0)], &options),
+            Err(MonitorError::InvalidParameter { .. })
+        ));
+        let options = ChartOptions::new().outcome_cutoff(Cutoff::new(Comparison::Less, value));
+        let s = Series::new(vec![(1, 30.0), (2, 35.0)]).unwrap();
+        assert!(course_svg(&CourseInput::new().outcome(&s), &empty_report(), &options).is_err());
+    }
+}
+
+#[test]
+fn instruments_whose_bounds_times_items_overflow_are_refused_at_build_and_deserialise() {
+    let vas = |max: f64, items: u16| {
+        InstrumentBuilder::new("vas-x", "VAS", ResponseScale::visual_analogue(1.0, max))
+            .items(1..=items)
+            .build()
+    };
+    assert!(vas(1e308, 1).is_ok()); // one item: the total is the answer
+    assert!(vas(1e308, 2).is_err());
+    assert!(vas(f64::MAX, 3).is_err());
+    // the definition document goes through the same check
+    let mut def = serde_json::to_value(vas(1e308, 1).unwrap()).unwrap();
+    let items = def["items"].as_array().unwrap().clone();
+    let mut second = items[0].clone();
+    second["number"] = 2.into();
+    def["items"].as_array_mut().unwrap().push(second);
+    assert!(serde_json::from_value::<Instrument>(def).is_err());
+}
+
+#[test]
+fn norms_with_a_huge_sd_give_no_infinite_reliable_change_threshold() {
+    let n = Norms::new(10.0, 1e308, 0.8);
+    assert_eq!(n.reliable_change_threshold(), None);
+    assert_eq!(
+        Norms::new(10.0, f64::NAN, 0.8).reliable_change_threshold(),
+        None
+    );
+    assert_eq!(Norms::new(10.0, 5.0, 1.5).reliable_change_threshold(), None);
+    let ok = Norms::new(10.0, 5.0, 0.8)
+        .reliable_change_threshold()
+        .unwrap();
+    assert!((ok - 1.96 * 5.0 * 0.4f64.sqrt()).abs() < 1e-12);
+    let built = InstrumentBuilder::new("x", "X", ResponseScale::likert(0, 4))
+        .items(1..=5)
+        .norms(n)
+        .build();
+    assert!(built.is_err());
+}
+
+#[test]
+fn within_regression_on_data_times_1e154_is_finite_and_a_perfect_fit_has_no_t() {
+    let ids = [1, 1, 1, 2, 2, 2];
+    let x = [1.0, 2.0, 3.0, 5.0, 6.0, 7.0];
+    let y = [2.0, 4.1, 5.9, 1.0, 3.0, 5.0];
+    let base = within_regression(&ids, &[&x], &y).unwrap();
+    let big = |v: &[f64]| v.iter().map(|a| a * 1e154).collect::<Vec<_>>();
+    let (bx, by) = (big(&x), big(&y));
+    let fit = within_regression(&ids, &[&bx], &by).unwrap();
+    let (c, b) = (&fit.coefficients[0], &base.coefficients[0]);
+    assert!((c.estimate - b.estimate).abs() < 1e-12 * b.estimate.abs());
+    assert!(c.se.is_finite() && fit.sigma.is_finite() && fit.rss.is_finite());
+    assert!((c.t.unwrap() - b.t.unwrap()).abs() < 1e-9 * b.t.unwrap().abs());
+    // a perfect fit: se = 0, t undefined (was +∞)
+    let perfect = [2.0, 4.0, 6.0, 10.0, 12.0, 14.0];
+    let fit = within_regression(&ids, &[&x], &perfect).unwrap();
+    let c = &fit.coefficients[0];
+    assert_eq!(c.estimate, 2.0);
+    assert_eq!(c.t, None);
+    assert!(c.se.is_finite() && c.p.is_finite());
+    // a result that cannot be finite is an error naming it
+    let huge = [
+        f64::MAX,
+        -f64::MAX,
+        f64::MAX,
+        -f64::MAX,
+        f64::MAX,
+        -f64::MAX,
+    ];
+    match within_regression(&ids, &[&x], &huge) {
+        Ok(fit) => assert!(fit.rss.is_finite() && fit.coefficients[0].estimate.is_finite()),
+        Err(e) => assert_eq!(e.code(), "overflow"),
+    }
+}
+
+#[test]
+fn person_mean_centre_with_f64_max_values_has_finite_means() {
+    let ids = ["a", "a", "b", "b"];
+    let x = [f64::MAX, f64::MAX, f64::MAX, f64::MAX / 2.0];
+    for grand in [GrandMean::Rows, GrandMean::Persons] {
+        let d = person_mean_centre(&ids, &x, grand).unwrap();
+        assert_eq!(d.person_mean[0], f64::MAX);
+        assert_eq!(d.person_mean[2], 0.75 * f64::MAX);
+        assert!(d.grand_mean.is_finite());
+        assert!(d.within.iter().chain(&d.between).all(|v| v.is_finite()));
+    }
+    // differences that overflow are an error, not ±∞
+    let e = person_mean_centre(
+        &ids,
+        &[f64::MAX, f64::MAX, -f64::MAX, -f64::MAX],
+        GrandMean::Rows,
+    );
+    assert!(e.is_ok_and(|d| d.between.iter().all(|v| v.is_finite())));
+    let lopsided = ["a", "b", "b", "b"];
+    let e = person_mean_centre(
+        &lopsided,
+        &[f64::MAX, -f64::MAX, -f64::MAX, -f64::MAX],
+        GrandMean::Rows,
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "overflow");
+}
+
+#[test]
+fn alpha_var_r_is_none_with_two_items_and_var_r_if_dropped_none_with_three() {
+    let three = [
+        3.0, 3.0, 4.0, 4.0, 5.0, 4.0, 2.0, 2.0, 3.0, 5.0, 4.0, 5.0, 1.0, 2.0, 1.0,
+    ];
+    let a = alpha(&three, 3, &AlphaOptions::new()).unwrap();
+    assert!(a.var_r.is_some_and(f64::is_finite));
+    assert!(a.items.iter().all(|i| i.var_r_if_dropped.is_none()));
+    let two = [3.0, 3.0, 4.0, 5.0, 2.0, 2.0, 5.0, 4.0, 1.0, 2.0];
+    let a = alpha(&two, 2, &AlphaOptions::new()).unwrap();
+    assert_eq!(a.var_r, None);
+    let json = serde_json::to_string(&a).unwrap();
+    assert!(!json.contains("NaN"));
+}
+
+#[test]
+fn spearman_with_r_plus_or_minus_one_has_no_t() {
+    let x = [1.0, 2.0, 3.0, 4.0, 5.0];
+    let c = spearman(&x, &[1.0, 4.0, 9.0, 16.0, 25.0]).unwrap();
+    assert_eq!(c.t, None);
+    let c = spearman(&x, &[5.0, 4.0, 3.0, 2.0, 1.0]).unwrap();
+    assert_eq!(c.t, None);
+    assert!(c.p.is_finite());
+    let c = therapeutic_alliance::stats::pearson(&x, &[2.0, 4.0, 6.0, 8.0, 10.0]).unwrap();
+    assert_eq!(c.t, None);
+}
+
+#[test]
+fn parse_answer_refuses_inf_and_1e400() {
+    for cell in ["inf", "-inf", "infinity", "1e400", "-1e400"] {
+        assert!(
+            matches!(
+                parse_answer(cell, 3, false),
+                Err(ScoreError::NonFinite { item: 3, .. })
+            ),
+            "{cell}"
+        );
+    }
+    assert!(parse_answer("1e300", 3, false).is_ok());
+}
+
+#[test]
+fn rupture_options_builder_refuses_points_nan() {
+    for t in [
+        RuptureThreshold::Points(f64::NAN),
+        RuptureThreshold::Points(-1.0),
+        RuptureThreshold::ReliableChange(f64::INFINITY),
+        RuptureThreshold::BetweenClientSd {
+            sd: f64::NAN,
+            multiple: 1.0,
+        },
+        RuptureThreshold::BetweenClientSd {
+            sd: 1e300,
+            multiple: 1e300,
+        },
+        RuptureThreshold::WithinClientSd {
+            multiple: 1.0,
+            min_sessions: 1,
+        },
+    ] {
+        assert!(RuptureOptions::builder(t).build().is_err(), "{t:?}");
+    }
+    assert!(
+        RuptureOptions::builder(RuptureThreshold::Points(5.0))
+            .build()
+            .is_ok()
+    );
+}
+
+#[test]
+fn dersimonian_laird_se_tau2_is_finite_or_none() {
+    let cases: [(&[f64], &[f64]); 4] = [
+        (&[0.3, 0.2, 0.25], &[50.0, 120.0, 80.0]),
+        (&[0.9, -0.9], &[1e12, 3.000_001]),
+        (&[0.5, 0.5], &[1e12, 1e12]),
+        (&[0.99, -0.99, 0.0], &[1e12, 1e12, 3.5]),
+    ];
+    for (r, n) in cases {
+        for method in [
+            TauMethod::DerSimonianLaird,
+            TauMethod::Reml,
+            TauMethod::Hedges,
+        ] {
+            let Ok(res) = meta_analysis_rn(r, n, &MetaOptions::new().method(method)) else {
+                continue;
+            };
+            assert!(
+                res.se_tau2.is_none_or(f64::is_finite),
+                "{r:?} {n:?} {method:?}"
+            );
+            assert!(res.tau2.is_finite(), "{r:?} {n:?} {method:?}");
+        }
+    }
+}
+
+#[test]
+fn dersimonian_laird_se_tau2_with_one_study_outweighing_the_other_by_1e12_is_right() {
+    // tr(P) and tr(PP) cancelled catastrophically: se_tau2 was NaN (or a wrong finite value)
+    let res = meta_analysis_rn(
+        &[0.999_999, -0.999_999],
+        &[4.0, 1e12],
+        &MetaOptions::new().method(TauMethod::DerSimonianLaird),
+    )
+    .unwrap();
+    assert!(res.se_tau2.is_some_and(f64::is_finite) && res.tau2.is_finite());
+    // τ² = 0: se = √2 / tr(P), tr(P) = 2 w1 w2 / (w1 + w2)
+    let (n1, n2) = (1e12_f64, 3.000_001_f64);
+    let res = meta_analysis_rn(
+        &[0.9, -0.9],
+        &[n1, n2],
+        &MetaOptions::new().method(TauMethod::DerSimonianLaird),
+    )
+    .unwrap();
+    let (w1, w2) = (n1 - 3.0, n2 - 3.0);
+    let expected = 2f64.sqrt() / (2.0 * w1 * w2 / (w1 + w2));
+    let se = res.se_tau2.unwrap();
+    assert!(
+        (se - expected).abs() < 1e-6 * expected,
+        "{se} vs {expected}"
+    );
+}
+
+#[test]
+fn check_stored_refuses_answered_usize_max() {
+    let phq = Instrument::builtin("phq-9").unwrap();
+    let mut s = Score::new("phq-9", 9.0);
+    assert!(check_stored(&phq, &s, None).is_ok());
+    s.answered = usize::MAX;
+    let e = check_stored(&phq, &s, None).unwrap_err();
+    assert!(
+        matches!(e.problem, StoredProblem::Counts { items: 9 }),
+        "{e}"
+    );
+    assert_eq!(e.code(), "stored_counts");
+    assert_eq!(e.score, "answered");
+    s.answered = 8;
+    s.imputed = 2;
+    assert!(check_stored(&phq, &s, None).is_err());
+    s.imputed = 1;
+    assert!(check_stored(&phq, &s, None).is_ok());
+}
+
+#[test]
+fn icc_and_alpha_errors_name_the_data_not_internal_parameters() {
+    // ratings whose squares overflow
+    let data = [1e200, 2e200, 3e200, 1e200, 5e200, 4e200, 2e200, 2e200];
+    let e = icc(&data, 2, &IccOptions::new()).unwrap_err();
+    let m = e.to_string();
+    assert!(
+        !m.contains("parameter msr") && !m.contains("parameter"),
+        "{m}"
+    );
+    // alpha on data whose covariances overflow
+    let e = alpha(&data, 2, &AlphaOptions::new()).unwrap_err();
+    let m = e.to_string();
+    assert!(
+        !m.contains("parameter ase") && !m.contains("parameter"),
+        "{m}"
+    );
+}
+
+/// A zero-sized row claiming a million values (a type the caller may define).
+#[derive(Clone, Copy)]
+struct WideRow;
+
+impl AsRef<[f64]> for WideRow {
+    fn as_ref(&self) -> &[f64] {
+        static ROW: [f64; 1 << 20] = [1.0; 1 << 20];
+        &ROW
+    }
+}
+
+#[test]
+fn alpha_rows_whose_size_overflows_is_an_error_not_a_panic() {
+    // 2^50 zero-sized rows of 2^20 values: 2^70 values, cost nothing to claim
+    let rows = [WideRow; 1 << 50];
+    assert!(matches!(
+        therapeutic_alliance::stats::alpha_rows(&rows, &AlphaOptions::new()),
+        Err(StatsError::TooLarge { .. })
+    ));
+}
