@@ -117,8 +117,7 @@ pub(crate) fn deserialize_optional_version<'de, D: serde::Deserializer<'de>>(
 /// `deserialize_with`; pair it with `default = "format_version"` for an absent field).
 pub(crate) fn deserialize_version<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
     let v = u32::deserialize(d)?;
-    check_version(Some(v))
-        .map_err(|e| serde::de::Error::custom(raised(e)))
+    check_version(Some(v)).map_err(|e| serde::de::Error::custom(raised(e)))
 }
 
 /// The serialised form of any error of the crate. Build it with [`ErrorDocument::from_error`].
@@ -283,6 +282,7 @@ impl ErrorDocument {
 ///
 /// # Errors
 /// The [`ErrorDocument`] of the first problem found.
+#[allow(clippy::result_large_err)] // the document is the app's reply, built once per request
 pub fn from_json<T: DeserializeOwned>(json: &str) -> Result<T, ErrorDocument> {
     RAISED.with(|r| r.borrow_mut().take());
     let read = serde_json::from_str(json);

@@ -16,7 +16,8 @@ use therapeutic_alliance::monitor::{
     RuptureThreshold, SessionLight, SizeCriterion, SuddenChangeOptions, Targets,
 };
 use therapeutic_alliance::{
-    Course, CriticalRule, Direction, ErrorDocument, Instrument, Respondent, Responses, Score, Session,
+    Course, CriticalRule, Direction, ErrorDocument, Instrument, Respondent, Responses, Score,
+    Session,
 };
 
 fn root() -> &'static Path {
@@ -41,10 +42,16 @@ fn documents() -> Vec<(&'static str, Value)> {
         ("course.schema.json", generated::<Course>()),
         ("courses.schema.json", generated::<Vec<Course>>()),
         ("monitoring.schema.json", generated::<CourseMonitoring>()),
-        ("monitoring_list.schema.json", generated::<Vec<CourseMonitoring>>()),
+        (
+            "monitoring_list.schema.json",
+            generated::<Vec<CourseMonitoring>>(),
+        ),
         ("course_report.schema.json", generated::<CourseReport>()),
         ("alert.schema.json", generated::<Alert>()),
-        ("session_lights.schema.json", generated::<Vec<SessionLight>>()),
+        (
+            "session_lights.schema.json",
+            generated::<Vec<SessionLight>>(),
+        ),
         ("targets.schema.json", generated::<Targets>()),
         ("error.schema.json", generated::<ErrorDocument>()),
         ("critical_rule.schema.json", generated::<CriticalRule>()),
@@ -74,7 +81,10 @@ fn committed_schemas_are_current() {
     let known: Vec<&str> = documents().iter().map(|(f, _)| *f).collect();
     for entry in std::fs::read_dir(dir()).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
-        assert!(known.contains(&name.as_str()), "schemas/{name} has no document type");
+        assert!(
+            known.contains(&name.as_str()),
+            "schemas/{name} has no document type"
+        );
     }
 }
 
@@ -82,7 +92,10 @@ fn committed_schemas_are_current() {
 fn the_guide_lists_every_schema() {
     let guide = std::fs::read_to_string(root().join("src/guide/json_contract.rs")).unwrap();
     for (file, _) in documents() {
-        assert!(guide.contains(&format!("`schemas/{file}`")), "guide lacks {file}");
+        assert!(
+            guide.contains(&format!("`schemas/{file}`")),
+            "guide lacks {file}"
+        );
     }
 }
 
@@ -143,7 +156,10 @@ fn written_documents_validate_and_read_back() {
     round_trip("courses.schema.json", &courses);
     let options = MonitorOptions::new(
         RuptureOptions::new(RuptureThreshold::Points(5.0)),
-        SuddenChangeOptions::new(SizeCriterion::ReliableChange(5.0), Direction::HigherIsBetter),
+        SuddenChangeOptions::new(
+            SizeCriterion::ReliableChange(5.0),
+            Direction::HigherIsBetter,
+        ),
     );
     let monitor = CourseMonitor::new(options)
         .alliance(Instrument::builtin("srs").unwrap(), Respondent::Client)
@@ -198,7 +214,9 @@ fn written_documents_validate_and_read_back() {
     let spec = ExportSpec::builder("client")
         .session("session")
         .date("date")
-        .instrument(InstrumentColumns::pattern(Instrument::builtin("srs").unwrap(), "srs_{item}").unwrap())
+        .instrument(
+            InstrumentColumns::pattern(Instrument::builtin("srs").unwrap(), "srs_{item}").unwrap(),
+        )
         .build()
         .unwrap();
     round_trip("export_mapping.schema.json", &spec);
@@ -206,7 +224,10 @@ fn written_documents_validate_and_read_back() {
 
 #[test]
 fn a_schema_can_fail() {
-    assert!(invalid("error.schema.json", &serde_json::json!({"code": 3})));
+    assert!(invalid(
+        "error.schema.json",
+        &serde_json::json!({"code": 3})
+    ));
     assert!(invalid(
         "score.schema.json",
         &serde_json::json!({"instrument": "srs"})

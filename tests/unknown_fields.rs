@@ -73,9 +73,11 @@ fn refuses_unknown_fields<T: DeserializeOwned + Serialize>(name: &str, doc: &T) 
 }
 
 fn courses() -> Vec<Course> {
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/courses.json"))
-            .unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/courses.json"
+    ))
+    .unwrap();
     from_json(&text).unwrap()
 }
 
