@@ -54,6 +54,7 @@ pub enum ConditionsError {
 
 /// One of the core conditions, with positive regard split as in the BLRI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Condition {
     /// Empathic understanding.
@@ -104,6 +105,7 @@ impl fmt::Display for Condition {
 
 /// The measure a condition's value comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ConditionMeasure {
@@ -149,6 +151,7 @@ impl fmt::Display for ConditionMeasure {
 
 /// One condition's value and its source measure (validated: finite and within the measure's range).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RatingRepr", into = "RatingRepr")]
 pub struct Rating {
     measure: ConditionMeasure,
@@ -156,6 +159,7 @@ pub struct Rating {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct RatingRepr {
     measure: ConditionMeasure,
     value: f64,
@@ -164,7 +168,7 @@ struct RatingRepr {
 impl TryFrom<RatingRepr> for Rating {
     type Error = ConditionsError;
     fn try_from(r: RatingRepr) -> Result<Self, ConditionsError> {
-        Rating::new(r.measure, r.value)
+        Rating::new(r.measure, r.value).map_err(crate::document::raised)
     }
 }
 
@@ -209,6 +213,7 @@ impl Rating {
 /// Facilitative thresholds per measure. Defaults: Carkhuff 3 (the published minimally
 /// facilitative level); none for Truax, CARE and the BLRI subscales (none are published).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FacilitativeThresholds {
     carkhuff: Option<f64>,
     truax: Option<f64>,
@@ -273,6 +278,7 @@ impl FacilitativeThresholds {
 /// One condition's assessment against the thresholds.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ConditionAssessment {
     /// The condition.
     pub condition: Condition,
@@ -321,6 +327,7 @@ pub struct ConditionAssessment {
 /// supply one; without it the assessment says "no threshold" rather than guessing. A value
 /// reaches the facilitative level when `value >= threshold` (level 3 itself is facilitative).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CoreConditions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     empathy: Option<Rating>,

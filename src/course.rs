@@ -119,6 +119,7 @@ fn join(r: &[SessionRejection]) -> String {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "CourseRepr", into = "CourseRepr")]
 pub struct Course {
     client: ClientId,
@@ -128,6 +129,7 @@ pub struct Course {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct CourseRepr {
     /// The format version ([`crate::FORMAT_VERSION`]); absent means 1; newer is refused.
     #[serde(default = "crate::document::format_version")]
@@ -142,20 +144,23 @@ struct CourseRepr {
 impl TryFrom<CourseRepr> for Course {
     type Error = CourseError;
     fn try_from(r: CourseRepr) -> Result<Self, CourseError> {
-        crate::document::check_version(Some(r.version)).map_err(CourseError::Version)?;
-        let mut sessions = Vec::with_capacity(r.sessions.len());
-        let mut rejected = Vec::new();
-        for s in r.sessions {
-            match s.into_session(Some(&r.client), Some(&r.counsellor)) {
-                Ok(s) => sessions.push(s),
-                Err(e) => rejected.push(SessionRejection::Invalid(e)),
+        let read = || -> Result<Self, CourseError> {
+            crate::document::check_version(Some(r.version)).map_err(CourseError::Version)?;
+            let mut sessions = Vec::with_capacity(r.sessions.len());
+            let mut rejected = Vec::new();
+            for s in r.sessions {
+                match s.into_session(Some(&r.client), Some(&r.counsellor)) {
+                    Ok(s) => sessions.push(s),
+                    Err(e) => rejected.push(SessionRejection::Invalid(e)),
+                }
             }
-        }
-        let course = Course::build(Some((r.client, r.counsellor)), sessions, rejected)?;
-        match r.termination {
-            Some(t) => course.with_termination(t),
-            None => Ok(course),
-        }
+            let course = Course::build(Some((r.client, r.counsellor)), sessions, rejected)?;
+            match r.termination {
+                Some(t) => course.with_termination(t),
+                None => Ok(course),
+            }
+        };
+        read().map_err(crate::document::raised)
     }
 }
 
@@ -171,6 +176,7 @@ impl From<Course> for CourseRepr {
                 .into_iter()
                 .map(|s| {
                     let mut r = SessionRepr::from(s);
+                    r.version = None;
                     r.client = None;
                     r.counsellor = None;
                     r

@@ -38,6 +38,7 @@ pub enum DateError {
 /// (1.85) is below ours, and with `default-features = false, features = ["std", "serde"]` it adds
 /// only two crates (`jiff`, `jiff-core`) to the dependency tree; `time` 0.3 is still 0.x.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct SessionDate(jiff::civil::Date);
 
@@ -143,7 +144,7 @@ impl FromStr for SessionDate {
 impl TryFrom<String> for SessionDate {
     type Error = DateError;
     fn try_from(s: String) -> Result<Self, DateError> {
-        s.parse()
+        s.parse().map_err(crate::document::raised)
     }
 }
 

@@ -80,6 +80,7 @@ macro_rules! define_id {
     ($(#[$doc:meta])* $name:ident, $kind:literal, $example:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(try_from = "String", into = "String")]
         pub struct $name(String);
 
@@ -114,7 +115,7 @@ macro_rules! define_id {
         impl TryFrom<String> for $name {
             type Error = IdError;
             fn try_from(id: String) -> Result<Self, IdError> {
-                Self::new(id)
+                Self::new(id).map_err(crate::document::raised)
             }
         }
 

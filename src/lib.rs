@@ -72,7 +72,12 @@
 //! | sessions | `session` (private) | [`Session`], [`Administration`], [`Respondent`] |
 //! | Rogers' core conditions | `conditions` (private) | [`CoreConditions`], [`ConditionAssessment`] |
 //! | courses of therapy | `course` (private) | [`Course`] |
-//! | monitoring | [`monitor`] | trajectories, ruptures, sudden gains, alerts, SVG charts |
+//! | critical items (risk prompts) | [`critical`] | [`CriticalRule`], [`CriticalFlag`], [`CriticalSet`] |
+//! | monitoring | [`monitor`] | trajectories, ruptures, sudden gains, alerts, traffic lights, SVG charts |
+//! | documents: versions, errors as JSON, the parse entry point | [`document`] | [`ErrorDocument`], [`ErrorCode`], [`document::from_json`] |
+//! | clinic exports (`csv` feature) | `export` | `ExportSpec`, `ExportReader`, `ExportScorer`, `CourseCollector` |
+//! | FHIR R4 (`fhir` feature) | `fhir` | `read_response`, `observation` |
+//! | LOINC codes of the built-ins | [`loinc`] | panel, item and answer codes with their verification |
 //! | statistics (beside the chain) | [`stats`] | reliability, ICC, reliable change, correlation, meta-analysis, mixed models, accumulators |
 //! | narrative docs | [`guide`] | [`guide::tutorial`], [`guide::cookbook`], [`guide::design`] (the decisions and why) |
 //!
@@ -139,11 +144,15 @@
 //!
 //! # Crate features
 //!
-//! No feature is on by default: the default build depends only on `serde`, `thiserror`,
-//! `jiff` (dates) and `statrs` (distributions, never in the public API).
+//! No feature is on by default: the default build depends only on `serde`, `serde_json` (the
+//! one parse entry point [`document::from_json`]; no serde_json type is in the public API),
+//! `thiserror`, `jiff` (dates), `statrs` and `libm` (distributions, never in the public API).
 //!
-//! - `csv` (off by default): [`read_responses`], reading response tables through the `csv`
-//!   crate.
+//! | feature | adds | dependency |
+//! |---|---|---|
+//! | `csv` | [`read_responses`] (response tables from any `std::io::Read`) and the `export` module: clinic and survey exports (wide, long, one row per session) read through a mapping document, scored and collected into courses | `csv` |
+//! | `fhir` | the `fhir` module: FHIR R4 QuestionnaireResponses in (LOINC answer codes read by default), Observations out, critical flags included | none |
+//! | `schema` | `schemars::JsonSchema` for every document type; the committed `schemas/` are generated with it | `schemars` |
 //!
 //! serde support is not optional: domain values and results implement `Serialize` and
 //! `Deserialize`, and validated types deserialise through their constructors' validation.
@@ -201,6 +210,11 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+
+/// The README's Rust examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 pub mod document;
 #[cfg(feature = "csv")]

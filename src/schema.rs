@@ -7,7 +7,59 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
 use crate::monitor::Series;
-use crate::{Comparison, Cutoff, Direction, Verification};
+use crate::{Answer, Comparison, Cutoff, Direction, Responses, Verification};
+
+impl JsonSchema for Answer {
+    fn schema_name() -> Cow<'static, str> {
+        "Answer".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "a number, null (left blank) or \"does_not_apply\" (\"missing\" is read as blank)",
+            "oneOf": [
+                {"type": "number"},
+                {"type": "null"},
+                {"type": "string", "enum": ["does_not_apply", "missing"]}
+            ]
+        })
+    }
+}
+
+impl JsonSchema for Responses {
+    fn schema_name() -> Cow<'static, str> {
+        "Responses".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let answer = generator.subschema_for::<Answer>();
+        let by_item = json_schema!({
+            "description": "a map from item number (1-65535) to answer",
+            "type": "object",
+            "propertyNames": {"pattern": "^\\s*0*[1-9][0-9]{0,4}\\s*$"},
+            "additionalProperties": answer
+        });
+        let in_order = json_schema!({
+            "description": "answers in item order, item 1 first",
+            "type": "array",
+            "maxItems": 65535,
+            "items": answer
+        });
+        json_schema!({
+            "description": "responses: a map from item number to answer, an array in item order, or a tagged object (unknown fields of the tagged object are ignored)",
+            "oneOf": [
+                by_item,
+                in_order,
+                {
+                    "type": "object",
+                    "properties": {
+                        "instrument": {"type": ["string", "null"]},
+                        "answers": {"oneOf": [by_item, in_order]}
+                    },
+                    "required": ["answers"]
+                }
+            ]
+        })
+    }
+}
 
 impl JsonSchema for Comparison {
     fn schema_name() -> Cow<'static, str> {

@@ -98,6 +98,7 @@ pub enum SessionError {
 
 /// Who completed an administration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Respondent {
     /// The client (e.g. WAI-SR client form, SRS, CARE, BLRI OS forms).
@@ -113,6 +114,7 @@ pub enum Respondent {
 /// time ([`monitor::detect_ruptures_pre_post`](crate::monitor::detect_ruptures_pre_post)
 /// compares the two).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Timing {
     /// Completed before the session began (JSON `"pre_session"`).
@@ -131,6 +133,7 @@ pub enum Timing {
 ///
 /// [`Administration::scored`] scores responses with the real instrument in one step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "AdministrationRepr", into = "AdministrationRepr")]
 pub struct Administration {
     instrument: String,
@@ -141,6 +144,7 @@ pub struct Administration {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct AdministrationRepr {
     instrument: String,
     respondent: Respondent,
@@ -158,9 +162,12 @@ struct AdministrationRepr {
 impl TryFrom<AdministrationRepr> for Administration {
     type Error = SessionError;
     fn try_from(r: AdministrationRepr) -> Result<Self, SessionError> {
-        let mut a = Administration::new(r.instrument, r.respondent, r.responses, r.score)?;
-        a.timing = r.timing;
-        Ok(a)
+        let read = || -> Result<Self, SessionError> {
+            let mut a = Administration::new(r.instrument, r.respondent, r.responses, r.score)?;
+            a.timing = r.timing;
+            Ok(a)
+        };
+        read().map_err(crate::document::raised)
     }
 }
 
@@ -344,6 +351,7 @@ impl Administration {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "SessionRepr", into = "SessionRepr")]
 pub struct Session {
     client: ClientId,
@@ -356,9 +364,17 @@ pub struct Session {
 }
 
 /// The JSON form of a session. Inside a course, `client` and `counsellor` may be omitted
-/// (they are the course's) and are not written.
+/// (they are the course's) and are not written, and so is `version` (the course's).
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub(crate) struct SessionRepr {
+    /// The format version of a session document on its own ([`crate::FORMAT_VERSION`]).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::document::deserialize_optional_version"
+    )]
+    pub(crate) version: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) client: Option<ClientId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -410,13 +426,14 @@ impl SessionRepr {
 impl TryFrom<SessionRepr> for Session {
     type Error = SessionError;
     fn try_from(r: SessionRepr) -> Result<Self, SessionError> {
-        r.into_session(None, None)
+        r.into_session(None, None).map_err(crate::document::raised)
     }
 }
 
 impl From<Session> for SessionRepr {
     fn from(s: Session) -> Self {
         SessionRepr {
+            version: Some(crate::FORMAT_VERSION),
             client: Some(s.client),
             counsellor: Some(s.counsellor),
             number: s.number,

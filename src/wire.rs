@@ -137,6 +137,10 @@ impl<'de> Visitor<'de> for ResponsesVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawResponses, A::Error> {
         let mut out = RawResponses::default();
         let mut tagged = false;
+        // A key that is not an item number: an unknown field of the tagged object (ignored,
+        // for forward compatibility) or, if the object turns out to be a map of answers, an
+        // error. Which one is known only at the end: JSON objects have no key order.
+        let mut unknown: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "instrument" if !self.nested => {
@@ -148,9 +152,9 @@ impl<'de> Visitor<'de> for ResponsesVisitor {
                     let inner = map.next_value_seed(ResponsesSeed { nested: true })?;
                     out.answers = inner.answers;
                 }
-                _ if tagged && !self.nested && item_key::<A::Error>(&key).is_err() => {
-                    // Forward compatibility: unknown fields of the tagged object are ignored.
+                _ if !self.nested && item_key::<A::Error>(&key).is_err() => {
                     map.next_value::<de::IgnoredAny>()?;
+                    unknown.get_or_insert(key);
                 }
                 _ => {
                     let item = item_key(&key)?;
@@ -160,6 +164,9 @@ impl<'de> Visitor<'de> for ResponsesVisitor {
                     out.answers.push((item, a));
                 }
             }
+        }
+        if !tagged && let Some(key) = unknown {
+            item_key::<A::Error>(&key)?; // the error naming the key and the shapes expected
         }
         Ok(out)
     }

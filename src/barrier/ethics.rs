@@ -24,6 +24,7 @@ use crate::date::SessionDate;
 /// non-exploitation review (APA's seven factors; ACA's documented forethought); one day earlier
 /// is a violation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PostTerminationRule {
     label: String,
     years: u16,
@@ -84,6 +85,7 @@ impl PostTerminationRule {
 
 /// Whether the client was current or former when a relationship began.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum ClientStatus {
     /// Therapy has not ended.
@@ -98,6 +100,7 @@ pub enum ClientStatus {
 /// The outcome of the post-termination ethics check.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "finding", rename_all = "snake_case")]
 pub enum EthicsFinding {
     /// A sexual relationship with a current client: always a violation (APA 10.05, ACA A.5.a).

@@ -38,6 +38,7 @@ use super::{
 /// # Barrier burden
 /// See [`BurdenWeights`](super::BurdenWeights) and [`BarrierSummary`](super::BarrierSummary).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "FlagRepr", into = "FlagRepr")]
 pub struct BarrierFlag {
     session: u32,
@@ -48,7 +49,7 @@ pub struct BarrierFlag {
 }
 
 #[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct FlagRepr {
     session: u32,
     kind: BarrierKind,
@@ -61,7 +62,9 @@ struct FlagRepr {
 impl TryFrom<FlagRepr> for BarrierFlag {
     type Error = BarrierError;
     fn try_from(r: FlagRepr) -> Result<Self, BarrierError> {
-        Ok(BarrierFlag::new(r.session, r.kind, r.severity, r.raised_by)?.with_resolved(r.resolved))
+        BarrierFlag::new(r.session, r.kind, r.severity, r.raised_by)
+            .map(|f| f.with_resolved(r.resolved))
+            .map_err(crate::document::raised)
     }
 }
 

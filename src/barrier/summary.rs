@@ -9,6 +9,7 @@ use super::{BarrierCategory, BarrierError, BarrierFlag, Severity};
 ///
 /// Defaults: `noted` 1, `moderate` 2, `severe` 3, `resolved_factor` 0.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BurdenWeights {
     noted: f64,
     moderate: f64,
@@ -88,6 +89,7 @@ impl BurdenWeights {
 
 /// How many flags of one category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CategoryCount {
     /// The category.
     pub category: BarrierCategory,
@@ -113,6 +115,7 @@ pub struct CategoryCount {
 /// an average.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BarrierSummary {
     /// Number of sessions in the course.
     pub sessions: usize,

@@ -6,6 +6,7 @@ use std::fmt;
 
 /// How severe a barrier is, as judged by whoever raised the flag. Ordered `Noted < Moderate < Severe`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Noted for awareness.
@@ -36,6 +37,7 @@ impl fmt::Display for Severity {
 
 /// Who raised a flag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RaisedBy {
     /// The client.
@@ -70,6 +72,7 @@ impl fmt::Display for RaisedBy {
 /// Transference dimensions of the Psychotherapy Relationship Questionnaire (Bradley, Heim &
 /// Westen 2005, *Br J Psychiatry* 186:342).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum TransferencePattern {
@@ -88,6 +91,7 @@ pub enum TransferencePattern {
 /// Countertransference factors of the Countertransference Questionnaire (Betan, Heim, Zittel
 /// Conklin & Westen 2005, *Am J Psychiatry* 162:890).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CountertransferenceFactor {
@@ -111,6 +115,7 @@ pub enum CountertransferenceFactor {
 
 /// Boundary crossing (possibly benign) or violation (harmful, exploitative): Gutheil & Gabbard 1998.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum BoundaryType {
@@ -122,6 +127,7 @@ pub enum BoundaryType {
 
 /// Boundary areas of Gutheil & Gabbard (1993), plus dual relationships and sexual contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BoundaryCategory {
     /// Role.
@@ -150,6 +156,7 @@ pub enum BoundaryCategory {
 
 /// Client attachment difficulties (Levy et al. 2018).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum AttachmentStyle {
@@ -165,6 +172,7 @@ pub enum AttachmentStyle {
 /// `{"type": "boundary", "boundary": "crossing", "category": "gifts_services"}`.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum BarrierKind {
     /// Transference, with its pattern.
@@ -249,6 +257,7 @@ impl BarrierKind {
 /// The top-level barrier categories, used for counting. [`BarrierCategory::ALL`] lists them in
 /// report order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum BarrierCategory {

@@ -34,6 +34,7 @@ pub(crate) enum Cell {
 /// assert!(!codes.is_missing("0"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub struct MissingCodes {
     /// Codes for a missing answer.

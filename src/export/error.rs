@@ -118,6 +118,7 @@ pub enum ExportError {
 
 /// What is wrong with one cell.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "kind")]
 #[non_exhaustive]
 pub enum CellProblem {
@@ -174,6 +175,7 @@ pub enum CellProblem {
 /// administration; an id, session, date or respondent cell rejects its row); the rest of the
 /// file is read on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CellError {
     /// File line (1-based, the header is line 1).

@@ -26,6 +26,7 @@ pub const NUMBER_PLACEHOLDER: &str = "{n}";
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct SessionPattern {
     prefix: String,
@@ -68,7 +69,7 @@ impl SessionPattern {
 impl TryFrom<String> for SessionPattern {
     type Error = SpecError;
     fn try_from(s: String) -> Result<Self, SpecError> {
-        Self::new(&s)
+        Self::new(&s).map_err(crate::document::raised)
     }
 }
 
@@ -119,6 +120,7 @@ enum Piece {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct DateFormat {
     text: String,
@@ -223,7 +225,7 @@ impl fmt::Display for DateFormat {
 impl TryFrom<String> for DateFormat {
     type Error = SpecError;
     fn try_from(s: String) -> Result<Self, SpecError> {
-        Self::new(&s)
+        Self::new(&s).map_err(crate::document::raised)
     }
 }
 

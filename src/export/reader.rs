@@ -19,6 +19,7 @@ use crate::session::Respondent;
 
 /// Counts of what [`ExportReader`] has read so far.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ReadTally {
     /// Data rows read (file lines after the header, counting a multi-line record once).

@@ -28,6 +28,7 @@ pub const ITEM_PLACEHOLDER: &str = "{item}";
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct ColumnPattern {
     prefix: String,
@@ -76,7 +77,7 @@ impl ColumnPattern {
 impl TryFrom<String> for ColumnPattern {
     type Error = SpecError;
     fn try_from(s: String) -> Result<Self, SpecError> {
-        Self::new(&s)
+        Self::new(&s).map_err(crate::document::raised)
     }
 }
 
@@ -88,6 +89,7 @@ impl From<ColumnPattern> for String {
 
 /// How an instrument's items are found among the columns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "kind")]
 #[non_exhaustive]
 pub enum ItemColumns {
@@ -175,6 +177,7 @@ impl InstrumentColumns {
 
 /// How records are laid out.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "kind")]
 #[non_exhaustive]
 pub enum Layout {
@@ -228,6 +231,7 @@ pub enum Layout {
 /// `respondent`, default `"client"`) and `missing` (a [`MissingCodes`] object; defaults
 /// as documented there). Unknown fields are errors.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "SpecDocument", into = "SpecDocument")]
 pub struct ExportSpec {
     pub(crate) layout: Layout,
@@ -461,6 +465,7 @@ impl ExportSpecBuilder {
 
 /// The serialised form of [`ExportSpec`] (the mapping document).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 struct SpecDocument {
     #[serde(default)]
@@ -484,6 +489,7 @@ struct SpecDocument {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 struct InstrumentDocument {
     instrument: String,
@@ -502,46 +508,50 @@ fn client() -> Respondent {
 impl TryFrom<SpecDocument> for ExportSpec {
     type Error = SpecError;
     fn try_from(d: SpecDocument) -> Result<Self, SpecError> {
-        let mut b = ExportSpec::builder(d.id)
-            .layout(d.layout)
-            .missing(d.missing);
-        if let Some(p) = d.session_pattern {
-            b = b.session_pattern(p);
-        }
-        if let Some(f) = d.date_format {
-            b = b.date_format(f);
-        }
-        for (column, set) in [
-            (d.session, ExportSpecBuilder::session as fn(_, String) -> _),
-            (d.date, ExportSpecBuilder::date),
-            (d.respondent, ExportSpecBuilder::respondent),
-            (d.therapist, ExportSpecBuilder::therapist),
-        ] {
-            if let Some(c) = column {
-                b = set(b, c);
+        let read = || -> Result<Self, SpecError> {
+            let mut b = ExportSpec::builder(d.id)
+                .layout(d.layout)
+                .missing(d.missing);
+            if let Some(p) = d.session_pattern {
+                b = b.session_pattern(p);
             }
-        }
-        for i in d.instruments {
-            let instrument =
-                Instrument::builtin(&i.instrument).ok_or_else(|| SpecError::UnknownInstrument {
-                    instrument: i.instrument.clone(),
-                })?;
-            let items = match (i.columns, i.items) {
-                (Some(pattern), None) => ItemColumns::Pattern { pattern },
-                (None, Some(columns)) => ItemColumns::Named { columns },
-                _ => {
-                    return Err(SpecError::ColumnsOrItems {
-                        instrument: i.instrument,
-                    });
+            if let Some(f) = d.date_format {
+                b = b.date_format(f);
+            }
+            for (column, set) in [
+                (d.session, ExportSpecBuilder::session as fn(_, String) -> _),
+                (d.date, ExportSpecBuilder::date),
+                (d.respondent, ExportSpecBuilder::respondent),
+                (d.therapist, ExportSpecBuilder::therapist),
+            ] {
+                if let Some(c) = column {
+                    b = set(b, c);
                 }
-            };
-            b = b.instrument(InstrumentColumns {
-                instrument,
-                items,
-                respondent: i.respondent,
-            });
-        }
-        b.build()
+            }
+            for i in d.instruments {
+                let instrument = Instrument::builtin(&i.instrument).ok_or_else(|| {
+                    SpecError::UnknownInstrument {
+                        instrument: i.instrument.clone(),
+                    }
+                })?;
+                let items = match (i.columns, i.items) {
+                    (Some(pattern), None) => ItemColumns::Pattern { pattern },
+                    (None, Some(columns)) => ItemColumns::Named { columns },
+                    _ => {
+                        return Err(SpecError::ColumnsOrItems {
+                            instrument: i.instrument,
+                        });
+                    }
+                };
+                b = b.instrument(InstrumentColumns {
+                    instrument,
+                    items,
+                    respondent: i.respondent,
+                });
+            }
+            b.build()
+        };
+        read().map_err(crate::document::raised)
     }
 }
 

@@ -7,18 +7,49 @@
 //!
 //! | document | Rust type | schema |
 //! |---|---|---|
-//! | an error | [`ErrorDocument`](crate::ErrorDocument) | `schemas/error.schema.json` |
-//! | a critical-item rule | [`CriticalRule`](crate::CriticalRule) | `schemas/critical_rule.schema.json` |
+//! | responses (what an API client sends) | [`Responses`](crate::Responses) | `schemas/responses.schema.json` |
+//! | a score | [`Score`](crate::Score) | `schemas/score.schema.json` |
+//! | a session | [`Session`](crate::Session) | `schemas/session.schema.json` |
+//! | a course | [`Course`](crate::Course) | `schemas/course.schema.json` |
+//! | a list of courses | `Vec<`[`Course`](crate::Course)`>` | `schemas/courses.schema.json` |
+//! | a monitoring result | [`CourseMonitoring`](crate::monitor::CourseMonitoring) | `schemas/monitoring.schema.json` |
+//! | monitoring results of many courses | `Vec<`[`CourseMonitoring`](crate::monitor::CourseMonitoring)`>` | `schemas/monitoring_list.schema.json` |
+//! | a monitoring report of series ([`CourseMonitor::run_input`](crate::monitor::CourseMonitor::run_input)) | [`CourseReport`](crate::monitor::CourseReport) | `schemas/course_report.schema.json` |
+//! | an alert | [`Alert`](crate::monitor::Alert) | `schemas/alert.schema.json` |
 //! | traffic lights per session | `Vec<`[`SessionLight`](crate::monitor::SessionLight)`>` | `schemas/session_lights.schema.json` |
 //! | target trajectories | [`Targets`](crate::monitor::Targets) | `schemas/targets.schema.json` |
+//! | an error | [`ErrorDocument`](crate::ErrorDocument) | `schemas/error.schema.json` |
+//! | a critical-item rule | [`CriticalRule`](crate::CriticalRule) | `schemas/critical_rule.schema.json` |
+//! | an export mapping | [`ExportSpec`](crate::export::ExportSpec) | `schemas/export_mapping.schema.json` |
+//!
+//! The schemas describe what the crate **reads** (JSON Schema 2020-12); every document it
+//! writes validates against them (`tests/schemas.rs` checks this on the bundled data, and
+//! `.ci/run` runs those tests inside the packaged crate too).
+//!
+//! ## Reading a document
+//!
+//! [`document::from_json`](crate::document::from_json) is the one parse entry point: any
+//! failure is an [`ErrorDocument`](crate::ErrorDocument) with its code and the JSON `line` and
+//! `column`. A validation raised while reading keeps its own code (`"client": "c 1"` gives
+//! `invalid_id_character`); anything else is classified (`json_syntax`, `missing_field`, …).
 //!
 //! ## Versions and forward compatibility
 //!
-//! One rule for every document (see [`crate::document`]): documents carry `"version": 1`;
-//! **unknown fields are ignored**, so a newer release may add optional fields and an older
-//! reader still reads the document; the version changes only when a field is removed,
-//! renamed or changes meaning, and a reader refuses a newer version (`unsupported_version`).
-//! The README's semver policy states the same rule.
+//! One rule for every document (see [`crate::document`]): top-level documents (a score, a
+//! session, a course, a monitoring result or report, an error) carry `"version": 1`; the
+//! version changes only when a field is removed, renamed or changes meaning, and a reader
+//! refuses a newer version (`unsupported_version`). The README's semver policy states the same
+//! rule.
+//!
+//! **Data documents ignore unknown fields**, at every level: responses, scores (and their
+//! critical flags), sessions, courses (and their barrier flags), monitoring results, alerts,
+//! traffic lights, targets and errors. A newer release may add optional fields and an older
+//! reader still reads the document. **Definition documents refuse them** (`unknown_field`):
+//! an instrument definition (with its scale, items, subscales, bands, cutoff, norms and
+//! critical rules) and an export mapping. A misspelt optional field there
+//! (`"reverse_item"` for `"reverse_items"`) would otherwise be dropped in silence and change
+//! every score computed with the definition. `tests/unknown_fields.rs` checks both halves
+//! type by type.
 //!
 //! ## Responses
 //!
@@ -71,7 +102,9 @@
 //!   `invalid_session_pattern`, `invalid_date_format`, `invalid_session`,
 //!   `invalid_respondent`, `not_consecutive`, `field_count`, `no_session_or_date`,
 //!   `invalid_id`, `date_conflict`;
-//! - documents: `unsupported_version`;
+//! - documents: `unsupported_version`; reading JSON (with document::from_json): `json_syntax`,
+//!   `unexpected_end`, `missing_field`, `unknown_field`, `unknown_variant`, `invalid_type`,
+//!   `invalid_value`, `invalid_length`, `duplicate_field`, `invalid_document`;
 //! - FHIR (with the fhir feature): `wrong_resource`, `no_loinc_codes`, `unverified_code`,
 //!   `duplicate_link_id`, `unknown_link_id`, `unresolvable_item`, `multiple_answers`,
 //!   `empty_answer`, `unresolvable_answer`, `conflicting_values`, `non_finite_value`,

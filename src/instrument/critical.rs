@@ -36,7 +36,7 @@ use super::rules::{Comparison, Verification};
 /// What a critical rule looks at.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CriticalTarget {
     /// One item's raw answer, as marked on the form (before any reverse keying).
@@ -134,14 +134,17 @@ struct CriticalRuleSpec {
 impl TryFrom<CriticalRuleSpec> for CriticalRule {
     type Error = CriticalRuleError;
     fn try_from(s: CriticalRuleSpec) -> Result<Self, Self::Error> {
-        Self::new(
-            s.id,
-            s.target,
-            s.comparison,
-            s.threshold,
-            s.source,
-            s.verification,
-        )
+        let read = || -> Result<Self, Self::Error> {
+            Self::new(
+                s.id,
+                s.target,
+                s.comparison,
+                s.threshold,
+                s.source,
+                s.verification,
+            )
+        };
+        read().map_err(crate::document::raised)
     }
 }
 
@@ -336,7 +339,6 @@ impl CriticalRule {
 /// risk estimate (see the [module docs](crate::critical)).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CriticalFlag {
     /// The rule's id, e.g. `"phq9_item9"`.

@@ -10,7 +10,7 @@ use super::{
 impl TryFrom<Spec> for Instrument {
     type Error = InstrumentError;
     fn try_from(spec: Spec) -> Result<Self, InstrumentError> {
-        Self::from_spec(spec)
+        Self::from_spec(spec).map_err(crate::document::raised)
     }
 }
 

@@ -311,6 +311,7 @@ impl CourseMonitor {
         let date = |s: u32| course.session(s).map(crate::Session::date);
         let report = self.analyse(&input, critical, &date)?;
         Ok(CourseMonitoring {
+            version: crate::FORMAT_VERSION,
             client: course.client().clone(),
             alliance,
             outcome,
@@ -519,6 +520,7 @@ impl CourseMonitor {
         all.extend(critical);
         all.sort();
         Ok(CourseReport {
+            version: crate::FORMAT_VERSION,
             alliance,
             outcome,
             alerts: all,
@@ -580,8 +582,16 @@ pub fn barrier_findings(course: &Course) -> Result<Vec<BarrierFinding>, MonitorE
 /// What [`CourseMonitor::run`] found for one course, with the series and findings it built
 /// (pass [`CourseMonitoring::input`] to [`course_svg`](super::course_svg) to draw it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CourseMonitoring {
+    /// The format version of the monitoring document ([`FORMAT_VERSION`](crate::FORMAT_VERSION));
+    /// absent means 1, a newer one is refused (see [`crate::document`]).
+    #[serde(
+        default = "crate::document::format_version",
+        deserialize_with = "crate::document::deserialize_version"
+    )]
+    pub version: u32,
     /// The course's client.
     pub client: ClientId,
     /// The alliance series, if the course has alliance scores.

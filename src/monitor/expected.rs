@@ -15,6 +15,7 @@ use crate::Direction;
 
 /// Expected value per session for one client.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ExpectedTrajectory {
     expected: Series,
     n_reference: usize,
@@ -110,6 +111,7 @@ impl ExpectedTrajectory {
 
 /// The tolerance band below (or above, for lower-is-better measures) the expected trajectory.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum OnTrackBand {
@@ -127,6 +129,7 @@ pub enum OnTrackBand {
 /// target" is derived is not published (OpenFIT support article 204000069702 describes the
 /// alert, not the boundary), so the caller chooses.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NotOnTrackRule {
     band: OnTrackBand,
     direction: Direction,

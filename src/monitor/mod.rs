@@ -151,6 +151,7 @@ impl<'a> CourseInput<'a> {
 
 /// All settings of a [`CourseMonitor`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MonitorOptions {
     trajectory: TrajectoryOptions,
     rupture: RuptureOptions,
@@ -197,6 +198,7 @@ impl MonitorOptions {
 
 /// Alliance results for one course.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AllianceReport {
     /// The alliance instrument's id.
@@ -218,6 +220,7 @@ pub struct AllianceReport {
 
 /// Outcome results for one course.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct OutcomeReport {
     /// The outcome instrument's id.
@@ -235,8 +238,16 @@ pub struct OutcomeReport {
 
 /// Everything [`CourseMonitor`] found for one course.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CourseReport {
+    /// The format version of the report ([`FORMAT_VERSION`](crate::FORMAT_VERSION)); absent
+    /// means 1, a newer one is refused (see [`crate::document`]).
+    #[serde(
+        default = "crate::document::format_version",
+        deserialize_with = "crate::document::deserialize_version"
+    )]
+    pub version: u32,
     /// Alliance results, if an alliance series was given.
     pub alliance: Option<AllianceReport>,
     /// Outcome results, if an outcome series was given.

@@ -16,6 +16,7 @@ use super::{MonitorError, Series};
 
 /// The basis of the drop a rupture must reach.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum RuptureThreshold {
@@ -148,6 +149,7 @@ fn check_min_sessions(min_sessions: usize) -> Result<(), MonitorError> {
 
 /// What counts as a repair after a rupture's trough.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum RepairTarget {
@@ -174,6 +176,7 @@ pub enum RepairTarget {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "RuptureOptionsBuilder")]
 pub struct RuptureOptions {
     threshold: RuptureThreshold,
@@ -184,6 +187,7 @@ pub struct RuptureOptions {
 
 /// Builder of [`RuptureOptions`]; [`RuptureOptionsBuilder::build`] validates.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RuptureOptionsBuilder {
     threshold: RuptureThreshold,
     max_decline_sessions: usize,
@@ -317,12 +321,13 @@ impl RuptureOptionsBuilder {
 impl TryFrom<RuptureOptionsBuilder> for RuptureOptions {
     type Error = MonitorError;
     fn try_from(b: RuptureOptionsBuilder) -> Result<Self, MonitorError> {
-        b.build()
+        b.build().map_err(crate::document::raised)
     }
 }
 
 /// One rupture: a fall of at least the threshold, and its repair if any.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Rupture {
     /// The last session before the fall (the pre-rupture level).
@@ -424,6 +429,7 @@ pub fn detect_ruptures(
 
 /// Ruptures found separately in pre-session and post-session alliance ratings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct PrePostRuptures {
     /// Ruptures in the pre-session series (pre-to-pre comparisons).

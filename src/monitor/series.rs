@@ -131,7 +131,7 @@ impl Series {
 impl TryFrom<Vec<(u32, f64)>> for Series {
     type Error = MonitorError;
     fn try_from(points: Vec<(u32, f64)>) -> Result<Self, Self::Error> {
-        Self::new(points)
+        Self::new(points).map_err(crate::document::raised)
     }
 }
 

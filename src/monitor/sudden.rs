@@ -16,6 +16,7 @@ use crate::Direction;
 
 /// The size criterion (crit1) for a sudden change.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum SizeCriterion {
@@ -38,6 +39,7 @@ impl SizeCriterion {
 
 /// The fluctuation criterion (crit3).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Crit3 {
@@ -57,6 +59,7 @@ pub enum Crit3 {
 
 /// Settings for [`sudden_changes`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SuddenChangeOptions {
     size: SizeCriterion,
     pct: f64,
@@ -114,6 +117,7 @@ impl SuddenChangeOptions {
 
 /// Gain or loss.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ChangeKind {
@@ -125,6 +129,7 @@ pub enum ChangeKind {
 
 /// The three criteria checked for one interval n → n+1 (as `crit123_details` in R).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct IntervalCheck {
     /// Gain or loss.
@@ -159,6 +164,7 @@ impl IntervalCheck {
 
 /// One sudden gain or loss.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SuddenChange {
     /// Gain or loss.
@@ -177,6 +183,7 @@ pub struct SuddenChange {
 
 /// Sudden gains and losses in one series.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SuddenChanges {
     /// Intervals meeting every gain criterion.

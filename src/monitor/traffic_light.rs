@@ -138,7 +138,7 @@ const fn higher_is_better() -> Direction {
 impl TryFrom<TargetsSpec> for Targets {
     type Error = MonitorError;
     fn try_from(s: TargetsSpec) -> Result<Self, MonitorError> {
-        Self::new(s.target, s.lower_target, s.direction)
+        Self::new(s.target, s.lower_target, s.direction).map_err(crate::document::raised)
     }
 }
 
@@ -269,11 +269,14 @@ struct AllianceLightRulesSpec {
 impl TryFrom<AllianceLightRulesSpec> for AllianceLightRules {
     type Error = MonitorError;
     fn try_from(s: AllianceLightRulesSpec) -> Result<Self, MonitorError> {
-        let r = Self::new(s.cutoff)?;
-        match s.drop {
-            Some(d) => r.drop(d),
-            None => Ok(r),
-        }
+        let read = || -> Result<Self, MonitorError> {
+            let r = Self::new(s.cutoff)?;
+            match s.drop {
+                Some(d) => r.drop(d),
+                None => Ok(r),
+            }
+        };
+        read().map_err(crate::document::raised)
     }
 }
 

@@ -8,6 +8,7 @@ use crate::numeric::summation::CompensatedSum;
 
 /// Settings for [`trajectory`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TrajectoryOptions {
     early_sessions: usize,
     level: f64,
@@ -47,6 +48,7 @@ impl TrajectoryOptions {
 
 /// The trajectory of one series. Field names follow R's `summary(lm(value ~ session))`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Trajectory {
     /// Number of rated sessions.

@@ -165,6 +165,7 @@ fn critical_note(critical: &[CriticalFlag]) -> String {
 
 /// A subscale's score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SubscaleScore {
     /// The subscale's lowercase snake_case name, e.g. `"bond"`.
     pub name: String,
@@ -174,8 +175,16 @@ pub struct SubscaleScore {
 
 /// The score of one administration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Score {
+    /// The format version of the score document ([`FORMAT_VERSION`](crate::FORMAT_VERSION));
+    /// absent means 1, a newer one is refused (see [`crate::document`]).
+    #[serde(
+        default = "crate::document::format_version",
+        deserialize_with = "crate::document::deserialize_version"
+    )]
+    pub version: u32,
     /// The instrument's id, e.g. `"wai-sr"`.
     pub instrument: String,
     /// The total under the instrument's aggregation (sum, mean, …).
@@ -221,6 +230,7 @@ impl Score {
     #[must_use]
     pub fn new(instrument: impl Into<String>, total: f64) -> Self {
         Self {
+            version: crate::FORMAT_VERSION,
             instrument: instrument.into(),
             total,
             subscales: Vec::new(),
@@ -256,6 +266,7 @@ impl Score {
 
 /// The numbers of one scored record in a batch (no allocation).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RecordScore {
     /// The total.
@@ -339,6 +350,7 @@ fn build_score<'a>(
         }
     }
     Score {
+        version: crate::FORMAT_VERSION,
         instrument: inst.id().to_owned(),
         total: tidy(r.total),
         subscales,

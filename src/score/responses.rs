@@ -90,7 +90,8 @@ impl<'de> Deserialize<'de> for Responses {
         let mut r = Self::with_capacity(raw.answers.len());
         r.instrument = raw.instrument;
         for (item, a) in raw.answers {
-            r.insert(item, a).map_err(serde::de::Error::custom)?;
+            r.insert(item, a)
+                .map_err(|e| serde::de::Error::custom(crate::document::raised(e)))?;
         }
         Ok(r)
     }

@@ -7,6 +7,7 @@ use crate::monitor::MonitorError;
 
 /// The category of a barrier finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum FindingCategory {
@@ -21,6 +22,7 @@ pub enum FindingCategory {
 /// A barrier finding for one session, as a later adapter fills it from barrier flags
 /// (`critical` from the flag's `is_critical()`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "BarrierFindingRaw")]
 pub struct BarrierFinding {
     session: u32,
@@ -30,6 +32,7 @@ pub struct BarrierFinding {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct BarrierFindingRaw {
     session: u32,
     category: FindingCategory,
@@ -40,7 +43,7 @@ struct BarrierFindingRaw {
 impl TryFrom<BarrierFindingRaw> for BarrierFinding {
     type Error = MonitorError;
     fn try_from(r: BarrierFindingRaw) -> Result<Self, Self::Error> {
-        Self::new(r.session, r.category, r.critical, r.description)
+        Self::new(r.session, r.category, r.critical, r.description).map_err(crate::document::raised)
     }
 }
 

@@ -21,6 +21,7 @@ use crate::id::ClientId;
 /// [`Alert::instrument`], never in the kind. The declaration order is the sort order among
 /// alerts of equal session and severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum AlertKind {
@@ -71,6 +72,7 @@ impl fmt::Display for AlertKind {
 
 /// Where the threshold an alert compared against came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ThresholdSource {
@@ -104,6 +106,7 @@ impl fmt::Display for ThresholdSource {
 
 /// How urgent an alert is; `Info < Warning < Critical`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum AlertSeverity {
@@ -138,6 +141,7 @@ impl fmt::Display for AlertSeverity {
 /// reason. Alerts sort by session, then severity (critical first), then kind, then reason,
 /// so a sorted list is fully deterministic.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Alert {
     /// The client, when the monitored data named one (always, through

@@ -20,6 +20,7 @@ use crate::{Comparison, Cutoff, Direction};
 /// [`ThresholdSource::User`]. Validated when set and when deserialised, so a built value is
 /// always usable.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "AlertRulesSpec", into = "AlertRulesSpec")]
 pub struct AlertRules {
     pub(in crate::monitor) alliance_cutoff: Option<Cutoff>,
@@ -28,6 +29,7 @@ pub struct AlertRules {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct AlertRulesSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     alliance_cutoff: Option<Cutoff>,
@@ -40,17 +42,20 @@ struct AlertRulesSpec {
 impl TryFrom<AlertRulesSpec> for AlertRules {
     type Error = MonitorError;
     fn try_from(s: AlertRulesSpec) -> Result<Self, MonitorError> {
-        let mut r = Self::new();
-        if let Some(c) = s.alliance_cutoff {
-            r = r.alliance_cutoff(c)?;
-        }
-        if let Some(d) = s.alliance_drop {
-            r = r.alliance_drop(d)?;
-        }
-        if let Some((t, op)) = s.deterioration {
-            r = r.deterioration(t, op)?;
-        }
-        Ok(r)
+        let read = || -> Result<Self, MonitorError> {
+            let mut r = Self::new();
+            if let Some(c) = s.alliance_cutoff {
+                r = r.alliance_cutoff(c)?;
+            }
+            if let Some(d) = s.alliance_drop {
+                r = r.alliance_drop(d)?;
+            }
+            if let Some((t, op)) = s.deterioration {
+                r = r.deterioration(t, op)?;
+            }
+            Ok(r)
+        };
+        read().map_err(crate::document::raised)
     }
 }
 
@@ -143,6 +148,7 @@ impl AlertRules {
 
 /// One resolved rule: its number and where the number came from.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub(crate) struct Rule<T> {
     pub(crate) value: T,
     pub(crate) source: ThresholdSource,

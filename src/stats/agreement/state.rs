@@ -96,7 +96,7 @@ impl From<IccAccumulator> for IccState {
 impl TryFrom<IccState> for IccAccumulator {
     type Error = StateError;
     fn try_from(state: IccState) -> Result<Self, StateError> {
-        Self::from_state(state)
+        Self::from_state(state).map_err(crate::document::raised)
     }
 }
 

@@ -110,7 +110,7 @@ struct PopulationRaw {
 impl TryFrom<PopulationRaw> for Population {
     type Error = StatsError;
     fn try_from(raw: PopulationRaw) -> Result<Self, Self::Error> {
-        Self::new(raw.mean, raw.sd)
+        Self::new(raw.mean, raw.sd).map_err(crate::document::raised)
     }
 }
 

@@ -27,7 +27,7 @@ struct RawStudy {
 impl TryFrom<RawStudy> for CorrelationStudy {
     type Error = StatsError;
     fn try_from(raw: RawStudy) -> Result<Self, StatsError> {
-        Self::new(raw.r, raw.n)
+        Self::new(raw.r, raw.n).map_err(crate::document::raised)
     }
 }
 

@@ -57,7 +57,7 @@ impl From<AlphaAccumulator> for AlphaState {
 impl TryFrom<AlphaState> for AlphaAccumulator {
     type Error = StateError;
     fn try_from(state: AlphaState) -> Result<Self, StateError> {
-        Self::from_state(state)
+        Self::from_state(state).map_err(crate::document::raised)
     }
 }
 
