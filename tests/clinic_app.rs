@@ -31,6 +31,17 @@ fn fhir_in_score_flags_lights_and_observation_out() {
     let qr: QuestionnaireResponse = load("sdc-phq9-response.json");
     let read = read_response(&phq, &qr, Some(&q), CodePolicy::VerifiedOnly).unwrap();
     let score = phq.score(&read.responses).unwrap();
+    // What the app consumes and produces, against the committed schemas; the score reads back.
+    validate(
+        "responses.schema.json",
+        &serde_json::to_value(&read.responses).unwrap(),
+    );
+    let score_json = serde_json::to_value(&score).unwrap();
+    validate("score.schema.json", &score_json);
+    assert_eq!(score_json["version"], 1);
+    let back: therapeutic_alliance::Score =
+        therapeutic_alliance::document::from_json(&score_json.to_string()).unwrap();
+    assert_eq!(back, score);
     assert_eq!(Some(score.total), read.reported_total);
 
     // Item 9 answered 1: a prompt for a clinician's assessment today.
