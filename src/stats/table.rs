@@ -68,13 +68,18 @@ pub(crate) const MAX_COUNT: usize = 1 << 53;
 /// A vector of `len` zeros, reserved fallibly: an impossible size is
 /// [`StatsError::TooLarge`] instead of a capacity-overflow panic or an allocation abort.
 pub(crate) fn zeros(what: &str, len: usize) -> Result<Vec<f64>, StatsError> {
+    zeros_of(what, len)
+}
+
+/// [`zeros`] for any number type (the exact path's `i128` sums).
+pub(crate) fn zeros_of<T: Clone + Default>(what: &str, len: usize) -> Result<Vec<T>, StatsError> {
     let mut v = Vec::new();
     v.try_reserve_exact(len).map_err(|_| StatsError::TooLarge {
         what: what.to_owned(),
         size: len as u128,
         why: "the memory for its moments cannot be reserved".to_owned(),
     })?;
-    v.resize(len, 0.0);
+    v.resize(len, T::default());
     Ok(v)
 }
 

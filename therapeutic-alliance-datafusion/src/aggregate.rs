@@ -23,7 +23,10 @@ use datafusion::logical_expr::{
     Accumulator, AggregateUDFImpl, EmitTo, GroupsAccumulator, Signature, Volatility,
 };
 
-use crate::input::{RowKind, coerce_numeric, float_columns, read_row};
+use crate::input::{
+    RowKind, all_finite, coerce_numeric, float_columns, read_row, row_kind, scatter_rows,
+    transpose_rows,
+};
 use crate::output;
 use crate::state::{CoreAccumulator, Part, stats_error};
 
@@ -191,6 +194,9 @@ impl<S: Statistic> AggregateUDFImpl for StatUdaf<S> {
             groups: Vec::new(),
             order: Vec::new(),
             sorted: Vec::new(),
+            slot: Vec::new(),
+            seen: Vec::new(),
+            starts: Vec::new(),
         }))
     }
 }
@@ -206,6 +212,10 @@ struct OneGroup<S: Statistic> {
 impl<S: Statistic> Accumulator for OneGroup<S> {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
         let columns = float_columns(values)?;
+        if columns.iter().all(|c| c.null_count() == 0) && all_finite(&columns) {
+            transpose_rows(&columns, &mut self.rows);
+            return self.part.acc.add_rows(&self.rows).map_err(stats_error);
+        }
         let n = columns.first().map_or(0, Array::len);
         self.rows.clear();
         for r in 0..n {
@@ -261,10 +271,20 @@ struct ManyGroups<S: Statistic> {
     order: Vec<usize>,
     /// …and the rows in that order, so each group gets its rows as one block.
     sorted: Vec<f64>,
+    /// Per group index: its bucket in the current batch (`u32::MAX`: none); reset after each
+    /// batch for the groups it touched.
+    slot: Vec<u32>,
+    /// The groups of the current batch, in order of first appearance…
+    seen: Vec<usize>,
+    /// …and where each one's rows start in `sorted` (then where the next row goes).
+    starts: Vec<usize>,
 }
 
 impl<S: Statistic> ManyGroups<S> {
     fn ensure(&mut self, total_num_groups: usize) {
+        if self.slot.len() < total_num_groups {
+            self.slot.resize(total_num_groups, u32::MAX);
+        }
         if self.parts.len() < total_num_groups {
             let template = &self.setup.template;
             self.held += (total_num_groups - self.parts.len()) * template.heap_size();
@@ -286,6 +306,88 @@ impl<S: Statistic> ManyGroups<S> {
         out
     }
 
+    /// `update_batch` for a batch without NaN or infinity (nothing can fail on a value): a
+    /// counting sort by group (O(rows), each group's rows in input order, as the stable sort
+    /// of the general path), then every column is written once into its place in the grouped
+    /// row-major buffer, and each group gets its rows as one block.
+    fn update_by_column(
+        &mut self,
+        columns: &[datafusion::arrow::array::Float64Array],
+        group_indices: &[usize],
+        filter: Option<&BooleanArray>,
+    ) -> Result<()> {
+        let w = self.setup.width;
+        let plain = filter.is_none() && columns.iter().all(|c| c.null_count() == 0);
+        self.seen.clear();
+        self.starts.clear();
+        // `order` holds each row's bucket (usize::MAX: not a complete row), then its place.
+        self.order.clear();
+        for (r, &g) in group_indices.iter().enumerate() {
+            let kind = if plain {
+                RowKind::Complete
+            } else {
+                row_kind(columns, filter, r)
+            };
+            match kind {
+                RowKind::Complete => {
+                    let mut k = self.slot[g];
+                    if k == u32::MAX {
+                        k = self.seen.len() as u32;
+                        self.slot[g] = k;
+                        self.seen.push(g);
+                        self.starts.push(0);
+                    }
+                    self.starts[k as usize] += 1;
+                    self.order.push(k as usize);
+                }
+                RowKind::Incomplete => {
+                    self.parts[g].incomplete = self.parts[g].incomplete.saturating_add(1);
+                    self.order.push(usize::MAX);
+                }
+                RowKind::Filtered => self.order.push(usize::MAX),
+            }
+        }
+        // counts → starts (exclusive prefix sums), then each row's place
+        let mut at = 0;
+        for s in &mut self.starts {
+            let count = *s;
+            *s = at;
+            at += count;
+        }
+        for d in &mut self.order {
+            if *d != usize::MAX {
+                let k = *d;
+                *d = self.starts[k];
+                self.starts[k] += 1;
+            }
+        }
+        self.sorted.clear();
+        self.sorted.resize(at * w, 0.0);
+        scatter_rows(columns, &self.order, &mut self.sorted);
+        for &g in &self.seen {
+            self.slot[g] = u32::MAX;
+        }
+        // after the placing loop, starts[k] is where bucket k ends
+        let mut start = 0;
+        let mut result = Ok(());
+        for k in 0..self.seen.len() {
+            let (g, end) = (self.seen[k], self.starts[k]);
+            let block = std::mem::take(&mut self.sorted);
+            let pushed = self.update(g, |p| {
+                p.acc
+                    .add_rows(&block[start * w..end * w])
+                    .map_err(stats_error)
+            });
+            self.sorted = block;
+            if pushed.is_err() {
+                result = pushed;
+                break;
+            }
+            start = end;
+        }
+        result
+    }
+
     /// Takes the parts `emit_to` asks for out of the accumulator.
     fn take(&mut self, emit_to: EmitTo) -> Vec<Part<S::Acc>> {
         let parts = emit_to.take_needed(&mut self.parts);
@@ -304,6 +406,9 @@ impl<S: Statistic> GroupsAccumulator for ManyGroups<S> {
     ) -> Result<()> {
         self.ensure(total_num_groups);
         let columns = float_columns(values)?;
+        if all_finite(&columns) && group_indices.len() < u32::MAX as usize {
+            return self.update_by_column(&columns, group_indices, opt_filter);
+        }
         let w = self.setup.width;
         self.rows.clear();
         self.groups.clear();
@@ -402,7 +507,12 @@ impl<S: Statistic> GroupsAccumulator for ManyGroups<S> {
             + self.held
             + self.setup.template.heap_size()
             + (self.rows.capacity() + self.sorted.capacity()) * std::mem::size_of::<f64>()
-            + (self.groups.capacity() + self.order.capacity()) * std::mem::size_of::<usize>()
+            + (self.groups.capacity()
+                + self.order.capacity()
+                + self.seen.capacity()
+                + self.starts.capacity())
+                * std::mem::size_of::<usize>()
+            + self.slot.capacity() * std::mem::size_of::<u32>()
     }
 }
 

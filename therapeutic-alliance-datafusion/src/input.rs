@@ -89,3 +89,63 @@ pub(crate) fn read_row(
     }
     Ok(RowKind::Complete)
 }
+
+/// Whether every value of every column, NULL slots included, is finite (one vectorisable pass
+/// per column: `x·0` is 0 for finite x and NaN otherwise). When it is, no row can fail
+/// [`read_row`]'s check, and a batch can be read column by column.
+pub(crate) fn all_finite(columns: &[Float64Array]) -> bool {
+    columns.iter().all(|c| {
+        let (chunks, rest) = c.values().as_chunks::<8>();
+        let mut check = [0.0f64; 8];
+        for x in chunks {
+            for k in 0..8 {
+                check[k] += x[k] * 0.0;
+            }
+        }
+        check.iter().all(|&v| v == 0.0) && rest.iter().all(|x| x.is_finite())
+    })
+}
+
+/// The kind of row `row` when no value is NaN or infinite (see [`all_finite`]).
+pub(crate) fn row_kind(
+    columns: &[Float64Array],
+    filter: Option<&BooleanArray>,
+    row: usize,
+) -> RowKind {
+    if let Some(f) = filter
+        && !(f.is_valid(row) && f.value(row))
+    {
+        RowKind::Filtered
+    } else if columns.iter().any(|c| c.is_null(row)) {
+        RowKind::Incomplete
+    } else {
+        RowKind::Complete
+    }
+}
+
+/// Writes value `r` of each column to `out[dest[r] * w + j]` (w = `columns.len()`) for every
+/// row `r` with a destination (`dest[r] < usize::MAX`): the batch's complete rows, row-major,
+/// in the order `dest` gives, one contiguous column read at a time.
+pub(crate) fn scatter_rows(columns: &[Float64Array], dest: &[usize], out: &mut [f64]) {
+    let w = columns.len();
+    for (j, c) in columns.iter().enumerate() {
+        for (&d, &x) in dest.iter().zip(c.values().iter()) {
+            if d != usize::MAX {
+                out[d * w + j] = x;
+            }
+        }
+    }
+}
+
+/// Every row of `columns` (none NULL), row-major, into `out` (cleared first).
+pub(crate) fn transpose_rows(columns: &[Float64Array], out: &mut Vec<f64>) {
+    let w = columns.len();
+    let n = columns.first().map_or(0, Array::len);
+    out.clear();
+    out.resize(n * w, 0.0);
+    for (j, c) in columns.iter().enumerate() {
+        for (row, &x) in out.chunks_exact_mut(w).zip(c.values().iter()) {
+            row[j] = x;
+        }
+    }
+}

@@ -70,13 +70,14 @@ impl CoreAccumulator for AlphaAccumulator {
 
     /// The core's layout (`stats/reliability/covariance.rs`): means, deviations and block
     /// means (3p `f64`), the co-moments and the block co-moments (2p² `f64`), the exact
-    /// path's sums (p + p² `i128`, freed when the accumulator leaves that path) and, for more
+    /// path's sums (p + p² `i128` and as many pending `f64`, freed when the accumulator
+    /// leaves that path) and, for more
     /// than 16 items once rows were pushed, a transposed block of 128 rows (128p `f64`).
     fn heap_size(&self) -> usize {
         let p = self.n_items();
         let mut bytes = (3 * p + 2 * p * p) * F64;
         if self.is_exact() {
-            bytes += (p + p * p) * I128;
+            bytes += (p + p * p) * (I128 + F64);
         }
         if p > 16 && self.count() > 0 {
             bytes += 128 * p * F64;

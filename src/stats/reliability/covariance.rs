@@ -54,64 +54,171 @@ pub(crate) struct CovarianceAccumulator {
 /// The exact path's state: Σx per item and the upper triangle (j ≥ i, row-major p × p) of
 /// Σ x_i·x_j. Cannot overflow: fewer than 2⁶⁴ rows of values within 2²⁰ keep every sum
 /// below 2¹⁰⁴ (imports are checked against the same bounds).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// The sums are `s1`/`s2` (`i128`) plus the pending block sums `pend1`/`pend2`: integers held
+/// in `f64`, exact because they are only ever added to while `pend_rows · M² ≤ 2⁵³` (M the
+/// largest magnitude seen, at least 1), and folded into the `i128` totals before that bound
+/// could be crossed. Adding a block is then p(p+1)/2 `f64` additions instead of as many
+/// `i128` conversions and multiplications, which dominated small blocks (a `GROUP BY` hands
+/// each group a few rows per batch). [`ExactSums::totals`] is the logical state; equality,
+/// export and merging see only it.
+#[derive(Debug, Clone)]
 pub(crate) struct ExactSums {
-    pub(super) s1: Vec<i128>,
-    pub(super) s2: Vec<i128>,
+    s1: Vec<i128>,
+    s2: Vec<i128>,
+    pend1: Vec<f64>,
+    pend2: Vec<f64>,
+    pend_rows: usize,
+}
+
+impl PartialEq for ExactSums {
+    fn eq(&self, other: &Self) -> bool {
+        self.totals() == other.totals()
+    }
+}
+
+/// Largest integer up to which every `f64` sum of integers is exact.
+const F64_EXACT: f64 = 9_007_199_254_740_992.0;
+
+/// An `f64` holding an integer below 2⁵³ in magnitude, as `i128` (through `i64`: one
+/// instruction, where a direct `f64 → i128` conversion is a library call).
+fn int(x: f64) -> i128 {
+    i128::from(x as i64)
 }
 
 impl ExactSums {
-    fn new(p: usize) -> Self {
-        Self {
-            s1: vec![0; p],
-            s2: vec![0; p * p],
+    /// Zero sums for `p` items, reserved fallibly (`pp` = p², already checked).
+    fn try_new(p: usize, pp: usize) -> Result<Self, StatsError> {
+        Ok(Self {
+            s1: table::zeros_of("items", p)?,
+            s2: table::zeros_of("items", pp)?,
+            pend1: table::zeros("items", p)?,
+            pend2: table::zeros("items", pp)?,
+            pend_rows: 0,
+        })
+    }
+
+    /// Exact sums read from a state (upper triangle of `s2` set, lower zero).
+    pub(super) fn from_totals(s1: Vec<i128>, s2: Vec<i128>) -> Result<Self, StatsError> {
+        Ok(Self {
+            pend1: table::zeros("items", s1.len())?,
+            pend2: table::zeros("items", s2.len())?,
+            s1,
+            s2,
+            pend_rows: 0,
+        })
+    }
+
+    /// Σx per item and the upper triangle of Σxxᵀ, pending blocks included.
+    pub(super) fn totals(&self) -> (Vec<i128>, Vec<i128>) {
+        let p = self.s1.len();
+        let s1 = self
+            .s1
+            .iter()
+            .zip(&self.pend1)
+            .map(|(&s, &d)| s + int(d))
+            .collect();
+        let mut s2 = self.s2.clone();
+        if self.pend_rows > 0 {
+            for i in 0..p {
+                for j in i..p {
+                    s2[i * p + j] += int(self.pend2[i * p + j]);
+                }
+            }
         }
+        (s1, s2)
+    }
+
+    /// Moves the pending block sums into the `i128` totals.
+    fn fold(&mut self) {
+        if self.pend_rows == 0 {
+            return;
+        }
+        let p = self.s1.len();
+        for (s, d) in self.s1.iter_mut().zip(&mut self.pend1) {
+            *s += int(*d);
+            *d = 0.0;
+        }
+        for i in 0..p {
+            for j in i..p {
+                self.s2[i * p + j] += int(self.pend2[i * p + j]);
+            }
+        }
+        self.pend2.fill(0.0);
+        self.pend_rows = 0;
+    }
+
+    /// Adds the raw sums of a block of `nb` rows of exact values (`s1` = Σx, `s2` = Σxxᵀ with
+    /// at least the upper triangle set; every entry an integer of magnitude at most
+    /// nb·`magnitude`²), `magnitude` bounding every value seen so far.
+    fn add_block<const P: usize>(
+        &mut self,
+        nb: usize,
+        magnitude: f64,
+        s1: &[f64; P],
+        s2: &[[f64; P]; P],
+    ) {
+        let m = magnitude.max(1.0);
+        if (self.pend_rows + nb) as f64 * (m * m) > F64_EXACT {
+            self.fold();
+        }
+        for (d, &x) in self.pend1.iter_mut().zip(s1) {
+            *d += x;
+        }
+        for (d, x) in self.pend2.chunks_exact_mut(P).zip(s2) {
+            for (d, &x) in d.iter_mut().zip(x) {
+                *d += x;
+            }
+        }
+        self.pend_rows += nb;
     }
 
     /// Adds one row of exact values.
     fn add_row(&mut self, row: &[f64]) {
         let p = row.len();
         for (i, &xi) in row.iter().enumerate() {
-            let xi = xi as i128;
+            let xi = int(xi);
             self.s1[i] += xi;
             for (s, &xj) in self.s2[i * p + i..(i + 1) * p].iter_mut().zip(&row[i..]) {
-                *s += xi * xj as i128;
+                *s += xi * int(xj);
             }
         }
     }
 
     /// Adds `other`, or returns `false` (and changes nothing) if a sum would overflow.
     fn add(&mut self, other: &Self) -> bool {
+        self.fold();
+        let (o1, o2) = other.totals();
         let fits = self
             .s1
             .iter()
-            .zip(&other.s1)
+            .zip(&o1)
             .all(|(a, b)| a.checked_add(*b).is_some())
             && self
                 .s2
                 .iter()
-                .zip(&other.s2)
+                .zip(&o2)
                 .all(|(a, b)| a.checked_add(*b).is_some());
         if fits {
-            self.s1.iter_mut().zip(&other.s1).for_each(|(a, b)| *a += b);
-            self.s2.iter_mut().zip(&other.s2).for_each(|(a, b)| *a += b);
+            self.s1.iter_mut().zip(&o1).for_each(|(a, b)| *a += b);
+            self.s2.iter_mut().zip(&o2).for_each(|(a, b)| *a += b);
         }
         fits
     }
 
     /// Means and upper-triangle centred co-moments of `n` rows with these sums.
     pub(super) fn moments(&self, n: usize) -> (Vec<f64>, Vec<f64>) {
-        let p = self.s1.len();
+        let (s1, s2) = self.totals();
+        let p = s1.len();
         let nu = n as u64;
-        let mean = self
-            .s1
+        let mean = s1
             .iter()
             .map(|&s| if n == 0 { 0.0 } else { s as f64 / n as f64 })
             .collect();
         let mut m2 = vec![0.0; p * p];
         for i in 0..p {
             for j in i..p {
-                m2[i * p + j] = centred(nu, self.s2[i * p + j], self.s1[i], self.s1[j]);
+                m2[i * p + j] = centred(nu, s2[i * p + j], s1[i], s1[j]);
             }
         }
         (mean, m2)
@@ -145,7 +252,7 @@ impl CovarianceAccumulator {
             n: 0,
             mean: table::zeros("items", p)?,
             m2: table::zeros("items", pp)?,
-            exact: Some(ExactSums::new(p)),
+            exact: Some(ExactSums::try_new(p, pp)?),
             delta: table::zeros("items", p)?,
             block_mean: table::zeros("items", p)?,
             block_m2: table::zeros("items", pp)?,
@@ -270,13 +377,15 @@ impl CovarianceAccumulator {
             let mut s1 = [0.0f64; P];
             let mut s2 = [[0.0f64; P]; P];
             let (mut lo, mut hi) = (self.min, self.max);
-            // On the exact path the shift is an integer row of the block, so for exact values
-            // every deviation, product and block sum below is an integer under 2⁵³: exact.
+            // On the exact path the block is summed raw (shift 0): for exact values every
+            // product and block sum is an integer of magnitude at most 2⁸·(2²⁰)² = 2⁴⁸, so
+            // exact, and the sums go straight to the pending sums. A block that turns out not
+            // to be exact is summed again below about its first row, as the float path needs.
             let mut residual = 0.0;
             if self.exact.is_some() {
                 block_sums::<P, true>(
                     block,
-                    &shift,
+                    &[0.0; P],
                     &mut s1,
                     &mut s2,
                     (&mut lo, &mut hi),
@@ -302,11 +411,22 @@ impl CovarianceAccumulator {
             (self.min, self.max) = (lo + 0.0, hi + 0.0);
             if let Some(e) = &mut self.exact {
                 if exact_block(residual, lo, hi) {
-                    add_block_sums(e, nb, &shift, &s1, &s2);
+                    e.add_block(nb, lo.abs().max(hi.abs()), &s1, &s2);
                     self.n += nb;
                     continue;
                 }
                 self.leave_exact();
+                s1 = [0.0; P];
+                s2 = [[0.0; P]; P];
+                let (mut l2, mut h2, mut r2) = (lo, hi, 0.0);
+                block_sums::<P, false>(
+                    block,
+                    &shift,
+                    &mut s1,
+                    &mut s2,
+                    (&mut l2, &mut h2),
+                    &mut r2,
+                );
             }
             let inv = 1.0 / nb as f64;
             for j in 0..P {
@@ -396,11 +516,14 @@ impl CovarianceAccumulator {
                 }
             }
             if let Some(e) = self.exact.as_mut().filter(|_| exact) {
+                e.fold();
                 for (j, s) in e.s1.iter_mut().enumerate() {
-                    *s += col(j).iter().sum::<f64>() as i128;
+                    *s += int(col(j).iter().sum::<f64>());
                 }
-                for (s, &m) in e.s2.iter_mut().zip(&self.block_m2) {
-                    *s += m as i128;
+                for i in 0..p {
+                    for j in i..p {
+                        e.s2[i * p + j] += int(self.block_m2[i * p + j]);
+                    }
                 }
                 self.n += nb;
                 continue;
@@ -476,28 +599,6 @@ impl CovarianceAccumulator {
             }
         }
         (mean.clone(), cov)
-    }
-}
-
-/// Adds a block's exact sums about an integer `shift` (`s1` = Σd, `s2` = Σddᵀ upper triangle,
-/// d = x − shift, all integers in `f64`) to the exact totals: Σx = Σd + n·shift and
-/// Σx_i x_j = Σd_i d_j + shift_i·Σd_j + shift_j·Σd_i + n·shift_i·shift_j.
-fn add_block_sums<const P: usize>(
-    e: &mut ExactSums,
-    nb: usize,
-    shift: &[f64; P],
-    s1: &[f64; P],
-    s2: &[[f64; P]; P],
-) {
-    let nb = nb as i128;
-    let sh = shift.map(|x| x as i128);
-    let d1 = s1.map(|x| x as i128);
-    for i in 0..P {
-        e.s1[i] += d1[i] + nb * sh[i];
-        for j in i..P {
-            e.s2[i * P + j] +=
-                s2[i][j] as i128 + sh[i] * d1[j] + sh[j] * d1[i] + nb * sh[i] * sh[j];
-        }
     }
 }
 

@@ -68,10 +68,13 @@ impl AlphaAccumulator {
         let a = &self.acc;
         let p = a.p;
         let moments = match &a.exact {
-            Some(e) => MomentState::Exact {
-                sums: e.s1.clone(),
-                cross_products: pack(p, &e.s2),
-            },
+            Some(e) => {
+                let (sums, s2) = e.totals();
+                MomentState::Exact {
+                    sums,
+                    cross_products: pack(p, &s2),
+                }
+            }
             None => MomentState::Float {
                 means: a.mean.clone(),
                 comoments: pack(p, &a.m2),
@@ -116,7 +119,12 @@ impl AlphaAccumulator {
         }
         let acc: &mut CovarianceAccumulator = &mut out.acc;
         match state.moments.check(p, state.n, range)? {
-            CheckedMoments::Exact { s1, s2 } => acc.exact = Some(ExactSums { s1, s2 }),
+            CheckedMoments::Exact { s1, s2 } => {
+                acc.exact = Some(
+                    ExactSums::from_totals(s1, s2)
+                        .map_err(|e| StateError::invalid("n_items", e.to_string()))?,
+                );
+            }
             CheckedMoments::Float { mean, m2 } => {
                 acc.exact = None;
                 acc.mean = mean;
