@@ -48,7 +48,7 @@ impl From<CorrelationAccumulator> for CorrelationState {
 impl TryFrom<CorrelationState> for CorrelationAccumulator {
     type Error = StateError;
     fn try_from(state: CorrelationState) -> Result<Self, StateError> {
-        Self::from_state(state)
+        Self::from_state(state).map_err(crate::document::raised)
     }
 }
 
