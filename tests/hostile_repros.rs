@@ -1,13 +1,15 @@
-//! Red-team repros outside the accumulators (issue 23): each of these panicked, aborted, hung
-//! or returned NaN/∞ before. One test per repro, named after it.
+//! Red-team repros (issue 23): each of these panicked, aborted, hung or returned NaN/∞ before,
+//! or (the accumulators) accepted a state their own import refused. One test per repro, named
+//! after it.
 
+use proptest::prelude::*;
 use therapeutic_alliance::monitor::{
     CourseInput, CourseReport, RuptureOptions, RuptureThreshold, Series, course_svg,
 };
 use therapeutic_alliance::stats::{
-    AlphaOptions, GrandMean, IccOptions, MetaOptions, StatsError, TauMethod, alpha, icc,
-    meta_analysis_rn, omega_from_correlation, omega_total, person_mean_centre, spearman,
-    within_regression,
+    AlphaAccumulator, AlphaOptions, CorrelationAccumulator, GrandMean, IccAccumulator, IccOptions,
+    MetaOptions, StatsError, TauMethod, alpha, icc, meta_analysis_rn, omega_from_correlation,
+    omega_total, person_mean_centre, spearman, within_regression,
 };
 use therapeutic_alliance::{
     Comparison, Cutoff, ErrorCode, Instrument, InstrumentBuilder, Norms, ResponseScale, Responses,
@@ -408,4 +410,240 @@ fn alpha_rows_whose_size_overflows_is_an_error_not_a_panic() {
         therapeutic_alliance::stats::alpha_rows(&rows, &AlphaOptions::new()),
         Err(StatsError::TooLarge { .. })
     ));
+}
+
+#[test]
+fn alpha_accumulator_16000_items_and_icc_accumulator_2_pow_27_raters_are_too_large_not_aborts() {
+    // 16,000 items were 10 GB of moments, 2^27 raters 9.7 GB: reserved under overcommit, then
+    // the process was killed touching the pages
+    for n in [16_000, AlphaAccumulator::MAX_ITEMS + 1, usize::MAX] {
+        match AlphaAccumulator::new(n) {
+            Err(StatsError::TooLarge { what, size, .. }) => {
+                assert_eq!((what.as_str(), size), ("items", n as u128));
+            }
+            other => panic!("{n} items: {other:?}"),
+        }
+    }
+    for n in [1 << 27, IccAccumulator::MAX_RATERS + 1, usize::MAX] {
+        match IccAccumulator::new(n) {
+            Err(StatsError::TooLarge { what, size, .. }) => {
+                assert_eq!((what.as_str(), size), ("raters", n as u128));
+            }
+            other => panic!("{n} raters: {other:?}"),
+        }
+    }
+    let e = AlphaAccumulator::new(16_000).unwrap_err();
+    assert!(e.to_string().contains("16000"), "{e}");
+    assert!(IccAccumulator::new(IccAccumulator::MAX_RATERS).is_ok());
+    assert!(AlphaAccumulator::new(64).is_ok());
+    // the in-memory functions run on the same accumulators
+    let wide = vec![1.0; 2 * 16_000];
+    assert!(matches!(
+        alpha(&wide, 16_000, &AlphaOptions::new()),
+        Err(StatsError::TooLarge { .. })
+    ));
+    let rows = vec![vec![Some(1.0); 16_000]; 2];
+    assert!(matches!(
+        therapeutic_alliance::stats::alpha_with_missing(&rows, &AlphaOptions::new()),
+        Err(StatsError::TooLarge { .. })
+    ));
+    let wide = vec![1.0; 2 * (IccAccumulator::MAX_RATERS + 1)];
+    assert!(matches!(
+        icc(&wide, IccAccumulator::MAX_RATERS + 1, &IccOptions::new()),
+        Err(StatsError::TooLarge { .. })
+    ));
+}
+
+#[test]
+fn correlation_accumulator_merged_with_itself_64_times_stops_at_2_pow_53_not_wraps_to_0() {
+    let mut acc = CorrelationAccumulator::new();
+    for (x, y) in [(1.0, 2.0), (2.0, 1.0), (3.0, 4.0)] {
+        acc.push(x, y).unwrap();
+    }
+    acc.push_pairwise(Some(1.0), None).unwrap();
+    let mut refused = None;
+    for _ in 0..64 {
+        let copy = acc;
+        if let Err(e) = acc.merge(&copy) {
+            assert_eq!(acc, copy, "a refused merge changed the accumulator");
+            refused = Some(e);
+            break;
+        }
+    }
+    assert!(
+        matches!(refused, Some(StatsError::TooLarge { .. })),
+        "{refused:?}"
+    );
+    assert!(acc.count() > 0 && acc.count() + acc.n_missing() <= 1 << 53);
+    assert_eq!(
+        CorrelationAccumulator::from_bytes(&acc.to_bytes()).unwrap(),
+        acc
+    );
+    let r = acc
+        .finish(&therapeutic_alliance::stats::CorrelationOptions::new())
+        .unwrap();
+    assert!(r.r.is_finite());
+}
+
+#[test]
+fn pushes_and_merges_whose_moments_overflow_are_refused_and_leave_the_state_unchanged() {
+    // 1e200 squared, and values near f64::MAX whose difference is infinite
+    for (a, b) in [(1e200, -1e200), (f64::MAX, -f64::MAX), (f64::MAX, 0.0)] {
+        let mut alpha_acc = AlphaAccumulator::new(2).unwrap();
+        alpha_acc.push(&[a, 1.0]).unwrap();
+        let before = alpha_acc.clone();
+        let e = alpha_acc.push(&[b, 2.0]).unwrap_err();
+        assert!(matches!(e, StatsError::Overflow { .. }), "{e}");
+        assert_eq!(alpha_acc, before);
+        assert!(alpha_acc.push_rows(&[b, 2.0, b, 3.0]).is_err());
+        assert_eq!(alpha_acc, before);
+        let mut other = AlphaAccumulator::new(2).unwrap();
+        other.push_rows(&[b, 2.0, b, 3.0]).unwrap();
+        assert!(matches!(
+            alpha_acc.merge(&other),
+            Err(StatsError::Overflow { .. })
+        ));
+        assert_eq!(alpha_acc, before);
+        assert_eq!(
+            AlphaAccumulator::from_bytes(&alpha_acc.to_bytes()).unwrap(),
+            alpha_acc
+        );
+
+        let mut icc_acc = IccAccumulator::new(2).unwrap();
+        icc_acc.push(&[1.0, 2.5]).unwrap();
+        icc_acc.push(&[2.0, 2.0]).unwrap();
+        let before = icc_acc.clone();
+        let e = icc_acc.push(&[a, b]).unwrap_err();
+        assert!(matches!(e, StatsError::Overflow { .. }), "{e}");
+        // the exact rows before the refused one are not added either
+        assert!(icc_acc.push_rows(&[1.0, 2.0, a, b]).is_err());
+        assert!(icc_acc.push_with_missing(&[Some(a), Some(b)]).is_err());
+        assert_eq!(icc_acc, before);
+        assert_eq!(
+            IccAccumulator::from_bytes(&icc_acc.to_bytes()).unwrap(),
+            icc_acc
+        );
+
+        let mut r = CorrelationAccumulator::new();
+        r.push(a, 1.0).unwrap();
+        let before = r;
+        assert!(matches!(r.push(b, 2.0), Err(StatsError::Overflow { .. })));
+        assert_eq!(r, before);
+        let mut other = CorrelationAccumulator::new();
+        other.push(b, 1.0).unwrap();
+        other.push(b, 3.0).unwrap();
+        assert!(matches!(r.merge(&other), Err(StatsError::Overflow { .. })));
+        assert_eq!(r, before);
+        assert_eq!(
+            CorrelationAccumulator::from_bytes(&r.to_bytes()).unwrap(),
+            r
+        );
+    }
+    // an exact (integer) state that a float row would overflow stays exact
+    let mut acc = AlphaAccumulator::new(2).unwrap();
+    acc.push_rows(&[1.0, 2.0, 3.0, 4.0]).unwrap();
+    let before = acc.clone();
+    assert!(acc.push_rows(&[1e300, 1.0, -1e300, 1.0]).is_err());
+    assert!(acc.is_exact());
+    assert_eq!(acc, before);
+}
+
+/// Any finite `f64`: full range, subnormals and signed zeros, plus small integers (the exact
+/// path) and values near the square-root overflow threshold.
+fn any_finite() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        3 => any::<f64>().prop_filter("finite", |x| x.is_finite()),
+        2 => (-5i32..=5).prop_map(f64::from),
+        1 => -1e160..1e160f64,
+        1 => prop::sample::select(vec![f64::MAX, -f64::MAX, f64::MIN_POSITIVE, -0.0, 1e154, -1e154]),
+    ]
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Push(Vec<f64>),
+    PushRows(Vec<f64>),
+    MergeSelf,
+    MergeOther,
+    PushOther(Vec<f64>),
+}
+
+fn ops() -> impl Strategy<Value = Vec<Op>> {
+    let row = || prop::collection::vec(any_finite(), 3);
+    prop::collection::vec(
+        prop_oneof![
+            4 => row().prop_map(Op::Push),
+            2 => prop::collection::vec(any_finite(), 6).prop_map(Op::PushRows),
+            1 => Just(Op::MergeSelf),
+            1 => Just(Op::MergeOther),
+            2 => row().prop_map(Op::PushOther),
+        ],
+        0..24,
+    )
+}
+
+/// Runs `op`; on error the accumulator must be unchanged; after it, the state must read back
+/// from its own bytes.
+fn checked<A: Clone + PartialEq + std::fmt::Debug>(
+    acc: &mut A,
+    op: impl FnOnce(&mut A) -> Result<(), StatsError>,
+    bytes: impl Fn(&A) -> Vec<u8>,
+    read: impl Fn(&[u8]) -> A,
+) {
+    let before = acc.clone();
+    if op(acc).is_err() {
+        assert_eq!(*acc, before);
+    }
+    let b = bytes(acc);
+    let back = read(&b);
+    assert_eq!(&back, acc);
+    assert_eq!(bytes(&back), b);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn every_reachable_accumulator_state_round_trips_through_its_bytes(ops in ops()) {
+        let mut alpha_acc = (AlphaAccumulator::new(3).unwrap(), AlphaAccumulator::new(3).unwrap());
+        let mut icc_acc = (IccAccumulator::new(3).unwrap(), IccAccumulator::new(3).unwrap());
+        let mut corr = (CorrelationAccumulator::new(), CorrelationAccumulator::new());
+        let ab = |a: &AlphaAccumulator| a.to_bytes();
+        let ar = |b: &[u8]| AlphaAccumulator::from_bytes(b).expect("own alpha bytes");
+        let ib = |a: &IccAccumulator| a.to_bytes();
+        let ir = |b: &[u8]| IccAccumulator::from_bytes(b).expect("own icc bytes");
+        let cb = |a: &CorrelationAccumulator| a.to_bytes();
+        let cr = |b: &[u8]| CorrelationAccumulator::from_bytes(b).expect("own correlation bytes");
+        for op in ops {
+            match op {
+                Op::Push(row) => {
+                    checked(&mut alpha_acc.0, |a| a.push(&row), ab, ar);
+                    checked(&mut icc_acc.0, |a| a.push(&row), ib, ir);
+                    checked(&mut corr.0, |a| a.push(row[0], row[1]), cb, cr);
+                }
+                Op::PushRows(rows) => {
+                    checked(&mut alpha_acc.0, |a| a.push_rows(&rows), ab, ar);
+                    checked(&mut icc_acc.0, |a| a.push_rows(&rows), ib, ir);
+                    checked(&mut corr.0, |a| a.push_pairwise(Some(rows[0]), None), cb, cr);
+                }
+                Op::PushOther(row) => {
+                    checked(&mut alpha_acc.1, |a| a.push(&row), ab, ar);
+                    checked(&mut icc_acc.1, |a| a.push(&row), ib, ir);
+                    checked(&mut corr.1, |a| a.push(row[0], row[2]), cb, cr);
+                }
+                Op::MergeSelf => {
+                    let (a, i, c) = (alpha_acc.0.clone(), icc_acc.0.clone(), corr.0);
+                    checked(&mut alpha_acc.0, |x| x.merge(&a), ab, ar);
+                    checked(&mut icc_acc.0, |x| x.merge(&i), ib, ir);
+                    checked(&mut corr.0, |x| x.merge(&c), cb, cr);
+                }
+                Op::MergeOther => {
+                    let (a, i, c) = (alpha_acc.1.clone(), icc_acc.1.clone(), corr.1);
+                    checked(&mut alpha_acc.0, |x| x.merge(&a), ab, ar);
+                    checked(&mut icc_acc.0, |x| x.merge(&i), ib, ir);
+                    checked(&mut corr.0, |x| x.merge(&c), cb, cr);
+                }
+            }
+        }
+    }
 }

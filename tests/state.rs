@@ -180,7 +180,7 @@ proptest! {
         prop_assert_eq!(res(merged.finish(&io)), res(icc(&data, p, &io)));
 
         let pairs = &data[..(data.len() / 2) * 2];
-        let merged = merge_in_order(corr_parts(pairs, &cuts(pairs.len() / 2, &fr)), order, tree, CorrelationAccumulator::merge);
+        let merged = merge_in_order(corr_parts(pairs, &cuts(pairs.len() / 2, &fr)), order, tree, |a, b| a.merge(b).unwrap());
         let mut whole = CorrelationAccumulator::new();
         for r in pairs.chunks_exact(2) {
             whole.push(r[0], r[1]).unwrap();

@@ -216,7 +216,7 @@ proptest! {
             }
             accs.push(acc);
         }
-        let merged = merge_all(accs, tree, CorrelationAccumulator::merge);
+        let merged = merge_all(accs, tree, |a, b| a.merge(b).unwrap());
         // r is bounded by 1, and t, p and the interval are conditioned by 1 / (1 − r²): compare
         // on those scales (see `same_scaled`).
         let kappa = direct.as_ref().map_or(1.0, |d| 1.0 / (1.0 - d.r * d.r).max(f64::EPSILON));

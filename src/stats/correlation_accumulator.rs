@@ -3,10 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::StatsError;
 use super::correlation::{Correlation, CorrelationMethod, CorrelationOptions, pearson_from_sums};
 use super::correlation_state::CorrelationState;
 use super::state::{centred, is_exact};
+use super::{StatsError, table};
 
 /// Streaming Pearson correlation: finishes into the same [`Correlation`] as
 /// [`pearson`](super::pearson) / [`correlate`](super::correlate) (R `cor.test`: t test and
@@ -28,7 +28,7 @@ use super::state::{centred, is_exact};
 /// for (i, (x, y)) in [(1.0, 2.0), (2.0, 1.0), (3.0, 4.0), (4.0, 3.0), (5.0, 6.0)].into_iter().enumerate() {
 ///     if i < 2 { &mut left } else { &mut right }.push(x, y)?;
 /// }
-/// left.merge(&right);
+/// left.merge(&right)?;
 /// let r = left.finish(&CorrelationOptions::new())?;
 /// assert!((r.r - 10.0 / 148f64.sqrt()).abs() < 1e-12);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -133,8 +133,10 @@ impl CorrelationAccumulator {
     /// Adds one (x, y) pair.
     ///
     /// # Errors
-    /// [`StatsError::NonFinite`] naming `x` or `y` and the row (pairs pushed before it); the
-    /// pair is then not added.
+    /// [`StatsError::NonFinite`] naming `x` or `y` and the row (pairs pushed before it);
+    /// [`StatsError::Overflow`] naming the row if a mean or centred sum would overflow `f64`
+    /// (values near `f64::MAX`, or products beyond it); [`StatsError::TooLarge`] past 2^53
+    /// pairs. The pair is then not added and the accumulator is unchanged.
     pub fn push(&mut self, x: f64, y: f64) -> Result<(), StatsError> {
         let row = self.n + self.n_missing;
         for (what, v) in [("x", x), ("y", y)] {
@@ -146,35 +148,53 @@ impl CorrelationAccumulator {
                 });
             }
         }
-        if let Some(e) = &mut self.exact {
-            if is_exact(x) && is_exact(y) {
-                let (x, y) = (x as i128, y as i128);
-                for (s, v) in e.iter_mut().zip([x, y, x * x, x * y, y * y]) {
-                    *s += v;
-                }
-                self.n += 1;
-                return Ok(());
+        table::merged_count("pairs", row, 1)?;
+        if let Some(e) = &mut self.exact
+            && is_exact(x)
+            && is_exact(y)
+        {
+            // |x|, |y| <= 2^20 and at most 2^53 pairs: every sum stays below 2^94
+            let (x, y) = (x as i128, y as i128);
+            for (s, v) in e.iter_mut().zip([x, y, x * x, x * y, y * y]) {
+                *s += v;
             }
-            self.leave_exact();
+            self.n += 1;
+            return Ok(());
         }
-        self.n += 1;
-        let inv = 1.0 / self.n as f64;
-        let dx = x - self.mean_x;
-        let dy = y - self.mean_y;
-        self.mean_x += dx * inv;
-        self.mean_y += dy * inv;
-        let (ex, ey) = (x - self.mean_x, y - self.mean_y);
-        self.sxx += dx * ex;
-        self.syy += dy * ey;
-        self.sxy += dx * ey;
-        Ok(())
+        // on a copy (the type is Copy): committed only if every moment stays finite
+        let mut next = *self;
+        next.leave_exact();
+        next.n += 1;
+        let inv = 1.0 / next.n as f64;
+        let dx = x - next.mean_x;
+        let dy = y - next.mean_y;
+        next.mean_x += dx * inv;
+        next.mean_y += dy * inv;
+        let (ex, ey) = (x - next.mean_x, y - next.mean_y);
+        next.sxx += dx * ex;
+        next.syy += dy * ey;
+        next.sxy += dx * ey;
+        next.commit(self, || format!("pair {row}: means and centred sums"))
+    }
+
+    /// Replaces `target` by `self` if every float moment is finite, else
+    /// [`StatsError::Overflow`] naming `what` (and `target` is left as it was).
+    fn commit(self, target: &mut Self, what: impl FnOnce() -> String) -> Result<(), StatsError> {
+        let moments = [self.mean_x, self.mean_y, self.sxx, self.syy, self.sxy];
+        if moments.iter().all(|m| m.is_finite()) {
+            *target = self;
+            Ok(())
+        } else {
+            Err(StatsError::Overflow { what: what() })
+        }
     }
 
     /// Adds a pair whose cells may be missing; an incomplete pair is counted in
     /// [`Correlation::n_missing`] (as [`correlate_pairwise`](super::correlate_pairwise)).
     ///
     /// # Errors
-    /// As [`CorrelationAccumulator::push`] for a present but non-finite value.
+    /// As [`CorrelationAccumulator::push`] (a present but non-finite value, an overflowing
+    /// moment, more than 2^53 pairs); the accumulator is then unchanged.
     pub fn push_pairwise(&mut self, x: Option<f64>, y: Option<f64>) -> Result<(), StatsError> {
         let row = self.n + self.n_missing;
         for (what, v) in [("x", x), ("y", y)] {
@@ -191,44 +211,68 @@ impl CorrelationAccumulator {
         if let (Some(x), Some(y)) = (x, y) {
             self.push(x, y)
         } else {
+            table::merged_count("pairs", row, 1)?;
             self.n_missing += 1;
             Ok(())
         }
     }
 
     /// Combines `other` (more pairs of the same two variables) into this accumulator.
-    pub fn merge(&mut self, other: &Self) {
-        self.n_missing += other.n_missing;
+    ///
+    /// # Errors
+    /// [`StatsError::TooLarge`] if the merged count of pairs (complete, incomplete, or both)
+    /// would exceed 2^53 (e.g. an accumulator merged with itself 53 times);
+    /// [`StatsError::Overflow`] if a merged moment would overflow `f64`. The accumulator is
+    /// then unchanged.
+    pub fn merge(&mut self, other: &Self) -> Result<(), StatsError> {
+        table::merged_count("pairs of the merged accumulators", self.n, other.n)?;
+        table::merged_count(
+            "incomplete pairs of the merged accumulators",
+            self.n_missing,
+            other.n_missing,
+        )?;
+        table::merged_count(
+            "pairs seen by the merged accumulators",
+            self.n + self.n_missing,
+            other.n + other.n_missing,
+        )?;
         if other.n == 0 {
-            return;
+            self.n_missing += other.n_missing;
+            return Ok(());
         }
         if let (Some(a), Some(b)) = (&mut self.exact, &other.exact)
             && a.iter().zip(b).all(|(x, y)| x.checked_add(*y).is_some())
         {
             a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
             self.n += other.n;
-            return;
+            self.n_missing += other.n_missing;
+            return Ok(());
         }
-        self.leave_exact();
+        let mut next = *self;
+        next.n_missing += other.n_missing;
+        next.leave_exact();
         let mut other = *other;
         other.leave_exact();
-        if self.n == 0 {
-            *self = Self {
-                n_missing: self.n_missing,
+        if next.n == 0 {
+            next = Self {
+                n_missing: next.n_missing,
                 ..other
             };
-            return;
+        } else {
+            let (na, nb) = (next.n as f64, other.n as f64);
+            let nf = na + nb;
+            let (w, c) = (nb / nf, na * nb / nf);
+            let (dx, dy) = (other.mean_x - next.mean_x, other.mean_y - next.mean_y);
+            next.mean_x += dx * w;
+            next.mean_y += dy * w;
+            next.sxx += other.sxx + dx * dx * c;
+            next.syy += other.syy + dy * dy * c;
+            next.sxy += other.sxy + dx * dy * c;
+            next.n += other.n;
         }
-        let (na, nb) = (self.n as f64, other.n as f64);
-        let nf = na + nb;
-        let (w, c) = (nb / nf, na * nb / nf);
-        let (dx, dy) = (other.mean_x - self.mean_x, other.mean_y - self.mean_y);
-        self.mean_x += dx * w;
-        self.mean_y += dy * w;
-        self.sxx += other.sxx + dx * dx * c;
-        self.syy += other.syy + dy * dy * c;
-        self.sxy += other.sxy + dx * dy * c;
-        self.n += other.n;
+        next.commit(self, || {
+            "merged accumulators: means and centred sums".to_owned()
+        })
     }
 
     /// Pearson's r with R's `cor.test` t test and Fisher-z interval, as

@@ -8,6 +8,7 @@ use super::state::{
     CheckedMoments, MomentState, STATE_VERSION, StateError, StateKind, check_header, codec,
     read_moments, write_moments,
 };
+use super::table::MAX_COUNT;
 
 /// The exported state of a [`CorrelationAccumulator`]: plain numbers, versioned, validated on
 /// import ([`CorrelationAccumulator::from_state`]). The moments are those of the two
@@ -90,6 +91,15 @@ impl CorrelationAccumulator {
         check_header(state.version, state.kind, StateKind::Correlation)?;
         let n = to_usize("n", state.n)?;
         let n_missing = to_usize("n_missing", state.n_missing)?;
+        if n.checked_add(n_missing).is_none_or(|t| t > MAX_COUNT) {
+            return Err(StateError::invalid(
+                "n + n_missing",
+                format!(
+                    "{} pairs is more than an accumulator counts (2^53)",
+                    u128::from(state.n) + u128::from(state.n_missing)
+                ),
+            ));
+        }
         let mut out = Self {
             n,
             n_missing,

@@ -147,8 +147,7 @@ impl CoreAccumulator for CorrelationAccumulator {
     }
 
     fn combine(&mut self, other: &Self) -> Result<(), StatsError> {
-        self.merge(other);
-        Ok(())
+        self.merge(other)
     }
 
     fn encode(&self) -> Vec<u8> {

@@ -55,7 +55,7 @@ use crate::stats::table;
 /// accumulator to the floating-point state above for good (the exact sums give its means and
 /// moments exactly, then rounded); merging an exact with a float state converts the exact side
 /// and merges by Chan's formula. See [`AlphaAccumulator`](crate::stats::AlphaAccumulator).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(into = "IccState", try_from = "IccState")]
 pub struct IccAccumulator {
     pub(super) k: usize,
@@ -64,6 +64,7 @@ pub struct IccAccumulator {
     pub(super) row_m2: f64,
     pub(super) dev_mean: Vec<f64>,
     pub(super) dev_m2: Vec<f64>,
+    /// Scratch (one row of `push_with_missing`): not part of the state, nor of equality.
     dev: Vec<f64>,
     pub(super) n_dropped: usize,
     pub(super) seen: usize,
@@ -72,6 +73,23 @@ pub struct IccAccumulator {
     pub(super) first_incomplete: Option<(usize, usize, usize)>,
     /// The exact path's sums; `None` on the float path.
     pub(super) exact: Option<IccExact>,
+}
+
+/// Equality of the state: every field but the scratch row (so an accumulator equals the one
+/// read back from its bytes).
+impl PartialEq for IccAccumulator {
+    fn eq(&self, other: &Self) -> bool {
+        self.k == other.k
+            && self.n == other.n
+            && self.row_mean == other.row_mean
+            && self.row_m2 == other.row_m2
+            && self.dev_mean == other.dev_mean
+            && self.dev_m2 == other.dev_m2
+            && self.n_dropped == other.n_dropped
+            && self.seen == other.seen
+            && self.first_incomplete == other.first_incomplete
+            && self.exact == other.exact
+    }
 }
 
 /// The exact path's state (see [`IccAccumulator`]). Cannot overflow: fewer than 2⁶⁴ targets of
@@ -195,14 +213,30 @@ impl IccExact {
 }
 
 impl IccAccumulator {
+    /// The most raters an accumulator (and so [`icc`](super::icc)) takes: 65,536 (2¹⁶).
+    ///
+    /// The binding limit is exactness, not memory (72 bytes per rater, 4.7 MB at the cap): on
+    /// the exact path Σₜ Rₜ² adds squared target totals of up to (k·2²⁰)², so over the 2⁵³
+    /// targets an accumulator counts it stays below 2¹²⁵, inside `i128`, only while
+    /// k ≤ 2¹⁶. Before the cap, 2²⁷ raters (9.7 GB of moments) was reserved under Linux
+    /// overcommit and the process was killed when the pages were touched.
+    pub const MAX_RATERS: usize = 1 << 16;
+
     /// An empty accumulator for `n_raters` raters.
     ///
     /// # Errors
-    /// [`StatsError::TooFewCases`] for fewer than 2 raters; [`StatsError::TooLarge`] when the
-    /// per-rater moments cannot be reserved (reserved fallibly: never a panic or an abort).
+    /// [`StatsError::TooFewCases`] for fewer than 2 raters; [`StatsError::TooLarge`] naming
+    /// the count for more than [`IccAccumulator::MAX_RATERS`] (never a panic or an abort).
     pub fn new(n_raters: usize) -> Result<Self, StatsError> {
         if n_raters < 2 {
             return Err(table::too_few_columns("raters", n_raters));
+        }
+        if n_raters > Self::MAX_RATERS {
+            return Err(StatsError::TooLarge {
+                what: "raters".to_owned(),
+                size: n_raters as u128,
+                why: format!("an accumulator holds at most {} raters", Self::MAX_RATERS),
+            });
         }
         Ok(Self {
             k: n_raters,
@@ -241,7 +275,9 @@ impl IccAccumulator {
     ///
     /// # Errors
     /// [`StatsError::LengthMismatch`] for a row of the wrong length, [`StatsError::NonFinite`]
-    /// (row = targets pushed before it) for NaN or infinity; the row is then not added.
+    /// (row = targets pushed before it) for NaN or infinity, [`StatsError::Overflow`] naming
+    /// the target if a mean or sum of squares would overflow `f64`, [`StatsError::TooLarge`]
+    /// past 2^53 targets; the row is then not added and the accumulator is unchanged.
     pub fn push(&mut self, row: &[f64]) -> Result<(), StatsError> {
         self.check_len(row.len())?;
         if let Some(j) = row.iter().position(|x| !x.is_finite()) {
@@ -251,15 +287,17 @@ impl IccAccumulator {
                 value: row[j],
             });
         }
-        self.add(row);
-        Ok(())
+        table::merged_count("targets", self.seen, 1)?;
+        self.add(row)
     }
 
     /// Adds every target of a row-major block (`data.len()` a multiple of the rater count).
     ///
     /// # Errors
     /// [`StatsError::LengthMismatch`] for a partial trailing row, [`StatsError::NonFinite`]
-    /// naming the row within `data`; nothing is added on error.
+    /// naming the row within `data`, [`StatsError::Overflow`] naming the target whose means
+    /// or sums of squares would overflow `f64`, [`StatsError::TooLarge`] past 2^53 targets;
+    /// nothing is added on error.
     pub fn push_rows(&mut self, data: &[f64]) -> Result<(), StatsError> {
         let k = self.k;
         table::check_shape(data, k, "raters")?;
@@ -268,8 +306,17 @@ impl IccAccumulator {
                 format!("rater {j} (0-based)")
             }));
         }
+        table::merged_count("targets", self.seen, data.len() / k)?;
+        // only a float update can fail: then the state is kept (O(k)) to restore
+        let saved =
+            (self.exact.is_none() || !data.iter().all(|&x| is_exact(x))).then(|| self.clone());
         for row in data.chunks_exact(k) {
-            self.add(row);
+            if let Err(e) = self.add(row) {
+                if let Some(saved) = saved {
+                    *self = saved;
+                }
+                return Err(e);
+            }
         }
         Ok(())
     }
@@ -280,7 +327,7 @@ impl IccAccumulator {
     /// [`icc_with_missing`](super::icc_with_missing) does. Returns whether the target was added.
     ///
     /// # Errors
-    /// As [`IccAccumulator::push`].
+    /// As [`IccAccumulator::push`]; the accumulator is then unchanged.
     pub fn push_with_missing(&mut self, row: &[Option<f64>]) -> Result<bool, StatsError> {
         self.check_len(row.len())?;
         if let Some(j) = row.iter().position(|x| x.is_some_and(|v| !v.is_finite())) {
@@ -290,6 +337,7 @@ impl IccAccumulator {
                 value: row[j].unwrap_or(f64::NAN),
             });
         }
+        table::merged_count("targets", self.seen, 1)?;
         if let Some(j) = row.iter().position(Option::is_none) {
             self.first_incomplete
                 .get_or_insert((self.seen, j, row.iter().flatten().count()));
@@ -301,9 +349,9 @@ impl IccAccumulator {
             *d = v.unwrap_or_default();
         }
         let row = std::mem::take(&mut self.dev);
-        self.add(&row);
+        let added = self.add(&row);
         self.dev = row;
-        Ok(true)
+        added.map(|()| true)
     }
 
     fn check_len(&self, len: usize) -> Result<(), StatsError> {
@@ -332,40 +380,83 @@ impl IccAccumulator {
     }
 
     /// Adds one complete, finite row: exactly on the exact path, else Welford's update.
-    fn add(&mut self, row: &[f64]) {
+    ///
+    /// # Errors
+    /// [`StatsError::Overflow`] if a mean or sum of squares would not be finite; nothing is
+    /// changed then (the new values are checked before any is stored).
+    fn add(&mut self, row: &[f64]) -> Result<(), StatsError> {
         if let Some(e) = &mut self.exact {
             if row.iter().all(|&x| is_exact(x)) {
+                // k <= 2^16 ratings within 2^20 over at most 2^53 targets: no sum overflows
                 e.add_row(row);
                 self.n += 1;
                 self.seen += 1;
-                return;
+                return Ok(());
             }
+            let saved = self.exact.clone();
             self.leave_exact();
+            let added = self.welford(row);
+            if added.is_err() {
+                // the float moments of an exact state are zero
+                self.exact = saved;
+                (self.row_mean, self.row_m2) = (0.0, 0.0);
+                self.dev_mean.fill(0.0);
+                self.dev_m2.fill(0.0);
+            }
+            return added;
         }
+        self.welford(row)
+    }
+
+    /// Welford's update of the float state by one row, checked: first every new value is
+    /// computed and tested, then stored.
+    fn welford(&mut self, row: &[f64]) -> Result<(), StatsError> {
         let mut s = CompensatedSum::new();
         for &x in row {
             s.add(x);
         }
         let rm = s.total() / self.k as f64;
-        self.n += 1;
-        self.seen += 1;
-        let inv = 1.0 / self.n as f64;
+        let n = self.n + 1;
+        let inv = 1.0 / n as f64;
         let d = rm - self.row_mean;
-        self.row_mean += d * inv;
-        self.row_m2 += d * (rm - self.row_mean);
-        for ((m, m2), &x) in self.dev_mean.iter_mut().zip(&mut self.dev_m2).zip(row) {
+        let row_mean = self.row_mean + d * inv;
+        let row_m2 = self.row_m2 + d * (rm - row_mean);
+        let step = |x: f64, m: f64, m2: f64| {
             let e = x - rm;
-            let d = e - *m;
-            *m += d * inv;
-            *m2 += d * (e - *m);
+            let d = e - m;
+            let m = m + d * inv;
+            (m, m2 + d * (e - m))
+        };
+        let fits = row_m2.is_finite()
+            && row_mean.is_finite()
+            && self
+                .dev_mean
+                .iter()
+                .zip(&self.dev_m2)
+                .zip(row)
+                .all(|((&m, &m2), &x)| {
+                    let (m, m2) = step(x, m, m2);
+                    m.is_finite() && m2.is_finite()
+                });
+        if !fits {
+            return Err(StatsError::Overflow {
+                what: format!("target {}: row means and sums of squares", self.seen),
+            });
         }
+        (self.n, self.row_mean, self.row_m2) = (n, row_mean, row_m2);
+        self.seen += 1;
+        for ((m, m2), &x) in self.dev_mean.iter_mut().zip(&mut self.dev_m2).zip(row) {
+            (*m, *m2) = step(x, *m, *m2);
+        }
+        Ok(())
     }
 
     /// Combines `other` (other targets rated by the same raters) into this accumulator.
     ///
     /// # Errors
     /// [`StatsError::LengthMismatch`] if the rater counts differ; [`StatsError::TooLarge`] if
-    /// the merged count of targets would exceed 2^53 (the accumulator is then unchanged).
+    /// the merged count of targets would exceed 2^53; [`StatsError::Overflow`] if a merged
+    /// mean or sum of squares would overflow `f64` (the accumulator is then unchanged).
     pub fn merge(&mut self, other: &Self) -> Result<(), StatsError> {
         if other.k != self.k {
             return Err(table::shape_mismatch(
@@ -380,25 +471,22 @@ impl IccAccumulator {
             self.seen,
             other.seen,
         )?;
-        if self.first_incomplete.is_none() {
-            self.first_incomplete = other
-                .first_incomplete
-                .map(|(t, j, got)| (self.seen + t, j, got));
-        }
-        self.n_dropped += other.n_dropped;
-        self.seen += other.seen;
-        if other.n == 0 {
-            return Ok(());
-        }
         if let (Some(a), Some(b)) = (&mut self.exact, &other.exact)
             && a.add(b)
         {
             self.n += other.n;
+            self.merge_counts(other);
             return Ok(());
         }
-        self.leave_exact();
+        if other.n == 0 {
+            self.merge_counts(other);
+            return Ok(());
+        }
+        // the float merge runs on a copy (O(k)), committed only if every moment is finite
+        let mut next = self.clone();
+        next.leave_exact();
         let converted;
-        let other = if other.exact.is_some() {
+        let other_f = if other.exact.is_some() {
             let mut o = other.clone();
             o.leave_exact();
             converted = o;
@@ -406,32 +494,55 @@ impl IccAccumulator {
         } else {
             other
         };
-        if self.n == 0 {
-            self.n = other.n;
-            self.row_mean = other.row_mean;
-            self.row_m2 = other.row_m2;
-            self.dev_mean.copy_from_slice(&other.dev_mean);
-            self.dev_m2.copy_from_slice(&other.dev_m2);
-            return Ok(());
+        if next.n == 0 {
+            next.n = other_f.n;
+            next.row_mean = other_f.row_mean;
+            next.row_m2 = other_f.row_m2;
+            next.dev_mean.copy_from_slice(&other_f.dev_mean);
+            next.dev_m2.copy_from_slice(&other_f.dev_m2);
+        } else {
+            let (na, nb) = (next.n as f64, other_f.n as f64);
+            let nf = na + nb;
+            let (w, c) = (nb / nf, na * nb / nf);
+            let d = other_f.row_mean - next.row_mean;
+            next.row_mean += d * w;
+            next.row_m2 += other_f.row_m2 + d * d * c;
+            for ((m, m2), (&om, &om2)) in next
+                .dev_mean
+                .iter_mut()
+                .zip(&mut next.dev_m2)
+                .zip(other_f.dev_mean.iter().zip(&other_f.dev_m2))
+            {
+                let d = om - *m;
+                *m += d * w;
+                *m2 += om2 + d * d * c;
+            }
+            next.n += other_f.n;
         }
-        let (na, nb) = (self.n as f64, other.n as f64);
-        let nf = na + nb;
-        let (w, c) = (nb / nf, na * nb / nf);
-        let d = other.row_mean - self.row_mean;
-        self.row_mean += d * w;
-        self.row_m2 += other.row_m2 + d * d * c;
-        for ((m, m2), (&om, &om2)) in self
-            .dev_mean
-            .iter_mut()
-            .zip(&mut self.dev_m2)
-            .zip(other.dev_mean.iter().zip(&other.dev_m2))
-        {
-            let d = om - *m;
-            *m += d * w;
-            *m2 += om2 + d * d * c;
+        let finite = [next.row_mean, next.row_m2]
+            .iter()
+            .chain(&next.dev_mean)
+            .chain(&next.dev_m2)
+            .all(|x| x.is_finite());
+        if !finite {
+            return Err(StatsError::Overflow {
+                what: "merged accumulators: row means and sums of squares".to_owned(),
+            });
         }
-        self.n += other.n;
+        next.merge_counts(other);
+        *self = next;
         Ok(())
+    }
+
+    /// The bookkeeping of a merge: incomplete targets and targets seen.
+    fn merge_counts(&mut self, other: &Self) {
+        if self.first_incomplete.is_none() {
+            self.first_incomplete = other
+                .first_incomplete
+                .map(|(t, j, got)| (self.seen + t, j, got));
+        }
+        self.n_dropped += other.n_dropped;
+        self.seen += other.seen;
     }
 
     /// The two-way mean squares (MSR, MSC, MSE) of the complete targets seen.

@@ -8,6 +8,7 @@ use crate::stats::state::{
     EXACT_LIMIT, ROUNDING, STATE_VERSION, StateError, StateKind, check_finite, check_header,
     check_len, codec, decimal,
 };
+use crate::stats::table::MAX_COUNT;
 
 /// The exported state of an [`IccAccumulator`]: plain numbers, versioned, validated on import
 /// ([`IccAccumulator::from_state`]).
@@ -154,7 +155,16 @@ impl IccAccumulator {
         let dropped = to_usize("n_incomplete", state.n_incomplete)?;
         let seen = n
             .checked_add(dropped)
-            .ok_or_else(|| StateError::invalid("n + n_incomplete", "overflows usize"))?;
+            .filter(|&t| t <= MAX_COUNT)
+            .ok_or_else(|| {
+                StateError::invalid(
+                    "n + n_incomplete",
+                    format!(
+                        "{} targets is more than an accumulator counts (2^53)",
+                        u128::from(state.n) + u128::from(state.n_incomplete)
+                    ),
+                )
+            })?;
         out.first_incomplete = match (dropped, state.first_incomplete) {
             (0, None) => None,
             (d, Some(f)) if d > 0 => {
@@ -406,8 +416,14 @@ fn check_float(
             ));
         }
     }
+    // Each row's deviations sum to 0 up to the rounding of values as large as the ratings
+    // themselves, which can far exceed the means after cancellation (ratings of ±1e154 whose
+    // mean deviations are 1e145): the scale includes the spreads √M2 (any one deviation from
+    // a mean is at most √M2), or the check would refuse states an accumulator reaches.
     let sum: f64 = dev_means.iter().sum();
-    let size: f64 = dev_means.iter().map(|x| x.abs()).sum::<f64>() + row_mean.abs();
+    let spread: f64 =
+        dev_m2.iter().map(|x| x.max(0.0).sqrt()).sum::<f64>() + row_m2.max(0.0).sqrt();
+    let size: f64 = dev_means.iter().map(|x| x.abs()).sum::<f64>() + row_mean.abs() + spread;
     if sum.abs() > ROUNDING * (1.0 + size) {
         return Err(StateError::invalid(
             "dev_means",

@@ -55,12 +55,25 @@ pub struct AlphaAccumulator {
 }
 
 impl AlphaAccumulator {
+    /// The most items an accumulator (and so [`alpha`](super::alpha) on complete rows) takes:
+    /// 2048.
+    ///
+    /// The state is four `p × p` matrices (co-moments and a block's co-moments in `f64`, the
+    /// exact path's cross-products in `i128` and their pending block sums in `f64`: 40·p²
+    /// bytes), 168 MB at 2048 items; exporting and importing a state briefly adds the packed
+    /// and unpacked `i128` triangle and a `p × p` check (about 130 MB more). That keeps the
+    /// largest state well below 1 GB, while published instruments and item banks have at most
+    /// a few hundred items. The cap matters because under Linux overcommit reserving memory
+    /// succeeds and the process is killed only when the pages are touched: 16,000 items
+    /// (10 GB) aborted where a reservation error was expected.
+    pub const MAX_ITEMS: usize = super::covariance::MAX_ITEMS;
+
     /// An empty accumulator for `n_items` items.
     ///
     /// # Errors
-    /// [`StatsError::TooFewCases`] for fewer than 2 items; [`StatsError::TooLarge`] when the
-    /// `n_items × n_items` moments cannot be reserved (memory is reserved fallibly, so even
-    /// `usize::MAX` items is an error, not a panic or an abort).
+    /// [`StatsError::TooFewCases`] for fewer than 2 items; [`StatsError::TooLarge`] naming
+    /// the count for more than [`AlphaAccumulator::MAX_ITEMS`] (so even `usize::MAX` items is
+    /// an error, not a panic or an abort).
     pub fn new(n_items: usize) -> Result<Self, StatsError> {
         if n_items < 2 {
             return Err(table::too_few_columns("items", n_items));
@@ -93,8 +106,10 @@ impl AlphaAccumulator {
     ///
     /// # Errors
     /// [`StatsError::LengthMismatch`] if the row does not have one value per item,
-    /// [`StatsError::NonFinite`] (row = rows accumulated before it) for NaN or infinity; the
-    /// row is then not added.
+    /// [`StatsError::NonFinite`] (row = rows accumulated before it) for NaN or infinity,
+    /// [`StatsError::Overflow`] naming the row if a mean or co-moment would overflow `f64`
+    /// (values near `f64::MAX`, or squares beyond it), [`StatsError::TooLarge`] past 2^53
+    /// rows; the row is then not added and the accumulator is unchanged.
     pub fn push(&mut self, row: &[f64]) -> Result<(), StatsError> {
         let p = self.n_items();
         if row.len() != p {
@@ -111,8 +126,14 @@ impl AlphaAccumulator {
                 value: row[j],
             });
         }
-        self.acc.push(row);
-        Ok(())
+        table::merged_count("rows", self.count(), 1)?;
+        if self.acc.push(row) {
+            Ok(())
+        } else {
+            Err(StatsError::Overflow {
+                what: format!("row {}: item means and co-moments", self.count()),
+            })
+        }
     }
 
     /// Adds every row of a row-major block (`data.len()` a multiple of the item count), in
@@ -120,11 +141,13 @@ impl AlphaAccumulator {
     /// ([`alpha`](super::alpha) uses it).
     ///
     /// # Errors
-    /// [`StatsError::LengthMismatch`] for a partial trailing row (nothing is added);
-    /// [`StatsError::NonFinite`] for NaN or infinity, naming the row within `data`. Values are
-    /// checked block by block (256 rows for up to 16 items, 128 rows for more), so on that
-    /// error the rows of earlier blocks have been added ([`AlphaAccumulator::count`] tells how
-    /// many) and the rest have not.
+    /// [`StatsError::LengthMismatch`] for a partial trailing row, [`StatsError::TooLarge`] if
+    /// the count would pass 2^53 rows (nothing is added); [`StatsError::NonFinite`] for NaN or
+    /// infinity, naming the row within `data`; [`StatsError::Overflow`] naming the first row
+    /// (within `data`) of a block whose means or co-moments would overflow `f64`. Values are
+    /// checked block by block (256 rows for up to 16 items, 128 rows for more), so on those
+    /// two errors the rows of earlier blocks have been added ([`AlphaAccumulator::count`]
+    /// tells how many) and the rest have not.
     pub fn push_rows(&mut self, data: &[f64]) -> Result<(), StatsError> {
         let p = self.n_items();
         if !data.len().is_multiple_of(p) {
@@ -134,9 +157,10 @@ impl AlphaAccumulator {
                 data.len(),
             ));
         }
+        table::merged_count("rows", self.count(), data.len() / p)?;
         self.acc
             .push_rows(data)
-            .map_err(|i| table::non_finite(data, p, i, |j| format!("item {j} (0-based)")))
+            .map_err(|e| e.into_stats(data, p, |j| format!("item {j} (0-based)")))
     }
 
     /// Combines `other` (rows of the same items from elsewhere) into this accumulator.
@@ -144,7 +168,8 @@ impl AlphaAccumulator {
     /// # Errors
     /// [`StatsError::LengthMismatch`] if the item counts differ; [`StatsError::TooLarge`] if
     /// the merged count would exceed 2^53 rows (where `f64` weights stop counting exactly;
-    /// e.g. an accumulator merged with itself 53 times); the accumulator is then unchanged.
+    /// e.g. an accumulator merged with itself 53 times); [`StatsError::Overflow`] if a merged
+    /// mean or co-moment would overflow `f64`; the accumulator is then unchanged.
     pub fn merge(&mut self, other: &Self) -> Result<(), StatsError> {
         if other.n_items() != self.n_items() {
             return Err(table::shape_mismatch(
@@ -158,8 +183,13 @@ impl AlphaAccumulator {
             self.count(),
             other.count(),
         )?;
-        self.acc.merge(&other.acc);
-        Ok(())
+        if self.acc.merge(&other.acc) {
+            Ok(())
+        } else {
+            Err(StatsError::Overflow {
+                what: "merged accumulators: item means and co-moments".to_owned(),
+            })
+        }
     }
 
     /// Alpha and its item statistics from the rows seen, as [`alpha`](super::alpha) computes

@@ -5,6 +5,50 @@ use super::kernels::{block_sums, column_stats, lane_dot, lane_dot4};
 use crate::stats::state::{EXACT_LIMIT, centred, is_exact};
 use crate::stats::{StatsError, table};
 
+/// Most items an accumulator holds (public as [`AlphaAccumulator::MAX_ITEMS`]).
+///
+/// [`AlphaAccumulator::MAX_ITEMS`]: crate::stats::AlphaAccumulator::MAX_ITEMS
+pub(crate) const MAX_ITEMS: usize = 2048;
+
+/// [`StatsError::TooLarge`] naming `p` for more than [`MAX_ITEMS`] items.
+pub(crate) fn check_items(p: usize) -> Result<(), StatsError> {
+    if p > MAX_ITEMS {
+        return Err(StatsError::TooLarge {
+            what: "items".to_owned(),
+            size: p as u128,
+            why: format!("an accumulator holds at most {MAX_ITEMS} items"),
+        });
+    }
+    Ok(())
+}
+
+/// Why [`CovarianceAccumulator::push_rows`] stopped (the block that failed was not added).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PushError {
+    /// A NaN or infinity at this offset of the data.
+    NonFinite(usize),
+    /// The block of rows starting at this row of the data would make a mean or co-moment
+    /// overflow `f64`.
+    Overflow(usize),
+}
+
+impl PushError {
+    /// The public error, naming the column of a non-finite value with `column`.
+    pub(crate) fn into_stats(
+        self,
+        data: &[f64],
+        p: usize,
+        column: impl Fn(usize) -> String,
+    ) -> StatsError {
+        match self {
+            Self::NonFinite(i) => table::non_finite(data, p, i, column),
+            Self::Overflow(row) => StatsError::Overflow {
+                what: format!("rows from {row} of data: item means and co-moments"),
+            },
+        }
+    }
+}
+
 /// Rows per block of the transposed path (more than 16 items): small enough that a block
 /// stays in cache between its passes.
 const BLOCK_ROWS: usize = 128;
@@ -246,6 +290,7 @@ impl CovarianceAccumulator {
     /// An empty accumulator for `p` items; the memory is reserved fallibly, so an impossible
     /// item count is an error, not an abort.
     pub(crate) fn try_new(p: usize) -> Result<Self, StatsError> {
+        check_items(p)?;
         let pp = table::square("items", p)?;
         Ok(Self {
             p,
@@ -278,17 +323,27 @@ impl CovarianceAccumulator {
         self.exact.is_some()
     }
 
-    /// Leaves the exact path (if on it): the exact sums become means and co-moments.
-    pub(super) fn leave_exact(&mut self) {
-        if let Some(e) = self.exact.take() {
-            (self.mean, self.m2) = e.moments(self.n);
+    /// Leaves the exact path (if on it) for a step that may yet be refused: returns the exact
+    /// sums, to give back to [`CovarianceAccumulator::restore_exact`] if it is.
+    fn leave_exact_for_now(&mut self) -> Option<ExactSums> {
+        let e = self.exact.take()?;
+        (self.mean, self.m2) = e.moments(self.n);
+        Some(e)
+    }
+
+    /// Undoes [`CovarianceAccumulator::leave_exact_for_now`] (the float moments of an exact
+    /// state are zero).
+    fn restore_exact(&mut self, saved: Option<ExactSums>) {
+        if let Some(e) = saved {
+            self.exact = Some(e);
+            self.mean.fill(0.0);
+            self.m2.fill(0.0);
         }
     }
 
     /// Adds one complete row of `p` finite values (exactly on the exact path, else Welford's
-    /// update).
-    pub(crate) fn push(&mut self, row: &[f64]) {
-        let p = self.p;
+    /// update). Returns `false`, changing nothing, if a mean or co-moment would overflow.
+    pub(crate) fn push(&mut self, row: &[f64]) -> bool {
         if let Some(e) = &mut self.exact {
             if row.iter().all(|&x| is_exact(x)) {
                 e.add_row(row);
@@ -297,20 +352,47 @@ impl CovarianceAccumulator {
                     self.min = self.min.min(x) + 0.0;
                     self.max = self.max.max(x) + 0.0;
                 }
-                return;
+                return true;
             }
-            self.leave_exact();
+            let saved = self.leave_exact_for_now();
+            let fits = self.welford(row);
+            if !fits {
+                self.restore_exact(saved);
+            }
+            return fits;
         }
-        self.n += 1;
-        let inv_n = 1.0 / self.n as f64;
-        for ((d, m), &x) in self.delta.iter_mut().zip(&mut self.mean).zip(row) {
+        self.welford(row)
+    }
+
+    /// Welford's update on the float path, or `false` (changing nothing) if a mean or
+    /// co-moment would not be finite: the new values are checked before any is stored.
+    fn welford(&mut self, row: &[f64]) -> bool {
+        let p = self.p;
+        let n = self.n + 1;
+        let inv_n = 1.0 / n as f64;
+        // m2_ij += delta_i * (x_j - mean_j(new)) = delta_i * delta_j * (n-1)/n
+        let scale = (n - 1) as f64 * inv_n;
+        let mut fits = true;
+        for ((d, m), &x) in self.delta.iter_mut().zip(&self.mean).zip(row) {
             *d = x - *m;
+            fits &= d.is_finite() && (*m + *d * inv_n).is_finite();
+        }
+        for i in 0..p {
+            let di = self.delta[i] * scale;
+            let m2_row = &self.m2[i * p + i..(i + 1) * p];
+            for (m, &dj) in m2_row.iter().zip(&self.delta[i..]) {
+                fits &= (*m + di * dj).is_finite();
+            }
+        }
+        if !fits {
+            return false;
+        }
+        self.n = n;
+        for ((d, m), &x) in self.delta.iter().zip(&mut self.mean).zip(row) {
             *m += *d * inv_n;
             self.min = self.min.min(x);
             self.max = self.max.max(x);
         }
-        // m2_ij += delta_i * (x_j - mean_j(new)) = delta_i * delta_j * (n-1)/n
-        let scale = (self.n - 1) as f64 * inv_n;
         for i in 0..p {
             let di = self.delta[i] * scale;
             let m2_row = &mut self.m2[i * p + i..(i + 1) * p];
@@ -318,17 +400,19 @@ impl CovarianceAccumulator {
                 *m += di * dj;
             }
         }
+        true
     }
 
     /// Adds whole rows from a row-major slice, block by block (see the type's docs). Each block
-    /// is checked before it is added: on a non-finite value, returns its offset in `data` and
-    /// the rows of earlier blocks stay added. A trailing partial row is ignored (callers check
+    /// is checked before it is added: on a non-finite value ([`PushError::NonFinite`], its
+    /// offset in `data`) or a block whose moments would overflow ([`PushError::Overflow`], its
+    /// first row), that block is not added and the rows of earlier blocks stay added. A trailing partial row is ignored (callers check
     /// the shape first).
     ///
     /// Each block is transposed into item columns so that centring and every co-moment are
     /// loops over contiguous rows (dot products in four independent lanes, which the compiler
     /// vectorises without reassociating anything).
-    pub(crate) fn push_rows(&mut self, data: &[f64]) -> Result<(), usize> {
+    pub(crate) fn push_rows(&mut self, data: &[f64]) -> Result<(), PushError> {
         match self.p {
             2 => self.push_rows_fixed::<2>(data),
             3 => self.push_rows_fixed::<3>(data),
@@ -363,7 +447,7 @@ impl CovarianceAccumulator {
     /// S₂ − S₁S₁ᵀ/n_b; the shift lies within the data's spread (and is exact for integer
     /// answers), so the subtraction loses nothing measurable. The block is then merged by
     /// Chan's formula as before.
-    fn push_rows_fixed<const P: usize>(&mut self, data: &[f64]) -> Result<(), usize> {
+    fn push_rows_fixed<const P: usize>(&mut self, data: &[f64]) -> Result<(), PushError> {
         let (rows, _) = data.as_chunks::<P>();
         for (b, block) in rows.chunks(KERNEL_ROWS).enumerate() {
             let Some(first) = block.first() else {
@@ -403,19 +487,21 @@ impl CovarianceAccumulator {
             }
             // Any NaN or infinity makes its column sum or its diagonal co-moment non-finite;
             // only then is the block searched (a non-finite sum of finite values, i.e.
-            // overflow, is not an input error and goes on as before).
+            // overflow, is refused by the checked merge below).
             let suspect = (0..P).any(|j| !(s1[j].is_finite() && s2[j][j].is_finite()));
             if suspect && let Some(at) = block.as_flattened().iter().position(|x| !x.is_finite()) {
-                return Err(b * KERNEL_ROWS * P + at);
+                return Err(PushError::NonFinite(b * KERNEL_ROWS * P + at));
             }
-            (self.min, self.max) = (lo + 0.0, hi + 0.0);
+            // leaving the exact path: kept to restore should the block overflow
+            let mut saved = None;
             if let Some(e) = &mut self.exact {
                 if exact_block(residual, lo, hi) {
                     e.add_block(nb, lo.abs().max(hi.abs()), &s1, &s2);
                     self.n += nb;
+                    (self.min, self.max) = (lo + 0.0, hi + 0.0);
                     continue;
                 }
-                self.leave_exact();
+                saved = self.leave_exact_for_now();
                 s1 = [0.0; P];
                 s2 = [[0.0; P]; P];
                 let (mut l2, mut h2, mut r2) = (lo, hi, 0.0);
@@ -438,19 +524,23 @@ impl CovarianceAccumulator {
                     self.block_m2[i * P + j] = s2[i][j] - si * s1[j];
                 }
             }
-            merge_moments(
+            if !merge_moments(
                 P,
                 (&mut self.n, &mut self.mean, &mut self.m2),
                 (nb, &self.block_mean, &self.block_m2),
                 &mut self.delta,
-            );
+            ) {
+                self.restore_exact(saved);
+                return Err(PushError::Overflow(b * KERNEL_ROWS));
+            }
+            (self.min, self.max) = (lo + 0.0, hi + 0.0);
         }
         Ok(())
     }
 
     /// [`CovarianceAccumulator::push_rows`] for more than 16 items: each block is transposed
     /// into item columns, then every co-moment is a dot product of two columns.
-    fn push_rows_transposed(&mut self, data: &[f64]) -> Result<(), usize> {
+    fn push_rows_transposed(&mut self, data: &[f64]) -> Result<(), PushError> {
         let p = self.p;
         if p == 0 {
             return Ok(());
@@ -485,15 +575,17 @@ impl CovarianceAccumulator {
             }
             if !finite {
                 let at = block.iter().position(|x| !x.is_finite()).unwrap_or(0);
-                return Err(b * BLOCK_ROWS * p + at);
+                return Err(PushError::NonFinite(b * BLOCK_ROWS * p + at));
             }
-            (self.min, self.max) = (lo + 0.0, hi + 0.0);
             // Exact block: raw (uncentred) products of values within 2²⁰ over at most
             // `BLOCK_ROWS` = 2⁷ rows stay below 2⁴⁷, so the dot products below are exact.
             let exact = self.exact.is_some() && block.iter().all(|&x| is_exact(x));
+            // leaving the exact path: kept to restore should the block overflow
+            let mut saved = None;
             if !exact {
                 if let Some(e) = self.exact.take() {
                     (self.mean, self.m2) = e.moments(self.n);
+                    saved = Some(e);
                 }
                 for (j, &m) in self.block_mean.iter().enumerate() {
                     for x in &mut cols[j * BLOCK_ROWS..j * BLOCK_ROWS + nb] {
@@ -526,14 +618,24 @@ impl CovarianceAccumulator {
                     }
                 }
                 self.n += nb;
+                (self.min, self.max) = (lo + 0.0, hi + 0.0);
                 continue;
             }
-            merge_moments(
+            if !merge_moments(
                 p,
                 (&mut self.n, &mut self.mean, &mut self.m2),
                 (nb, &self.block_mean, &self.block_m2),
                 &mut self.delta,
-            );
+            ) {
+                // as restore_exact (inline: `cols` borrows the block scratch)
+                if let Some(e) = saved {
+                    self.exact = Some(e);
+                    self.mean.fill(0.0);
+                    self.m2.fill(0.0);
+                }
+                return Err(PushError::Overflow(b * BLOCK_ROWS));
+            }
+            (self.min, self.max) = (lo + 0.0, hi + 0.0);
         }
         Ok(())
     }
@@ -542,20 +644,22 @@ impl CovarianceAccumulator {
     ///
     /// Exact with exact adds the sums (exact, so any order and grouping of merges gives the
     /// same state); otherwise an exact side is first converted to means and co-moments and
-    /// the two merge by Chan's formula on the float path.
-    pub(crate) fn merge(&mut self, other: &Self) {
+    /// the two merge by Chan's formula on the float path. Returns `false`, changing nothing,
+    /// if a merged mean or co-moment would overflow.
+    pub(crate) fn merge(&mut self, other: &Self) -> bool {
         if other.n == 0 || other.p != self.p {
-            return;
+            return true;
         }
-        self.min = self.min.min(other.min) + 0.0;
-        self.max = self.max.max(other.max) + 0.0;
+        let min = self.min.min(other.min) + 0.0;
+        let max = self.max.max(other.max) + 0.0;
         if let (Some(a), Some(b)) = (&mut self.exact, &other.exact)
             && a.add(b)
         {
             self.n += other.n;
-            return;
+            (self.min, self.max) = (min, max);
+            return true;
         }
-        self.leave_exact();
+        let saved = self.leave_exact_for_now();
         let converted;
         let (mean_b, m2_b) = match &other.exact {
             Some(e) => {
@@ -564,12 +668,17 @@ impl CovarianceAccumulator {
             }
             None => (&other.mean, &other.m2),
         };
-        merge_moments(
+        if !merge_moments(
             self.p,
             (&mut self.n, &mut self.mean, &mut self.m2),
             (other.n, mean_b, m2_b),
             &mut self.delta,
-        );
+        ) {
+            self.restore_exact(saved);
+            return false;
+        }
+        (self.min, self.max) = (min, max);
+        true
     }
 
     /// Rows accumulated.
@@ -603,30 +712,48 @@ impl CovarianceAccumulator {
 }
 
 /// Chan et al.'s combination of part B (n_b, means, upper-triangle co-moments) into part A.
-/// `delta` is p scratch values.
+/// `delta` is p scratch values. Returns `false`, changing nothing in A, if a combined mean or
+/// co-moment would not be finite (every new value is checked before any is stored).
 fn merge_moments(
     p: usize,
     a: (&mut usize, &mut [f64], &mut [f64]),
     b: (usize, &[f64], &[f64]),
     delta: &mut [f64],
-) {
+) -> bool {
     let (n_a, mean_a, m2_a) = a;
     let (n_b, mean_b, m2_b) = b;
     if n_b == 0 {
-        return;
+        return true;
     }
     if *n_a == 0 {
+        if !mean_b.iter().chain(m2_b).all(|x| x.is_finite()) {
+            return false;
+        }
         *n_a = n_b;
         mean_a.copy_from_slice(mean_b);
         m2_a.copy_from_slice(m2_b);
-        return;
+        return true;
     }
     let n = *n_a + n_b;
     let (na, nb, nf) = (*n_a as f64, n_b as f64, n as f64);
     let w = nb / nf;
     let c = na * nb / nf;
-    for ((d, ma), &mb) in delta.iter_mut().zip(mean_a.iter_mut()).zip(mean_b) {
+    let mut fits = true;
+    for ((d, ma), &mb) in delta.iter_mut().zip(mean_a.iter()).zip(mean_b) {
         *d = mb - *ma;
+        fits &= d.is_finite() && (*ma + *d * w).is_finite();
+    }
+    for i in 0..p {
+        let di = delta[i] * c;
+        let row = i * p + i..(i + 1) * p;
+        for ((m, &mb), &dj) in m2_a[row.clone()].iter().zip(&m2_b[row]).zip(&delta[i..]) {
+            fits &= (*m + (mb + di * dj)).is_finite();
+        }
+    }
+    if !fits {
+        return false;
+    }
+    for (d, ma) in delta.iter().zip(mean_a.iter_mut()) {
         *ma += *d * w;
     }
     for i in 0..p {
@@ -641,6 +768,7 @@ fn merge_moments(
         }
     }
     *n_a = n;
+    true
 }
 
 #[cfg(test)]
@@ -676,7 +804,7 @@ mod tests {
                 let mut fast = CovarianceAccumulator::new(p);
                 fast.push_rows(&data).unwrap();
                 let mut slow = CovarianceAccumulator::new(p);
-                data.chunks_exact(p).for_each(|r| slow.push(r));
+                data.chunks_exact(p).for_each(|r| assert!(slow.push(r)));
                 assert_eq!(fast.count(), slow.count());
                 assert_eq!(fast.range(), slow.range());
                 let ((mf, cf), (ms, cs)) = (fast.mean_cov(), slow.mean_cov());
@@ -703,7 +831,7 @@ mod tests {
             let at = (KERNEL_ROWS + 5) * p + p - 1;
             data[at] = f64::NEG_INFINITY;
             let mut acc = CovarianceAccumulator::new(p);
-            assert_eq!(acc.push_rows(&data), Err(at));
+            assert_eq!(acc.push_rows(&data), Err(PushError::NonFinite(at)));
             let mut ok = CovarianceAccumulator::new(p);
             let block = if p <= 16 { KERNEL_ROWS } else { BLOCK_ROWS };
             ok.push_rows(&data[..(at / p) / block * block * p]).unwrap();
@@ -716,7 +844,7 @@ mod tests {
         let rows = [[1.0, 2.0], [2.0, 1.0], [4.0, 5.0], [3.0, 3.0]];
         let mut acc = CovarianceAccumulator::new(2);
         for r in &rows {
-            acc.push(r);
+            assert!(acc.push(r));
         }
         let (m, c) = acc.mean_cov();
         assert_eq!(m, vec![2.5, 2.75]);

@@ -73,7 +73,7 @@ fn accumulate(
     super::table::check_shape(data, n_items, "items")?;
     let mut acc = CovarianceAccumulator::try_new(n_items)?;
     acc.push_rows(data)
-        .map_err(|i| super::table::non_finite(data, n_items, i, |j| names[j].clone()))?;
+        .map_err(|e| e.into_stats(data, n_items, |j| names[j].clone()))?;
     Ok(acc)
 }
 
@@ -175,6 +175,8 @@ pub fn alpha_with_missing<R: AsRef<[Option<f64>]>>(
             got: p,
         });
     }
+    // the pairwise path's p × p matrices have the accumulator's limit too
+    covariance::check_items(p)?;
     let names = item_names(options, p)?;
     let reversed = resolve_keys(options, &names)?;
     for (r, row) in rows.iter().enumerate() {
@@ -204,7 +206,11 @@ pub fn alpha_with_missing<R: AsRef<[Option<f64>]>>(
                     for (b, v) in buf.iter_mut().zip(row) {
                         *b = v.unwrap_or_default();
                     }
-                    acc.push(&buf);
+                    if !acc.push(&buf) {
+                        return Err(StatsError::Overflow {
+                            what: "complete rows: item means and co-moments".to_owned(),
+                        });
+                    }
                 }
             }
             finish_complete(&acc, rows.len(), &names, &reversed, options)

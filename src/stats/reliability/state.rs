@@ -7,6 +7,7 @@ use crate::stats::state::{
     CheckedMoments, MomentState, STATE_VERSION, StateError, StateKind, check_header, codec,
     is_exact, pack, read_moments, write_moments,
 };
+use crate::stats::table::MAX_COUNT;
 
 /// The exported state of an [`AlphaAccumulator`]: plain numbers, versioned, validated on
 /// import ([`AlphaAccumulator::from_state`]). Obtain one with [`AlphaAccumulator::state`];
@@ -106,7 +107,14 @@ impl AlphaAccumulator {
         let p = state.n_items;
         let mut out = Self::new(p).map_err(|e| StateError::invalid("n_items", e.to_string()))?;
         let n = usize::try_from(state.n)
-            .map_err(|_| StateError::invalid("n", format!("{} does not fit in usize", state.n)))?;
+            .ok()
+            .filter(|&n| n <= MAX_COUNT)
+            .ok_or_else(|| {
+                StateError::invalid(
+                    "n",
+                    format!("{} rows is more than an accumulator counts (2^53)", state.n),
+                )
+            })?;
         let range = check_range(n, state.min, state.max)?;
         if matches!(state.moments, MomentState::Exact { .. })
             && let Some((lo, hi)) = range

@@ -200,10 +200,9 @@ pub(crate) fn is_exact(x: f64) -> bool {
 pub(crate) const ROUNDING: f64 = 1e-9;
 
 /// Checks that a symmetric matrix (full `p × p`, row-major, upper triangle used) is positive
-/// semidefinite beyond rounding: a Cholesky factorisation of its correlation form in which a
-/// pivot below −[`ROUNDING`]·p is an error and a pivot within rounding of zero is a zero
-/// column (whose remaining entries must then be within rounding of zero too). A zero diagonal
-/// needs a zero row.
+/// semidefinite beyond rounding: its correlation form plus [`ROUNDING`]·p on the diagonal has
+/// a Cholesky factorisation. A zero (or subnormal) diagonal needs a row within rounding of
+/// zero.
 pub(crate) fn check_psd(what: &str, p: usize, upper: &[f64]) -> Result<(), StateError> {
     let at = |i: usize, j: usize| {
         if i <= j {
@@ -212,7 +211,19 @@ pub(crate) fn check_psd(what: &str, p: usize, upper: &[f64]) -> Result<(), State
             upper[j * p + i]
         }
     };
-    let scale: Vec<f64> = (0..p).map(|i| at(i, i).max(0.0).sqrt()).collect();
+    // A subnormal sum of squares (below f64::MIN_POSITIVE) has lost most of its precision, so
+    // its correlations cannot be checked to rounding: it counts as a zero column (whose
+    // co-moments must then be within rounding of zero, which Cauchy–Schwarz guarantees).
+    let scale: Vec<f64> = (0..p)
+        .map(|i| {
+            let d = at(i, i);
+            if d >= f64::MIN_POSITIVE {
+                d.sqrt()
+            } else {
+                0.0
+            }
+        })
+        .collect();
     for i in 0..p {
         if at(i, i) < -ROUNDING * (1.0 + scale.iter().fold(0.0f64, |a, &b| a.max(b * b))) {
             return Err(StateError::invalid(
@@ -242,35 +253,31 @@ pub(crate) fn check_psd(what: &str, p: usize, upper: &[f64]) -> Result<(), State
             c[j * p + i] = v;
         }
     }
-    // in-place Cholesky, lower triangle
+    // In-place Cholesky (lower triangle) of C + tol·I. A matrix within `tol` of a positive
+    // semidefinite one (by Weyl, its smallest eigenvalue is above −tol) makes that positive
+    // definite, so every pivot is positive, however near singular C is (rank-deficient data,
+    // fewer rows than items); one further than `tol` from it fails at some pivot. (Treating
+    // pivots within `tol` of zero as zero columns instead refused states that accumulators
+    // reach: a pivot just above `tol` divided rounding errors by its small root.)
     for k in 0..p {
-        let mut d = c[k * p + k];
+        let mut d = c[k * p + k] + tol;
         for m in 0..k {
             d -= c[k * p + m] * c[k * p + m];
         }
-        if !d.is_finite() || d < -tol {
+        if !(d.is_finite() && d > 0.0) {
             return Err(StateError::NotPositiveSemidefinite {
                 what: what.to_owned(),
                 pivot: k,
             });
         }
-        let root = if d > tol { d.sqrt() } else { 0.0 };
+        let root = d.sqrt();
         c[k * p + k] = root;
         for i in k + 1..p {
             let mut v = c[i * p + k];
             for m in 0..k {
                 v -= c[i * p + m] * c[k * p + m];
             }
-            if root > 0.0 {
-                c[i * p + k] = v / root;
-            } else if v.abs() > tol.sqrt() {
-                return Err(StateError::NotPositiveSemidefinite {
-                    what: what.to_owned(),
-                    pivot: k,
-                });
-            } else {
-                c[i * p + k] = 0.0;
-            }
+            c[i * p + k] = v / root;
         }
     }
     Ok(())
