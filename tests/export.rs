@@ -689,3 +689,35 @@ fn local_dates_without_a_format_are_named_ambiguous() {
     assert_eq!(p, [&CellProblem::LocalDate, &CellProblem::InvalidDate]);
     assert!(reader.rejections()[0].to_string().contains("%d-%m-%Y"));
 }
+
+#[test]
+fn values_whose_co_moments_overflow_are_an_error_not_fewer_rows() {
+    // an item table of plain numbers: 1e200 and -1e200 square beyond f64
+    let data = "id,i1,i2\na,1e200,1\nb,-1e200,2\nc,3,3\n";
+    let mut table = ItemTable::new(data.as_bytes(), MissingCodes::default(), None).unwrap();
+    let mut acc = AlphaAccumulator::new(2).unwrap();
+    match table.accumulate_complete(&mut acc) {
+        Err(ExportError::Csv { line, message }) => {
+            assert_eq!(line, 4);
+            assert!(message.contains("overflows f64"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(acc.count(), 0);
+    // an instrument whose scale allows such values: alpha is the error, not alpha of fewer rows
+    let vas = therapeutic_alliance::InstrumentBuilder::new(
+        "vas-2",
+        "VAS",
+        therapeutic_alliance::ResponseScale::visual_analogue(-1e200, 1e200),
+    )
+    .items(1..=2)
+    .build()
+    .unwrap();
+    let mut rel = ReliabilityAccumulator::new(&vas).unwrap();
+    for row in [[1e200, 1.0], [-1e200, 2.0], [3.0, 3.0]] {
+        rel.push(&row.map(Answer::Value));
+    }
+    let out = rel.finish(&AlphaOptions::new());
+    let e = out[0].alpha.as_ref().unwrap_err();
+    assert_eq!(e.code, "overflow", "{e:?}");
+}

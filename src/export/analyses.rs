@@ -82,14 +82,29 @@ struct ScaleAcc {
     acc: AlphaAccumulator,
     buffer: Vec<f64>,
     incomplete: usize,
+    /// The first error of a block (values were checked against the instrument's scale, so
+    /// they are finite and whole rows; only a scale whose squares overflow `f64`, or more
+    /// than 2^53 rows, can fail): reported by `finish` instead of alpha on fewer rows.
+    failed: Option<StatsError>,
 }
 
 impl ScaleAcc {
+    fn new(name: String, positions: Vec<usize>, acc: AlphaAccumulator) -> Self {
+        Self {
+            name,
+            positions,
+            acc,
+            buffer: Vec::new(),
+            incomplete: 0,
+            failed: None,
+        }
+    }
+
     fn flush(&mut self) {
         if !self.buffer.is_empty() {
-            // values were checked against the instrument's scale, so they are finite and
-            // the block is whole rows: push_rows cannot fail
-            let _ = self.acc.push_rows(&self.buffer);
+            if let Err(e) = self.acc.push_rows(&self.buffer) {
+                self.failed.get_or_insert(e);
+            }
             self.buffer.clear();
         }
     }
@@ -175,7 +190,9 @@ impl ReliabilityAccumulator {
     /// An empty accumulator for `instrument`.
     ///
     /// # Errors
-    /// [`StatsError::TooFewCases`] for an instrument of fewer than two items.
+    /// [`StatsError::TooFewCases`] for an instrument of fewer than two items,
+    /// [`StatsError::TooLarge`] for more than [`AlphaAccumulator::MAX_ITEMS`] (a subscale of
+    /// more is left out).
     pub fn new(instrument: &Instrument) -> Result<Self, StatsError> {
         let scale = instrument.scale();
         let (lo, hi) = scale.bounds();
@@ -190,13 +207,11 @@ impl ReliabilityAccumulator {
             })
             .collect();
         let n = instrument.item_count();
-        let mut scales = vec![ScaleAcc {
-            name: "total".to_owned(),
-            positions: (0..n).collect(),
-            acc: AlphaAccumulator::new(n)?,
-            buffer: Vec::new(),
-            incomplete: 0,
-        }];
+        let mut scales = vec![ScaleAcc::new(
+            "total".to_owned(),
+            (0..n).collect(),
+            AlphaAccumulator::new(n)?,
+        )];
         for sub in instrument.subscales() {
             let positions: Vec<usize> = instrument
                 .items()
@@ -206,13 +221,7 @@ impl ReliabilityAccumulator {
                 .map(|(p, _)| p)
                 .collect();
             if let Ok(acc) = AlphaAccumulator::new(positions.len()) {
-                scales.push(ScaleAcc {
-                    name: sub.name.clone(),
-                    positions,
-                    acc,
-                    buffer: Vec::new(),
-                    incomplete: 0,
-                });
+                scales.push(ScaleAcc::new(sub.name.clone(), positions, acc));
             }
         }
         Ok(Self {
@@ -276,10 +285,11 @@ impl ReliabilityAccumulator {
                     scale: s.name.clone(),
                     n: s.acc.count(),
                     incomplete: s.incomplete,
-                    alpha: s
-                        .acc
-                        .finish(&opts)
-                        .map_err(|e| ErrorDocument::from_error(&e)),
+                    alpha: match s.failed.take() {
+                        Some(e) => Err(e),
+                        None => s.acc.finish(&opts),
+                    }
+                    .map_err(|e| ErrorDocument::from_error(&e)),
                 }
             })
             .collect()

@@ -266,7 +266,9 @@ impl<R: Read> ItemTable<R> {
     /// # Errors
     /// [`ExportError::Csv`] as [`ItemTable::next_row`]. The accumulator must have one item
     /// per column ([`ItemTable::item_names`]); otherwise nothing is added and the mismatch is
-    /// reported as [`ExportError::Csv`] at line 1.
+    /// reported as [`ExportError::Csv`] at line 1. Values whose means or co-moments overflow
+    /// `f64` (about 1e154 and beyond) are [`ExportError::Csv`] naming the last line of the
+    /// block of rows refused (up to 256; earlier blocks stay added).
     pub fn accumulate_complete(
         &mut self,
         acc: &mut AlphaAccumulator,
@@ -280,12 +282,17 @@ impl<R: Read> ItemTable<R> {
         }
         let mut tally = ItemTally::default();
         let mut block: Vec<f64> = Vec::with_capacity(256 * p);
-        let push = |acc: &mut AlphaAccumulator, block: &mut Vec<f64>| {
-            // every value is a finite number and the block whole rows: cannot fail
+        // every value is a finite number and the block whole rows: only values whose squares
+        // overflow f64 (or more than 2^53 rows) are refused, naming the block's last line
+        let push = |acc: &mut AlphaAccumulator, block: &mut Vec<f64>, line: u64| {
             let r: Result<(), StatsError> = acc.push_rows(block);
             block.clear();
-            r.is_ok()
+            r.map_err(|e| ExportError::Csv {
+                line,
+                message: format!("the complete rows up to here cannot be accumulated: {e}"),
+            })
         };
+        let mut last_line = 1;
         if self.pending {
             // the first data row, read to look for a label column
             if let Some(row) = self.next_row()? {
@@ -317,11 +324,12 @@ impl<R: Read> ItemTable<R> {
             let clean = self.log.len() == before;
             self.row_errors += usize::from(!clean);
             tally.add(&self.values, clean, &mut block);
+            last_line = line;
             if block.len() >= 256 * p {
-                push(acc, &mut block);
+                push(acc, &mut block, line)?;
             }
         }
-        push(acc, &mut block);
+        push(acc, &mut block, last_line)?;
         Ok(tally)
     }
 }
