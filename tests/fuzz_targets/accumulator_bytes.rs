@@ -1,5 +1,7 @@
 //! The three accumulators' byte states. The first byte picks the accumulator (bits 0-1, `% 3`:
-//! alpha, ICC, correlation) and the mode (bit 2): either the rest is a state for `from_bytes`, or it is a program of pushes and
+//! alpha, ICC, correlation) and the mode (bit 2): either the rest is a state for `from_bytes`
+//! (bit 3 set: a bare payload, framed and checksummed here so that mutations reach the
+//! state's checks), or it is a program of pushes and
 //! merges run on a new accumulator. Every state reached reads back from its own `to_bytes` to
 //! an equal accumulator (and the same bytes), a refused push or merge leaves the accumulator
 //! unchanged, and `finish` gives finite numbers or a typed error.
@@ -133,7 +135,10 @@ fn check_round_trip<A: Acc>(acc: &A) {
 fn step<A: Acc>(acc: &mut A, op: impl FnOnce(&mut A) -> Result<(), StatsError>) {
     let before = acc.clone();
     if let Err(e) = op(acc) {
-        super::assert_finite("accumulator error", &e);
+        // a NonFinite error names the (non-finite) input value itself
+        if !matches!(e, StatsError::NonFinite { .. }) {
+            super::assert_finite("accumulator error", &e);
+        }
         assert_eq!(
             *acc,
             before,
@@ -228,12 +233,45 @@ fn program<A: Acc>(mut p: Program<'_>) {
     other.check_finish();
 }
 
+/// FNV-1a 64, the states' checksum (as `src/stats/state/codec.rs`).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// A payload framed as state bytes of accumulator `tag` (magic, tag, version 1, length,
+/// checksum), so that mutations of the payload get past the checksum to the state's checks.
+fn frame(tag: u8, payload: &[u8]) -> Vec<u8> {
+    let mut out = b"TAST".to_vec();
+    out.push(tag);
+    out.extend_from_slice(&1u32.to_le_bytes());
+    out.extend_from_slice(
+        &u32::try_from(payload.len())
+            .unwrap_or(u32::MAX)
+            .to_le_bytes(),
+    );
+    out.extend_from_slice(payload);
+    let sum = fnv1a(&out);
+    out.extend_from_slice(&sum.to_le_bytes());
+    out
+}
+
 pub fn run(data: &[u8]) {
     let Some((&head, rest)) = data.split_first() else {
         return;
     };
     let state = head & 4 == 0;
-    match ((head & 3) % 3, state) {
+    let kind = (head & 3) % 3;
+    // bit 3: the rest is a bare payload, framed here (else it is whole state bytes)
+    let framed;
+    let rest = if state && head & 8 != 0 {
+        framed = frame(kind + 1, rest);
+        &framed[..]
+    } else {
+        rest
+    };
+    match (kind, state) {
         (0, true) => from_state::<AlphaAccumulator>(rest),
         (1, true) => from_state::<IccAccumulator>(rest),
         (_, true) => from_state::<CorrelationAccumulator>(rest),

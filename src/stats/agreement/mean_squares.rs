@@ -87,8 +87,22 @@ pub(super) fn icc_from_mean_squares(
     let vn = (kf - 1.0) * (nf - 1.0) * a * a;
     let b = nf * (1.0 + (kf - 1.0) * icc2) - kf * icc2;
     let vd = (nf - 1.0) * kf * kf * icc2 * icc2 * fj * fj + b * b;
+    if vd == 0.0 {
+        return Err(StatsError::invalid(
+            "denominator of the satterthwaite df for the ICC2 interval",
+            vd,
+            "non-zero",
+        ));
+    }
     let v = vn / vd;
-    if !(v.is_finite() && v > 0.0) {
+    if !v.is_finite() {
+        // a², the squared F ratio or their quotient overflowed (mean squares of wildly
+        // different sizes): an error naming the data, never a NaN or ∞ in the error
+        return Err(StatsError::Overflow {
+            what: "ratings: satterthwaite df for the ICC2 interval".to_owned(),
+        });
+    }
+    if v <= 0.0 {
         return Err(StatsError::invalid(
             "satterthwaite df for the ICC2 interval",
             v,

@@ -212,8 +212,8 @@ pub(crate) fn check_psd(what: &str, p: usize, upper: &[f64]) -> Result<(), State
         }
     };
     // A subnormal sum of squares (below f64::MIN_POSITIVE) has lost most of its precision, so
-    // its correlations cannot be checked to rounding: it counts as a zero column (whose
-    // co-moments must then be within rounding of zero, which Cauchy–Schwarz guarantees).
+    // its correlations cannot be checked to rounding: it counts as a zero column, whose
+    // co-moments are bounded by Cauchy–Schwarz below.
     let scale: Vec<f64> = (0..p)
         .map(|i| {
             let d = at(i, i);
@@ -240,7 +240,13 @@ pub(crate) fn check_psd(what: &str, p: usize, upper: &[f64]) -> Result<(), State
             let v = if scale[i] > 0.0 && scale[j] > 0.0 {
                 at(i, j) / (scale[i] * scale[j])
             } else {
-                let bound = ROUNDING * (1.0 + scale[i].max(scale[j]).powi(2));
+                // Cauchy–Schwarz with a zero (or subnormal, so below 2^-1022 up to the
+                // rounding of at most 2^53 underflowing terms) sum of squares:
+                // |m_ij| <= sqrt(4·MIN_POSITIVE·m_jj). (A looser bound proportional to m_jj let
+                // through states that a later push turned into |r| > 1.)
+                let zero = (4.0 * f64::MIN_POSITIVE).sqrt();
+                let bound =
+                    zero * scale[i].max(scale[j]) * (1.0 + ROUNDING) + 4.0 * f64::MIN_POSITIVE;
                 if at(i, j).abs() > bound {
                     return Err(StateError::NotPositiveSemidefinite {
                         what: what.to_owned(),
@@ -460,11 +466,16 @@ impl MomentState {
                             ));
                         }
                     }
-                    // a sum of squared deviations is at most n·(range)²/4
-                    let bound = n as f64 * (hi - lo).powi(2) / 4.0;
+                    // a sum of squared deviations is at most n·(m − lo)(hi − m) (Bhatia &
+                    // Davis 2000, Amer. Math. Monthly 107(4), 353–357; at most n·range²/4),
+                    // with the mean widened by the slack. The weaker range²/4 bound let in
+                    // states that a push of values within the range took past it.
                     for i in 0..p {
+                        let m = means[i];
+                        let bound =
+                            n as f64 * ((m - lo).max(0.0) + slack) * ((hi - m).max(0.0) + slack);
                         let v = m2[i * p + i];
-                        if v > bound * (1.0 + ROUNDING) + slack * slack {
+                        if v > bound * (1.0 + ROUNDING) {
                             return Err(StateError::invalid(
                                 format!("comoments[{i},{i}]"),
                                 format!("{v} exceeds what {n} values in [{lo}, {hi}] allow"),
