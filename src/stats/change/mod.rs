@@ -70,10 +70,13 @@ impl std::str::FromStr for RciMethod {
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Boundary {
-    /// Strictly beyond (`>`), as Jacobson & Truax and clinicalsignificance (the default).
+    /// Strictly beyond (`>`, and `<` below a cutoff), as Jacobson & Truax and
+    /// clinicalsignificance (the default): a score exactly at the cutoff is neither clinical
+    /// nor functional.
     #[default]
     Strict,
-    /// At or beyond (`≥`), as JT-RCI.
+    /// At or beyond (`≥`, and `≤` below a cutoff), as JT-RCI: a score exactly at the cutoff
+    /// is both clinical (pre) and functional (post).
     Inclusive,
 }
 
@@ -453,7 +456,10 @@ impl ReliableChange {
         let b = self.boundary;
         let improved = b.beyond(rci, crit);
         let deteriorated = b.beyond(-rci, crit);
-        let clinical_pre = !b.beyond(pre, cutoff);
+        // below the cutoff and above it, each with the same boundary rule: with the strict
+        // default a score exactly at the cutoff is neither clinical nor functional
+        // (clinicalsignificance `calc_cutoff.R`: pre < cutoff, post > cutoff)
+        let clinical_pre = b.beyond(-pre, -cutoff);
         let functional_post = b.beyond(post, cutoff);
         let ha = self.method == RciMethod::Ha;
         if improved && functional_post && (ha || clinical_pre) {
