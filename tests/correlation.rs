@@ -300,6 +300,36 @@ proptest! {
         }
     }
 
+    /// tau-b by its O(n²) definition, on small integers (many ties, ±0 among them).
+    #[test]
+    fn kendall_is_tau_b_by_definition(
+        v in prop::collection::vec((-3i8..4, -3i8..4), 3..60),
+        neg_zero in any::<bool>(),
+    ) {
+        let sign_zero = |a: i8| if a == 0 && neg_zero { -0.0 } else { f64::from(a) };
+        let x: Vec<f64> = v.iter().map(|p| sign_zero(p.0)).collect();
+        let y: Vec<f64> = v.iter().map(|p| f64::from(p.1)).collect();
+        let (mut s, mut tx, mut ty) = (0.0, 0.0, 0.0);
+        for i in 0..x.len() {
+            for j in 0..i {
+                let a = f64::from(i8::from(x[i] > x[j]) - i8::from(x[i] < x[j]));
+                let b = f64::from(i8::from(y[i] > y[j]) - i8::from(y[i] < y[j]));
+                s += a * b;
+                tx += a * a;
+                ty += b * b;
+            }
+        }
+        let o = CorrelationOptions::new().method(CorrelationMethod::Kendall);
+        match correlate(&x, &y, &o) {
+            Ok(c) => {
+                prop_assert!((c.r - s / (tx.sqrt() * ty.sqrt())).abs() < 1e-12);
+                prop_assert!(c.p.is_finite() && (0.0..=1.0).contains(&c.p));
+                prop_assert!(c.z.is_some() != c.kendall_t.is_some());
+            }
+            Err(_) => prop_assert!(tx == 0.0 || ty == 0.0),
+        }
+    }
+
     #[test]
     fn spearman_monotone_invariant(v in finite_pairs()) {
         let (x, y): (Vec<f64>, Vec<f64>) = v.into_iter().unzip();
