@@ -14,11 +14,12 @@ const TOLERANCE: f64 = 1e-13;
 /// A step this small (absolute, on communalities ≤ 1) is rounding noise: the fixed point is
 /// reached to double precision.
 const NOISE: f64 = 16.0 * f64::EPSILON;
-/// Iteration cap of the principal-axis fit: a budget of about 10⁹ p³-operations, at least
-/// 1,000 and at most 100,000 iterations.
+/// Iteration cap of the principal-axis fit: each iteration is an O(p³) eigendecomposition, so
+/// the cap is a budget of 10⁸/p³ iterations (a second or so in a release build), at least
+/// 1,000 and at most 100,000 (for p ≤ 10).
 fn max_iterations(p: usize) -> usize {
     let cube = (p as f64).powi(3);
-    (1e9 / cube).clamp(1_000.0, 100_000.0) as usize
+    (1e8 / cube).clamp(1_000.0, 100_000.0) as usize
 }
 /// Upper bound on a communality, as psych's minres bounds each uniqueness below at .005.
 const MAX_COMMUNALITY: f64 = 0.995;
@@ -26,7 +27,7 @@ const MAX_COMMUNALITY: f64 = 0.995;
 /// One-factor McDonald's omega, as `psych::omega(x, nfactors = 1)` reports `omega.tot`.
 ///
 /// ω_total is McDonald's coefficient (McDonald, R. P. (1999), *Test Theory: A Unified
-/// Treatment*, Erlbaum, ch. 6) computed as psych does: ω_t = (ΣR − Σ(1 − λ²))/ΣR with the
+/// Treatment*, Erlbaum) computed as psych does: ω_t = (ΣR − Σ(1 − λ²))/ΣR with the
 /// *observed* correlation sum ΣR (Revelle's `omega.tot`), not the model-implied
 /// (Σλ)²/((Σλ)² + Σ(1 − λ²)), which is reported separately as `omega_model_implied`.
 /// Items whose loading is negative are flipped before summing R (psych's `flip = TRUE`).
@@ -37,8 +38,8 @@ const MAX_COMMUNALITY: f64 = 0.995;
 /// (start h² = smc; repeat: leading eigenpair of R with h² on the diagonal, λ = √e₁·|v₁|,
 /// h² = min(λ², .995)) run to its **fixed point**: it stops when the distance to the fixed
 /// point, estimated from the last two steps, is below 1e-13 (or the step is rounding noise),
-/// after at most 100,000 iterations (fewer for more than 21 items: a budget of about 10⁹/p³),
-/// else [`StatsError::NotConverged`]. The iteration is linear, and on flat problems slow: a
+/// after at most 100,000 iterations (fewer for more than 10 items: a budget of 10⁸/p³, at
+/// least 1,000), else [`StatsError::NotConverged`]. The iteration is linear, and on flat problems slow: a
 /// 30-respondent subset of psych's `lsat6` in the golden tests needs about 10,000 iterations.
 ///
 /// # Agreement with psych
@@ -46,7 +47,7 @@ const MAX_COMMUNALITY: f64 = 0.995;
 /// psych's `fa(fm = "minres")` minimises the off-diagonal residuals with `optim` (L-BFGS-B,
 /// uniquenesses in [.005, 1]) and stops at `optim`'s default tolerance. Without a Heywood case
 /// both solve the same problem and **this fit is the converged one, psych's stops early**:
-/// the difference is about 1e-6 in the loadings and 1e-7 in ω_t on the alpha fixtures, but
+/// the difference is below 1e-5 in the loadings and 1e-7 in ω_t on the alpha fixtures, but
 /// reaches 1.4e-4 in a loading and 1e-4 in ω_t on the flat lsat6 subset (psych 2.2.9).
 ///
 /// **Heywood cases** ([`Omega::heywood`]; Heywood, H. B. (1931), *Proc. R. Soc. Lond. A* 134,
