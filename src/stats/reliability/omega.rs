@@ -11,6 +11,8 @@ use crate::stats::StatsError;
 /// point, estimated from the last two steps as `Δ·ρ/(1 − ρ)` with `Δ = max |Δh²|` and
 /// `ρ = Δ/Δ_previous < 1` (a linear iteration), is below this.
 const TOLERANCE: f64 = 1e-13;
+/// The estimate of the distance is used only once a step is below this (the old stopping rule).
+const STEP_TOLERANCE: f64 = 1e-10;
 /// A step this small (absolute, on communalities ≤ 1) is rounding noise: the fixed point is
 /// reached to double precision.
 const NOISE: f64 = 16.0 * f64::EPSILON;
@@ -37,7 +39,8 @@ const MAX_COMMUNALITY: f64 = 0.995;
 /// Loadings λ come from a one-factor unweighted-least-squares fit by iterated principal axes
 /// (start h² = smc; repeat: leading eigenpair of R with h² on the diagonal, λ = √e₁·|v₁|,
 /// h² = min(λ², .995)) run to its **fixed point**: it stops when the distance to the fixed
-/// point, estimated from the last two steps, is below 1e-13 (or the step is rounding noise),
+/// point, estimated from the last two steps, is below 1e-13 and the step below 1e-10 (or the
+/// step is rounding noise),
 /// after at most 100,000 iterations (fewer for more than 10 items: a budget of 10⁸/p³, at
 /// least 1,000), else [`StatsError::NotConverged`]. The iteration is linear, and on flat problems slow: a
 /// 30-respondent subset of psych's `lsat6` in the golden tests needs about 10,000 iterations.
@@ -160,7 +163,9 @@ pub(crate) fn omega_from_correlation(r: &[f64], p: usize) -> Result<Omega, Stats
         } else {
             f64::INFINITY
         };
-        if change <= NOISE || distance < TOLERANCE {
+        // the estimate is trusted only once the step itself is small (a step that drops by
+        // chance would otherwise stop the fit early)
+        if change <= NOISE || (change < STEP_TOLERANCE && distance < TOLERANCE) {
             break;
         }
         previous_change = change;
