@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::StatsError;
 use super::dist;
-use crate::numeric::summation::CompensatedSum;
+use crate::numeric::summation::co_moments;
 
 mod kendall;
 mod r_test;
@@ -283,6 +283,13 @@ pub fn kendall(x: &[f64], y: &[f64]) -> Result<Correlation, StatsError> {
 
 /// Correlation of two complete variables.
 ///
+/// Pearson's r (and Spearman's, on the ranks) uses the centred sums of the shifted two-pass
+/// algorithm (Chan, Golub & LeVeque 1983, *The American Statistician* 37(3), 242–247;
+/// Higham 2002, *Accuracy and Stability of Numerical Algorithms*, §1.9 and ch. 4): each
+/// variable is shifted by a pilot value (its first) and scaled by a power of two near its
+/// largest deviation from it, exactly, so data offset by 1e15 or scaled by 1e154 or 1e-160
+/// give the r of the unscaled data. It costs one O(n) pass more than the plain two-pass sums.
+///
 /// # Errors
 /// [`StatsError::LengthMismatch`] when `x` and `y` differ in length, [`StatsError::NonFinite`]
 /// for NaN or infinite values (naming the row), [`StatsError::TooFewCases`] for fewer than 3
@@ -521,24 +528,15 @@ fn kendall_test(
     })
 }
 
-/// Centred sums of squares and products (Σdx², Σdy², Σdxdy) by two passes with compensated
-/// sums.
+/// Centred sums of squares and products (Σdx², Σdy², Σdxdy) by the shifted two-pass
+/// algorithm with compensated sums ([`co_moments`]): each variable is shifted by a pilot data
+/// value (its first) and scaled by a power of two near its largest deviation from it (Chan,
+/// Golub & LeVeque 1983; Higham 2002, §1.9 and ch. 4), so offsets such as 1e15 cancel exactly
+/// and data ×1e154 or ×1e-160 neither overflow nor underflow. The sums are in those scaled
+/// units, which r does not depend on; the cost is one extra O(n) pass (for the scale).
 fn centred_sums(x: &[f64], y: &[f64]) -> (f64, f64, f64) {
-    let n = x.len() as f64;
-    let mx = crate::numeric::summation::sum(x) / n;
-    let my = crate::numeric::summation::sum(y) / n;
-    let (mut sxy, mut sxx, mut syy) = (
-        CompensatedSum::new(),
-        CompensatedSum::new(),
-        CompensatedSum::new(),
-    );
-    for (a, b) in x.iter().zip(y) {
-        let (dx, dy) = (a - mx, b - my);
-        sxy.add(dx * dy);
-        sxx.add(dx * dx);
-        syy.add(dy * dy);
-    }
-    (sxx.total(), syy.total(), sxy.total())
+    let (mx, my, sxy) = co_moments(x, y);
+    (mx.ss_u, my.ss_u, sxy)
 }
 
 /// Pearson r from centred sums; errors on a constant variable.
