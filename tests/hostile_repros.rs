@@ -555,7 +555,8 @@ mod full_range {
     use proptest::prelude::*;
     use therapeutic_alliance::Direction;
     use therapeutic_alliance::stats::{
-        CorrelationMethod, CorrelationOptions, RciMethod, ReliableChange, correlate,
+        CorrelationMethod, CorrelationOptions, GrandMean, RciMethod, ReliableChange, correlate,
+        person_mean_centre, within_regression,
     };
 
     fn any_finite() -> impl Strategy<Value = f64> {
@@ -570,7 +571,7 @@ mod full_range {
 
     proptest! {
         #[test]
-        fn correlation_and_every_rci_method_are_finite_or_a_typed_error(
+        fn correlation_rci_and_within_regression_are_finite_or_a_typed_error(
             pairs in prop::collection::vec((any_finite(), any_finite()), 2..12),
             rel in 0.05f64..0.99,
         ) {
@@ -597,6 +598,19 @@ mod full_range {
                     prop_assert!(v.is_finite(), "{method:?}: {json}");
                 }
                 prop_assert!(res.persons.iter().all(|p| p.rci.is_finite()), "{method:?}: {json}");
+            }
+            // two sessions per person
+            let ids: Vec<usize> = (0..x.len()).map(|i| i / 2).collect();
+            if let Ok(fit) = within_regression(&ids, &[&x], &y) {
+                let c = &fit.coefficients[0];
+                prop_assert!(c.estimate.is_finite() && c.se.is_finite() && c.p.is_finite(), "{fit:?}");
+                prop_assert!(fit.rss.is_finite() && fit.sigma.is_finite(), "{fit:?}");
+            }
+            for grand in [GrandMean::Rows, GrandMean::Persons] {
+                if let Ok(d) = person_mean_centre(&ids, &x, grand) {
+                    prop_assert!(d.grand_mean.is_finite(), "{d:?}");
+                    prop_assert!(d.within.iter().chain(&d.between).chain(&d.person_mean).all(|v| v.is_finite()), "{d:?}");
+                }
             }
         }
     }
