@@ -93,6 +93,8 @@ pub(crate) struct Frame {
     exp: i32,
     /// 1, or ½ when `x − pilot` itself could overflow.
     pre: f64,
+    /// `pilot·pre`.
+    pilot_pre: f64,
     /// `2^−exp / pre`.
     post: f64,
 }
@@ -110,6 +112,7 @@ impl Frame {
             pilot,
             exp,
             pre,
+            pilot_pre: pilot * pre,
             post,
         }
     }
@@ -147,7 +150,7 @@ impl Frame {
 
     /// `(x − pilot)·2^−exp`.
     pub(crate) fn apply(&self, x: f64) -> f64 {
-        (x * self.pre - self.pilot * self.pre) * self.post
+        (x * self.pre - self.pilot_pre) * self.post
     }
 
     /// The pilot (a data value).
