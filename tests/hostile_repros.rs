@@ -664,3 +664,31 @@ fn within_regression_and_person_mean_centre_on_data_offset_1e15_or_scaled_1e_min
         }
     }
 }
+
+#[test]
+fn rci_of_post_scores_1e300_from_pre_scores_that_vary_by_units_is_finite() {
+    use therapeutic_alliance::Direction;
+    use therapeutic_alliance::stats::{RciMethod, ReliableChange};
+    let pre = [24.0, 18.0, 22.0, 15.0, 27.0, 20.0];
+    let post: Vec<f64> = (0..6)
+        .map(|i| 1e300 * (1.0 + f64::from(i) * 1e-3))
+        .collect();
+    for method in RciMethod::ALL {
+        let res = ReliableChange::new(0.8, Direction::HigherIsBetter)
+            .method(method)
+            .compute(&pre, &post)
+            .unwrap_or_else(|e| panic!("{method:?}: {e}"));
+        // HLL centres post on its own mean: its RCIs are large but of either sign
+        let big = |r: f64| r > 1e290 || method == RciMethod::Hll;
+        assert!(
+            res.persons.iter().all(|p| p.rci.is_finite() && big(p.rci)),
+            "{method:?}"
+        );
+        if method == RciMethod::Jt {
+            for p in &res.persons {
+                let want = (p.post - p.pre) / res.s_diff;
+                assert!((p.rci - want).abs() <= 1e-15 * want, "{} vs {want}", p.rci);
+            }
+        }
+    }
+}

@@ -286,10 +286,12 @@ impl ReliableChange {
     /// Computes reliable change; rows with a missing (`None`) pre or post score are left out
     /// and listed in [`ChangeResult::excluded`] (as clinicalsignificance drops NA rows).
     ///
-    /// The moments and RCIs are computed in one frame shared by pre and post: shifted by the
-    /// first pre score and scaled by a power of two covering every score (exact; the shifted
-    /// two-pass algorithm of Chan, Golub & LeVeque 1983 and Higham 2002, §1.9 and ch. 4), and
-    /// the SDs, standard errors, threshold and cutoff are scaled back to raw units at the end.
+    /// The scores and means are taken in one frame shared by pre and post, shifted by the
+    /// first pre score and scaled by a power of two covering every score, and the SDs and
+    /// standard errors in each variable's own frame (exact; the shifted two-pass algorithm of
+    /// Chan, Golub & LeVeque 1983 and Higham 2002, §1.9 and ch. 4); each RCI is their ratio
+    /// scaled by the power of two between the frames, and the SDs, standard errors and
+    /// threshold are scaled back to raw units at the end.
     /// Data offset by 1e15 or scaled by 1e154 or 1e-160 therefore give the RCIs and categories
     /// of the unscaled data. One O(n) pass more than plain two-pass moments.
     ///
@@ -368,18 +370,21 @@ impl ReliableChange {
                 what: "pre".to_owned(),
             });
         }
-        // Everything below is computed in one frame shared by pre and post, shifted by the
-        // first pre score and scaled by a power of two (exact), and the reported SDs,
-        // thresholds and cutoff are scaled back at the end: data offset by 1e15 or scaled by
-        // 1e154 or 1e-160 give the results of the unscaled data, scaled accordingly.
+        // The scores and means are taken in one frame shared by pre and post (shifted by the
+        // first pre score, scaled by a power of two covering every score), the pre SD and the
+        // standard errors in the pre scores' own frame, and each RCI is their ratio scaled by
+        // the power of two between the frames: all exact, so data offset by 1e15 or scaled by
+        // 1e154 or 1e-160 give the results of the unscaled data, and an RCI overflows only
+        // when its value does. The reported SDs, errors and threshold are scaled back to raw
+        // units at the end.
         let frame = shared_frame(&pre_m, &post_m);
         let k = frame.exp();
+        let ex = pre_m.frame.exp();
         let (m_pre, m_post) = (
-            scale_pow2(pre_m.mean_u, pre_m.frame.exp() - k),
+            scale_pow2(pre_m.mean_u, ex - k),
             frame.apply(post_m.frame.pilot()) + scale_pow2(post_m.mean_u, post_m.frame.exp() - k),
         );
-        let (v_pre, v_post) = (pre_m.var_in(k), post_m.var_in(k));
-        let (sd_pre, sd_post) = (pre_m.sd_in(k), post_m.sd_in(k));
+        let (v_pre, sd_pre) = (pre_m.var_in(ex), pre_m.sd_in(ex));
         let se = sd_pre * (1.0 - rel).sqrt();
         let s_diff = (2.0 * se * se).sqrt();
         let se_pred = sd_pre * (1.0 - rel * rel).sqrt();
@@ -391,7 +396,13 @@ impl ReliableChange {
                 });
             }
             let r12 = pearson_r(&xs, &ys)?;
+            // unit-free: rxx1 in the pre frame, the rest in the wider of the two frames (where
+            // a much smaller pre variance may underflow, harmlessly, to 0)
             let rxx1 = (v_pre - se * se) / v_pre;
+            let e2 = ex.max(post_m.frame.exp());
+            let (v_pre, v_post) = (pre_m.var_in(e2), post_m.var_in(e2));
+            let (sd_pre, sd_post) = (pre_m.sd_in(e2), post_m.sd_in(e2));
+            let se = sd_pre * (1.0 - rel).sqrt();
             let rxx2 = (v_post - se * se) / v_post;
             let cross = 2.0 * sd_pre * sd_post * r12;
             let rdd = (v_pre * rxx1 + v_post * rxx2 - cross) / (v_pre + v_post - cross);
@@ -407,7 +418,6 @@ impl ReliableChange {
 
         // the reported values, in raw units
         let raw = |what: &str, v: f64| -> Result<f64, StatsError> {
-            let v = scale_pow2(v, k);
             if v.is_finite() {
                 Ok(v)
             } else {
@@ -416,12 +426,18 @@ impl ReliableChange {
                 })
             }
         };
-        let sd_pre_raw = raw("pre: SD", sd_pre)?;
-        let sd_post_raw = raw("post: SD", sd_post)?;
-        let se_raw = raw("pre: standard error of measurement", se)?;
-        let s_diff_raw = raw("pre: standard error of the difference", s_diff)?;
-        let se_pred_raw = raw("pre: standard error of prediction", se_pred)?;
-        let threshold = raw("pre: reliable change threshold", critical * s_diff)?;
+        let sd_pre_raw = raw("pre: SD", pre_m.sd_in(0))?;
+        let sd_post_raw = raw("post: SD", post_m.sd_in(0))?;
+        let se_raw = raw("pre: standard error of measurement", scale_pow2(se, ex))?;
+        let s_diff_raw = raw(
+            "pre: standard error of the difference",
+            scale_pow2(s_diff, ex),
+        )?;
+        let se_pred_raw = raw("pre: standard error of prediction", scale_pow2(se_pred, ex))?;
+        let threshold = raw(
+            "pre: reliable change threshold",
+            scale_pow2(critical * s_diff, ex),
+        )?;
         let (mean_pre, mean_post) = (pre_m.mean(), post_m.mean());
 
         let dir = self.direction.sign();
@@ -447,20 +463,25 @@ impl ReliableChange {
         let mut counts = CategoryCounts::default();
         for ((&x, &y), &row) in xs.iter().zip(&ys).zip(&rows) {
             let (xu, yu) = (frame.apply(x), frame.apply(y));
-            let rci = match self.method {
-                RciMethod::Jt => (yu - xu) / s_diff,
-                RciMethod::Gln => ((yu - m_pre) - rel * (xu - m_pre)) / se_pred,
-                RciMethod::Hll => ((yu - m_post) - rel * (xu - m_pre)) / se_pred,
-                RciMethod::En => (yu - (rel * (xu - m_pre) + m_pre)) / se,
-                RciMethod::Nk => {
-                    (yu - (rel * (xu - m_pre) + m_pre))
-                        / (rel * rel * v_pre * (1.0 - rel) + v_pre * (1.0 - rel_post)).sqrt()
-                }
+            // numerator in the shared frame, denominator in the pre frame
+            let (num, den) = match self.method {
+                RciMethod::Jt => (yu - xu, s_diff),
+                RciMethod::Gln => ((yu - m_pre) - rel * (xu - m_pre), se_pred),
+                RciMethod::Hll => ((yu - m_post) - rel * (xu - m_pre), se_pred),
+                RciMethod::En => (yu - (rel * (xu - m_pre) + m_pre), se),
+                RciMethod::Nk => (
+                    yu - (rel * (xu - m_pre) + m_pre),
+                    (rel * rel * v_pre * (1.0 - rel) + v_pre * (1.0 - rel_post)).sqrt(),
+                ),
                 RciMethod::Ha => {
                     let rdd = r_dd.unwrap_or(1.0);
-                    ((yu - xu) * rdd + (m_post - m_pre) * (1.0 - rdd)) / (rdd.sqrt() * s_diff)
+                    (
+                        (yu - xu) * rdd + (m_post - m_pre) * (1.0 - rdd),
+                        rdd.sqrt() * s_diff,
+                    )
                 }
             };
+            let rci = scale_pow2(num / den, k - ex);
             if !rci.is_finite() {
                 return Err(StatsError::Overflow {
                     what: format!("row {row}: reliable change index"),
