@@ -146,6 +146,17 @@ fn run() -> AppResult {
             a.omega_total.map_or_else(|| "NA".to_owned(), |o| fmt(o, 3)),
         ]],
     );
+    if a.omega_total.is_none() {
+        eprintln!(
+            "warning: omega_t is NA: its one-factor fit failed (it did not converge, or the \
+             reduced correlation matrix is singular)"
+        );
+    } else if a.omega_heywood {
+        eprintln!(
+            "warning: omega_t comes from a Heywood case (an item's communality is at its bound \
+             .995); it differs from psych's, read it with care"
+        );
+    }
     println!();
     println!(
         "95% CI   Feldt [{}, {}]   Duhachek (alpha ± 1.96 ase) [{}, {}]",

@@ -319,11 +319,14 @@ pub struct ConditionAssessment {
 ///   ([`CoreConditions::from_truax`]). Means of several ratings may be fractional.
 ///
 /// # Facilitative thresholds
-/// Only one threshold is given by the sources: **Carkhuff level 3**, "interchangeable with the
-/// client's explicit message; the minimally facilitative level" (facts monitoring §5.1,
-/// SECONDARY, after Hepworth et al.). It is the default in [`FacilitativeThresholds`]. No
-/// threshold is published for the Truax scale, the BLRI subscales (facts instruments §3: "none
-/// found") or CARE (§4: "none published; strong ceiling effect"), so for those the caller must
+/// Only one threshold is given by the sources: **Carkhuff level 3**, the response
+/// interchangeable with the client's explicit message, "the minimally facilitative level"
+/// (Carkhuff 1969, *Helping and Human Relations*, Holt, Rinehart & Winston; as summarised by
+/// Hepworth, Rooney & Larsen, *Direct Social Work Practice*; a secondary source). It is the
+/// default in [`FacilitativeThresholds`]. No threshold is published for the Truax scale, the
+/// BLRI subscales (none found in Barrett-Lennard 2015, *The Relationship Inventory*, Wiley) or
+/// CARE (none published; Mercer et al. 2004, *Family Practice* 21(6), 699–705, report a strong
+/// ceiling effect), so for those the caller must
 /// supply one; without it the assessment says "no threshold" rather than guessing. A value
 /// reaches the facilitative level when `value >= threshold` (level 3 itself is facilitative).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]

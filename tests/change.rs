@@ -1,5 +1,6 @@
 //! Golden and property tests for reliable change (`testdata/expected_rci.json`, from
-//! `testdata/ref_rci.R` / `testdata/make_expected.R`, R 4.2.2).
+//! `testdata/ref_rci.R` / `testdata/make_expected.R`, R 4.2.2; the cutoff tie `jt_tie` of
+//! `testdata/expected_parity.json`, from `testdata/ref_parity.R`).
 
 mod common;
 
@@ -169,6 +170,51 @@ fn categories_jtrci_style() {
             row["category_jtrci_style"].as_str().unwrap()
         );
     }
+}
+
+/// A pre score exactly at cutoff a (clinical norms 10 ± 2, so a = 14) is not clinical under the
+/// strict default (clinicalsignificance: `pre < cutoff`): that person improves but does not
+/// recover. A post score exactly at the cutoff is not functional either.
+#[test]
+fn pre_score_at_the_cutoff_is_not_clinical() {
+    let e = &golden::json("expected_parity.json")["jt_tie"];
+    let v = |k: &str| -> Vec<f64> { e[k].as_array().unwrap().iter().map(num).collect() };
+    let (pre, post) = (v("pre"), v("post"));
+    let clinical = Population::new(num(&e["clinical_mean"]), num(&e["clinical_sd"])).unwrap();
+    let res = ReliableChange::new(num(&e["reliability"]), Direction::HigherIsBetter)
+        .clinical_norms(clinical)
+        .critical(num(&e["critical"]))
+        .compute(&pre, &post)
+        .unwrap();
+    assert_eq!(res.cutoff, num(&e["cutoff_a"]));
+    close("sd_pre", res.sd_pre, num(&e["sd_pre"]));
+    close("s_diff", res.s_diff, num(&e["s_diff"]));
+    for (i, (p, want)) in res
+        .persons
+        .iter()
+        .zip(e["category"].as_array().unwrap())
+        .enumerate()
+    {
+        close(&format!("rci {i}"), p.rci, num(&e["rci"][i]));
+        assert_eq!(p.category.name(), want.as_str().unwrap(), "person {i}");
+    }
+    assert_eq!(res.persons[0].category, ChangeCategory::Improved);
+    // lower is better mirrors it: the tie is the same tie
+    let neg = |x: &[f64]| x.iter().map(|v| -v).collect::<Vec<_>>();
+    let down = ReliableChange::new(num(&e["reliability"]), Direction::LowerIsBetter)
+        .clinical_norms(Population::new(-num(&e["clinical_mean"]), num(&e["clinical_sd"])).unwrap())
+        .critical(num(&e["critical"]))
+        .compute(&neg(&pre), &neg(&post))
+        .unwrap();
+    assert_eq!(down.persons[0].category, ChangeCategory::Improved);
+    // inclusive: the cutoff belongs to both sides, so the same person recovers
+    let inclusive = ReliableChange::new(num(&e["reliability"]), Direction::HigherIsBetter)
+        .clinical_norms(clinical)
+        .critical(num(&e["critical"]))
+        .boundary(Boundary::Inclusive)
+        .compute(&pre, &post)
+        .unwrap();
+    assert_eq!(inclusive.persons[0].category, ChangeCategory::Recovered);
 }
 
 #[test]

@@ -230,9 +230,12 @@ mod tools {
                 "x=",
                 "y=",
                 "spearman",
+                "kendall",
                 "level=",
                 "t-approx",
                 "bonett-wright",
+                "normal",
+                "continuity",
                 "json",
             ],
             "spearmn",
@@ -440,6 +443,40 @@ mod tools {
             before == data_files(),
             "an example changed a bundled data file"
         );
+    }
+
+    /// omega on the slowly converging lsat6 subset is a number (it was `NA` without a word),
+    /// and a Heywood case is printed with a warning.
+    #[test]
+    fn reliability_prints_omega_or_says_why_not() {
+        use std::fmt::Write as _;
+        let dir = scratch("reliability-omega");
+        let lsat = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/lsat6_n30.csv");
+        let o = run("reliability", &dir, &[lsat.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(text.contains("0.348"), "{text}");
+        assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+        // r12 = r13 = .9, r23 = .7 exactly (orthogonal contrasts u, v, w): a Heywood case
+        let g: f64 = -0.11 / 0.19;
+        let (a, b) = (0.19_f64.sqrt(), (0.19 * (1.0 - g * g)).sqrt());
+        let mut csv = String::from("i1,i2,i3\n");
+        for r in 0..8 {
+            let c = |bit: u32| if r >> bit & 1 == 0 { 1.0 } else { -1.0 };
+            let (u, v, w) = (c(2), c(1), c(0));
+            let _ = writeln!(
+                csv,
+                "{u},{:.17},{:.17}",
+                0.9 * u + a * v,
+                0.9 * u + g * a * v + b * w
+            );
+        }
+        let heywood = dir.join("heywood.csv");
+        std::fs::write(&heywood, csv).unwrap();
+        let o = run("reliability", &dir, &[heywood.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stderr(&o).contains("Heywood case"), "{}", stderr(&o));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// A PHQ-9 file of `rows` rows, ids `c1`…; row `critical` answers item 9 with 2, the

@@ -1,5 +1,7 @@
 //! Golden and property tests for correlations and `r.test` (`testdata/expected_corr.json` from
-//! `testdata/ref_corr.R`, R 4.2.2 / psych 2.2.9; `testdata/expected_pingouin.json`, pingouin 0.7.0).
+//! `testdata/ref_corr.R`, R 4.2.2 / psych 2.2.9; `testdata/expected_pingouin.json`, pingouin 0.7.0;
+//! Kendall's tau and Spearman at n = 1290 from `testdata/ref_parity.R`, R 4.2.2:
+//! `expected_kendall.json`, `expected_parity.json`).
 
 mod common;
 
@@ -7,8 +9,8 @@ use common::golden;
 use proptest::prelude::*;
 use serde_json::Value;
 use therapeutic_alliance::stats::{
-    CorrelationMethod, CorrelationOptions, NonOverlapping, PValueMethod, SpearmanCi,
-    SpearmanPValue, StatsError, correlate, correlate_pairwise, pearson,
+    CorrelationMethod, CorrelationOptions, KendallPValue, NonOverlapping, PValueMethod, SpearmanCi,
+    SpearmanPValue, StatsError, correlate, correlate_pairwise, kendall, pearson,
     r_test_dependent_nonoverlapping, r_test_dependent_overlapping, r_test_independent,
     r_test_single, spearman,
 };
@@ -16,7 +18,12 @@ use therapeutic_alliance::stats::{
 const TOL: f64 = 1e-12;
 
 fn data() -> (Vec<f64>, Vec<f64>) {
-    let mut rdr = golden::csv("corr_data.csv");
+    columns("corr_data.csv")
+}
+
+/// The two numeric columns of a `testdata/` CSV.
+fn columns(name: &str) -> (Vec<f64>, Vec<f64>) {
+    let mut rdr = golden::csv(name);
     let (mut x, mut y) = (Vec::new(), Vec::new());
     for rec in rdr.records() {
         let rec = rec.unwrap();
@@ -149,6 +156,108 @@ fn pairwise_complete_cases() {
     assert_eq!(c.r, pearson(&x, &y).unwrap().r);
 }
 
+fn numbers(v: &Value) -> Vec<f64> {
+    v.as_array().unwrap().iter().map(num).collect()
+}
+
+/// Every case of `cor.test(x, y, method = "kendall", ...)` in `expected_kendall.json`: tau-b,
+/// the statistic R prints (`T` for the exact test, `z` for the normal approximation) and p.
+#[test]
+fn kendall_matches_cor_test() {
+    let e = golden::json("expected_kendall.json");
+    let cases = [
+        ("corr_data_exact", KendallPValue::RDefault, false),
+        ("corr_data_normal", KendallPValue::Normal, false),
+        ("corr_data_normal_continuity", KendallPValue::Normal, true),
+        ("negative_exact", KendallPValue::RDefault, false),
+        ("perfect_exact", KendallPValue::RDefault, false),
+        ("n3_exact", KendallPValue::RDefault, false),
+        ("ties_small", KendallPValue::RDefault, false),
+        ("ties_small_continuity", KendallPValue::RDefault, true),
+        ("n60_ties", KendallPValue::RDefault, false),
+        ("n60_ties_continuity", KendallPValue::RDefault, true),
+        ("n49_exact", KendallPValue::RDefault, false),
+        ("n60_no_ties", KendallPValue::RDefault, false),
+    ];
+    for (name, how, continuity) in cases {
+        let g = &e[name];
+        let opts = CorrelationOptions::new()
+            .method(CorrelationMethod::Kendall)
+            .kendall_p(how)
+            .continuity(continuity);
+        let c = correlate(&numbers(&g["x"]), &numbers(&g["y"]), &opts).unwrap();
+        close(&format!("{name} tau"), c.r, num(&g["tau"]));
+        close(&format!("{name} p"), c.p, num(&g["p"]));
+        match g["statistic"].as_str().unwrap() {
+            "T" => {
+                assert_eq!(c.p_method, PValueMethod::Exact, "{name}");
+                close(&format!("{name} T"), c.kendall_t.unwrap(), num(&g["value"]));
+                assert_eq!(c.z, None);
+            }
+            "z" => {
+                assert_eq!(c.p_method, PValueMethod::Normal, "{name}");
+                close(&format!("{name} z"), c.z.unwrap(), num(&g["value"]));
+                assert_eq!(c.kendall_t, None);
+            }
+            other => panic!("{name}: unknown statistic {other}"),
+        }
+        assert_eq!((c.t, c.s, c.ci_lb, c.ci_ub), (None, None, None, None));
+        assert!(c.r.is_finite() && c.p.is_finite());
+    }
+    // the shorthand is R's default
+    let g = &e["corr_data_exact"];
+    let c = kendall(&numbers(&g["x"]), &numbers(&g["y"])).unwrap();
+    close("kendall()", c.p, num(&g["p"]));
+}
+
+/// R's `cor.test(method = "spearman")` uses AS 89 up to and including n = 1290
+/// (`n <= 1290 && exact`), the t approximation above; `continuity` changes only the latter.
+#[test]
+fn spearman_uses_as89_up_to_n_1290() {
+    let e = &golden::json("expected_parity.json")["spearman"];
+    let (x, y) = columns("spearman_n1291.csv");
+    assert_eq!(x.len(), 1291);
+    let sp = CorrelationOptions::new().method(CorrelationMethod::Spearman);
+    let t = sp.spearman_p(SpearmanPValue::TApproximation);
+    let (x0, y0) = (&x[..1290], &y[..1290]);
+    let cases = [
+        ("n1290_default", x0, y0, sp, PValueMethod::Edgeworth),
+        ("n1290_t", x0, y0, t, PValueMethod::TDistribution),
+        (
+            "n1290_t_continuity",
+            x0,
+            y0,
+            t.continuity(true),
+            PValueMethod::TDistribution,
+        ),
+        (
+            "n1291_default",
+            &x[..],
+            &y[..],
+            sp,
+            PValueMethod::TDistribution,
+        ),
+        (
+            "n1291_continuity",
+            &x[..],
+            &y[..],
+            sp.continuity(true),
+            PValueMethod::TDistribution,
+        ),
+    ];
+    for (name, x, y, opts, how) in cases {
+        let g = &e[name];
+        let c = correlate(x, y, &opts).unwrap();
+        assert_eq!(c.n as f64, num(&g["n"]), "{name}");
+        assert_eq!(c.p_method, how, "{name}");
+        close(&format!("{name} rho"), c.r, num(&g["rho"]));
+        close(&format!("{name} S"), c.s.unwrap(), num(&g["S"]));
+        close(&format!("{name} p"), c.p, num(&g["p"]));
+    }
+    // the exact and the t p-value differ in the fifth digit: the test can tell them apart
+    assert!((num(&e["n1290_default"]["p"]) / num(&e["n1290_t"]["p"]) - 1.0).abs() > 1e-5);
+}
+
 #[test]
 fn errors_not_panics() {
     assert!(matches!(
@@ -173,7 +282,7 @@ proptest! {
     #[test]
     fn symmetric_in_x_and_y(v in finite_pairs(), sp in any::<bool>()) {
         let (x, y): (Vec<f64>, Vec<f64>) = v.into_iter().unzip();
-        let m = if sp { CorrelationMethod::Spearman } else { CorrelationMethod::Pearson };
+        let m = if sp { CorrelationMethod::Spearman } else { CorrelationMethod::Kendall };
         let o = CorrelationOptions::new().method(m);
         if let (Ok(a), Ok(b)) = (correlate(&x, &y, &o), correlate(&y, &x, &o)) {
             prop_assert!((a.r - b.r).abs() < 1e-12);
@@ -188,6 +297,36 @@ proptest! {
         let x2: Vec<f64> = x.iter().map(|v| s * v + b).collect();
         if let (Ok(c1), Ok(c2)) = (pearson(&x, &y), pearson(&x2, &y)) {
             prop_assert!((c2.r - s.signum() * c1.r).abs() < 1e-9);
+        }
+    }
+
+    /// tau-b by its O(n²) definition, on small integers (many ties, ±0 among them).
+    #[test]
+    fn kendall_is_tau_b_by_definition(
+        v in prop::collection::vec((-3i8..4, -3i8..4), 3..60),
+        neg_zero in any::<bool>(),
+    ) {
+        let sign_zero = |a: i8| if a == 0 && neg_zero { -0.0 } else { f64::from(a) };
+        let x: Vec<f64> = v.iter().map(|p| sign_zero(p.0)).collect();
+        let y: Vec<f64> = v.iter().map(|p| f64::from(p.1)).collect();
+        let (mut s, mut tx, mut ty) = (0.0, 0.0, 0.0);
+        for i in 0..x.len() {
+            for j in 0..i {
+                let a = f64::from(i8::from(x[i] > x[j]) - i8::from(x[i] < x[j]));
+                let b = f64::from(i8::from(y[i] > y[j]) - i8::from(y[i] < y[j]));
+                s += a * b;
+                tx += a * a;
+                ty += b * b;
+            }
+        }
+        let o = CorrelationOptions::new().method(CorrelationMethod::Kendall);
+        match correlate(&x, &y, &o) {
+            Ok(c) => {
+                prop_assert!((c.r - s / (tx.sqrt() * ty.sqrt())).abs() < 1e-12);
+                prop_assert!(c.p.is_finite() && (0.0..=1.0).contains(&c.p));
+                prop_assert!(c.z.is_some() != c.kendall_t.is_some());
+            }
+            Err(_) => prop_assert!(tx == 0.0 || ty == 0.0),
         }
     }
 
@@ -209,8 +348,8 @@ proptest! {
         r in any::<f64>(),
         n in any::<f64>(),
     ) {
-        for m in [CorrelationMethod::Pearson, CorrelationMethod::Spearman] {
-            let o = CorrelationOptions::new().method(m).level(level);
+        for m in [CorrelationMethod::Pearson, CorrelationMethod::Spearman, CorrelationMethod::Kendall] {
+            let o = CorrelationOptions::new().method(m).level(level).continuity(level > 0.5);
             if let Ok(c) = correlate(&x, &y, &o) {
                 prop_assert!(c.r.is_finite() && c.p.is_finite());
             }

@@ -647,3 +647,286 @@ proptest! {
         }
     }
 }
+
+/// Pearson r of small integers, computed exactly in integers up to the final square root.
+fn exact_r(x: &[i64], y: &[i64]) -> f64 {
+    let n = i64::try_from(x.len()).unwrap();
+    let (sx, sy): (i64, i64) = (x.iter().sum(), y.iter().sum());
+    let sxy: i64 = x.iter().zip(y).map(|(a, b)| a * b).sum();
+    let sxx: i64 = x.iter().map(|a| a * a).sum();
+    let syy: i64 = y.iter().map(|b| b * b).sum();
+    let (cxy, cxx, cyy) = (n * sxy - sx * sy, n * sxx - sx * sx, n * syy - sy * sy);
+    cxy as f64 / ((cxx * cyy) as f64).sqrt()
+}
+
+#[test]
+fn pearson_on_1e15_plus_small_integers_is_the_r_of_the_integers() {
+    use therapeutic_alliance::stats::pearson;
+    let xi = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3];
+    let yi = [4, 8, 1, 9, 2, 6, 3, 7, 3, 9];
+    let want = exact_r(&xi, &yi);
+    let xs: Vec<f64> = xi.iter().map(|&a| a as f64).collect();
+    let ys: Vec<f64> = yi.iter().map(|&a| a as f64).collect();
+    let base = pearson(&xs, &ys).unwrap().r;
+    assert!((base - want).abs() < 1e-15, "{base} vs {want}");
+    for offset in [1e15, -1e15, 4e15, 1e15 + 0.5] {
+        let shift = |v: &[f64]| v.iter().map(|a| a + offset).collect::<Vec<_>>();
+        let r = pearson(&shift(&xs), &shift(&ys)).unwrap().r;
+        assert!((r - want).abs() < 1e-15, "offset {offset}: {r} vs {want}");
+    }
+}
+
+/// The transforms of issue 23 under which a statistic must not change (or must scale).
+/// A named transform of the data.
+type Transform = (&'static str, fn(f64) -> f64);
+
+fn hostile_transforms() -> Vec<Transform> {
+    vec![
+        ("x1e154", |v| v * 1e154),
+        ("x1e300", |v| v * 1e300),
+        ("x1e-160", |v| v * 1e-160),
+        ("x1e-300", |v| v * 1e-300),
+        ("+1e15", |v| v + 1e15),
+        ("-1e15", |v| v - 1e15),
+    ]
+}
+
+#[test]
+fn pearson_and_spearman_on_data_scaled_1e154_or_1e_minus_160_or_offset_1e15_match_unscaled() {
+    use therapeutic_alliance::stats::pearson;
+    let x = [12.0, 15.5, 9.0, 20.0, 14.0, 11.5, 18.0, 16.0, 10.0, 13.0];
+    let y = [30.0, 34.0, 28.5, 41.0, 33.0, 29.0, 36.0, 40.0, 27.0, 35.5];
+    let (p, s) = (pearson(&x, &y).unwrap(), spearman(&x, &y).unwrap());
+    for (name, f) in hostile_transforms() {
+        let (tx, ty): (Vec<f64>, Vec<f64>) = (
+            x.iter().map(|&v| f(v)).collect(),
+            y.iter().map(|&v| f(v)).collect(),
+        );
+        let tp = pearson(&tx, &ty).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!((tp.r - p.r).abs() < 1e-14, "{name}: {} vs {}", tp.r, p.r);
+        assert!(
+            tp.p.is_finite() && tp.ci_lb.is_some_and(f64::is_finite),
+            "{name}"
+        );
+        let ts = spearman(&tx, &ty).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!((ts.r - s.r).abs() < 1e-15, "{name}: {} vs {}", ts.r, s.r);
+        // x against -x: exactly -1 to within rounding, never "has zero variance"
+        let neg: Vec<f64> = tx.iter().map(|v| -v).collect();
+        assert!(
+            (pearson(&tx, &neg).unwrap().r + 1.0).abs() < 1e-15,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn every_rci_method_on_data_scaled_1e154_or_1e_minus_160_or_offset_1e15_matches_unscaled() {
+    use therapeutic_alliance::Direction;
+    use therapeutic_alliance::stats::{RciMethod, ReliableChange};
+    let pre = [24.0, 18.0, 22.0, 15.0, 27.0, 20.0, 19.0, 25.0, 16.0, 21.0];
+    let post = [10.0, 17.0, 12.0, 14.0, 26.0, 8.0, 19.5, 15.0, 17.0, 30.0];
+    for method in RciMethod::ALL {
+        let rc = ReliableChange::new(0.8, Direction::LowerIsBetter).method(method);
+        let base = rc.compute(&pre, &post).unwrap();
+        for (name, f) in hostile_transforms() {
+            let (tx, ty): (Vec<f64>, Vec<f64>) = (
+                pre.iter().map(|&v| f(v)).collect(),
+                post.iter().map(|&v| f(v)).collect(),
+            );
+            let res = rc
+                .compute(&tx, &ty)
+                .unwrap_or_else(|e| panic!("{method:?} {name}: {e}"));
+            // the unit of the transformed data: SDs and thresholds scale by it
+            let unit = f(1.0) - f(0.0);
+            let close = |a: f64, b: f64| (a - b * unit).abs() <= 1e-12 * (b * unit).abs();
+            assert!(
+                close(res.sd_pre, base.sd_pre),
+                "{method:?} {name}: sd_pre {} vs {}",
+                res.sd_pre,
+                base.sd_pre
+            );
+            assert!(
+                close(res.sd_post, base.sd_post),
+                "{method:?} {name}: sd_post"
+            );
+            assert!(close(res.s_diff, base.s_diff), "{method:?} {name}: s_diff");
+            assert!(
+                close(res.threshold, base.threshold),
+                "{method:?} {name}: threshold"
+            );
+            assert!(
+                close(res.se_pred, base.se_pred),
+                "{method:?} {name}: se_pred"
+            );
+            for (a, b) in res.persons.iter().zip(&base.persons) {
+                assert!(
+                    (a.rci - b.rci).abs() < 1e-9,
+                    "{method:?} {name}: rci {} vs {}",
+                    a.rci,
+                    b.rci
+                );
+                assert_eq!(a.category, b.category, "{method:?} {name}: row {}", a.row);
+            }
+            assert_eq!(res.counts, base.counts, "{method:?} {name}");
+        }
+    }
+}
+
+#[test]
+fn reliable_change_whose_raw_sd_cannot_exist_is_an_overflow_error() {
+    use therapeutic_alliance::Direction;
+    use therapeutic_alliance::stats::{ReliableChange, reliable_change_threshold};
+    // sd ≈ 1.4·f64::MAX: computable in the scaled frame, not representable in raw units
+    let pre = [f64::MAX, -f64::MAX, f64::MAX, -f64::MAX];
+    let post = [1.0, 2.0, 3.0, 4.0];
+    let e = ReliableChange::new(0.8, Direction::LowerIsBetter)
+        .compute(&pre, &post)
+        .unwrap_err();
+    assert_eq!(e.code(), "overflow", "{e}");
+    assert!(matches!(
+        reliable_change_threshold(1e308, 0.2, 1.96),
+        Err(StatsError::Overflow { .. })
+    ));
+}
+
+mod full_range {
+    use proptest::prelude::*;
+    use therapeutic_alliance::Direction;
+    use therapeutic_alliance::stats::{
+        CorrelationMethod, CorrelationOptions, GrandMean, RciMethod, ReliableChange, correlate,
+        person_mean_centre, within_regression,
+    };
+
+    fn any_finite() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            proptest::num::f64::NORMAL | proptest::num::f64::SUBNORMAL | proptest::num::f64::ZERO,
+            (-1.0f64..1.0).prop_map(|v| v * f64::MAX),
+            (-1.0f64..1.0).prop_map(|v| v * 1e300),
+            (-30.0f64..30.0).prop_map(|v| 1e15 + v.round()),
+            (-30.0f64..30.0),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn correlation_rci_and_within_regression_are_finite_or_a_typed_error(
+            pairs in prop::collection::vec((any_finite(), any_finite()), 2..12),
+            rel in 0.05f64..0.99,
+        ) {
+            let x: Vec<f64> = pairs.iter().map(|p| p.0).collect();
+            let y: Vec<f64> = pairs.iter().map(|p| p.1).collect();
+            for method in [CorrelationMethod::Pearson, CorrelationMethod::Spearman] {
+                if let Ok(c) = correlate(&x, &y, &CorrelationOptions::new().method(method)) {
+                    prop_assert!(c.r.is_finite() && (-1.0..=1.0).contains(&c.r), "{c:?}");
+                    prop_assert!(c.p.is_finite() && c.t.is_none_or(f64::is_finite), "{c:?}");
+                    prop_assert!(c.ci_lb.is_none_or(f64::is_finite) && c.ci_ub.is_none_or(f64::is_finite));
+                }
+            }
+            for method in RciMethod::ALL {
+                let Ok(res) = ReliableChange::new(rel, Direction::HigherIsBetter)
+                    .method(method)
+                    .compute(&x, &y)
+                else {
+                    continue;
+                };
+                let json = serde_json::to_string(&res).unwrap();
+                prop_assert!(!json.contains("null") || res.r_dd.is_none(), "{json}");
+                for v in [res.mean_pre, res.sd_pre, res.mean_post, res.sd_post, res.se, res.s_diff,
+                          res.se_pred, res.threshold, res.cutoff] {
+                    prop_assert!(v.is_finite(), "{method:?}: {json}");
+                }
+                prop_assert!(res.persons.iter().all(|p| p.rci.is_finite()), "{method:?}: {json}");
+            }
+            // two sessions per person
+            let ids: Vec<usize> = (0..x.len()).map(|i| i / 2).collect();
+            if let Ok(fit) = within_regression(&ids, &[&x], &y) {
+                let c = &fit.coefficients[0];
+                prop_assert!(c.estimate.is_finite() && c.se.is_finite() && c.p.is_finite(), "{fit:?}");
+                prop_assert!(fit.rss.is_finite() && fit.sigma.is_finite(), "{fit:?}");
+            }
+            for grand in [GrandMean::Rows, GrandMean::Persons] {
+                if let Ok(d) = person_mean_centre(&ids, &x, grand) {
+                    prop_assert!(d.grand_mean.is_finite(), "{d:?}");
+                    prop_assert!(d.within.iter().chain(&d.between).chain(&d.person_mean).all(|v| v.is_finite()), "{d:?}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn within_regression_and_person_mean_centre_on_data_offset_1e15_or_scaled_1e_minus_160_match() {
+    let ids = [1, 1, 1, 2, 2, 2, 3, 3, 3];
+    let x = [1.0, 2.0, 4.0, 5.0, 6.0, 7.5, 3.0, 3.5, 6.0];
+    let y = [2.0, 4.5, 5.5, 1.0, 3.0, 5.0, 2.5, 2.0, 4.0];
+    let base = within_regression(&ids, &[&x], &y).unwrap();
+    let b = &base.coefficients[0];
+    let centred = person_mean_centre(&ids, &x, GrandMean::Rows).unwrap();
+    for (name, f) in hostile_transforms() {
+        let (tx, ty): (Vec<f64>, Vec<f64>) = (
+            x.iter().map(|&v| f(v)).collect(),
+            y.iter().map(|&v| f(v)).collect(),
+        );
+        let unit = f(1.0) - f(0.0);
+        let fit = match within_regression(&ids, &[&tx], &ty) {
+            // the residual sum of squares of data ×1e154 exceeds f64::MAX: a typed error
+            Err(e) if (base.rss * unit * unit).is_infinite() => {
+                assert_eq!(e.code(), "overflow", "{name}: {e}");
+                continue;
+            }
+            r => r.unwrap_or_else(|e| panic!("{name}: {e}")),
+        };
+        let c = &fit.coefficients[0];
+        assert!(
+            (c.estimate - b.estimate).abs() < 1e-12 * b.estimate.abs(),
+            "{name}: {} vs {}",
+            c.estimate,
+            b.estimate
+        );
+        assert!(
+            (c.se - b.se).abs() < 1e-9 * b.se,
+            "{name}: se {} vs {}",
+            c.se,
+            b.se
+        );
+        assert!(
+            (fit.sigma - base.sigma * unit).abs() < 1e-9 * (base.sigma * unit).abs(),
+            "{name}: sigma"
+        );
+        let d = person_mean_centre(&ids, &tx, GrandMean::Persons).unwrap();
+        for (w, w0) in d.within.iter().zip(&centred.within) {
+            assert!(
+                (w - w0 * unit).abs() <= 1e-12 * unit.abs() * 8.0,
+                "{name}: within {w} vs {w0}"
+            );
+        }
+    }
+}
+
+#[test]
+fn rci_of_post_scores_1e300_from_pre_scores_that_vary_by_units_is_finite() {
+    use therapeutic_alliance::Direction;
+    use therapeutic_alliance::stats::{RciMethod, ReliableChange};
+    let pre = [24.0, 18.0, 22.0, 15.0, 27.0, 20.0];
+    let post: Vec<f64> = (0..6)
+        .map(|i| 1e300 * (1.0 + f64::from(i) * 1e-3))
+        .collect();
+    for method in RciMethod::ALL {
+        let res = ReliableChange::new(0.8, Direction::HigherIsBetter)
+            .method(method)
+            .compute(&pre, &post)
+            .unwrap_or_else(|e| panic!("{method:?}: {e}"));
+        // HLL centres post on its own mean: its RCIs are large but of either sign
+        let big = |r: f64| r > 1e290 || method == RciMethod::Hll;
+        assert!(
+            res.persons.iter().all(|p| p.rci.is_finite() && big(p.rci)),
+            "{method:?}"
+        );
+        if method == RciMethod::Jt {
+            for p in &res.persons {
+                let want = (p.post - p.pre) / res.s_diff;
+                assert!((p.rci - want).abs() <= 1e-15 * want, "{} vs {want}", p.rci);
+            }
+        }
+    }
+}

@@ -9,8 +9,8 @@ use crate::date::SessionDate;
 /// A rule on relationships with former clients: the interval after termination (or the last
 /// professional contact) during which a sexual or romantic relationship is prohibited.
 ///
-/// Presets: [`PostTerminationRule::apa_10_08`] (2 years; APA Ethics Code 10.08, VERIFIED in the
-/// facts) and [`PostTerminationRule::aca_2014_a5c`] (5 years; ACA Code of Ethics 2014 A.5.c,
+/// Presets: [`PostTerminationRule::apa_10_08`] (2 years; APA *Ethical Principles of Psychologists and
+/// Code of Conduct* 2002/2017, standard 10.08; verified against two sources) and [`PostTerminationRule::aca_2014_a5c`] (5 years; ACA Code of Ethics 2014 A.5.c,
 /// SECONDARY; Texas 22 TAC 681 and Ohio OAC 4757-5-04 use the same 5 years, PRIMARY). Other
 /// jurisdictions: [`PostTerminationRule::new`].
 ///

@@ -14,7 +14,7 @@ use super::{
 ///
 /// # Taxonomy
 /// Every [`BarrierFlag`] has a [`BarrierKind`], grouped into [`BarrierCategory`] for counting.
-/// The sub-kinds follow the literature summarised in the crate's facts (monitoring §4):
+/// The sub-kinds follow the literature:
 /// - transference patterns: the five dimensions of the Psychotherapy Relationship Questionnaire
 ///   (Bradley, Heim & Westen 2005): angry/entitled, anxious/preoccupied,
 ///   avoidant/counterdependent, secure/engaged, sexualised; plus projection;

@@ -239,9 +239,9 @@ impl Norms {
         }
     }
 
-    /// Jacobson & Truax (1991): `1.96 · SD · √(2 · (1 − r))`, the raw-point change beyond which
-    /// change is reliable (instruments.md §0, VERIFIED against R `suddengains`,
-    /// `clinicalsignificance`).
+    /// Jacobson & Truax (1991, *J Consult Clin Psychol* 59(1), 12–19): `1.96 · SD · √(2 · (1 − r))`,
+    /// the raw-point change beyond which change is reliable, as R's `suddengains`
+    /// (`define_crit1_cutoff`) and `clinicalsignificance` (`calc_rci`) compute it.
     ///
     /// `None` when the norms are invalid (not finite, `sd ≤ 0`, reliability outside `[0, 1)`)
     /// or the threshold overflows (an SD near `f64::MAX`); never for the norms of a built

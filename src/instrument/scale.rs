@@ -11,10 +11,11 @@ use std::fmt;
 /// | [`VisualAnalogue`](Self::VisualAnalogue) `{ min, max }` | any finite number in `min..=max` | `min + max − x` |
 /// | [`Bipolar`](Self::Bipolar) `{ max }` | whole numbers `−max..=−1` and `1..=max` (no zero) | `−x` |
 ///
-/// The Likert reversal `min + max − x` is the one used by the WAI code and psych
-/// (instruments.md §0, VERIFIED). The bipolar reversal `−x` (the BLRI's −3..+3 scale) follows
-/// from the scale's design and is not a quoted rule (UNVERIFIED), which is why the BLRI takes
-/// its whole key from a user-supplied file.
+/// The Likert reversal `min + max − x` is the one the WAI scoring code (`8 − x` on 1..7) and
+/// psych's `reverse.code` (the scale's maximum plus minimum, minus the answer) use. The bipolar
+/// reversal `−x` (the BLRI's −3..+3 scale) follows from the scale's design but is not a rule
+/// quoted by any source we found, which is why the BLRI takes its whole key from a
+/// user-supplied file.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]

@@ -280,13 +280,14 @@ impl CorrelationAccumulator {
     /// type's docs).
     ///
     /// # Errors
-    /// [`StatsError::Unsupported`] if `options` ask for Spearman; otherwise as
+    /// [`StatsError::Unsupported`] if `options` ask for Spearman or Kendall; otherwise as
     /// [`correlate`](super::correlate) (fewer than 3 pairs, a constant variable, a confidence
     /// level outside (0, 1)).
     pub fn finish(&self, options: &CorrelationOptions) -> Result<Correlation, StatsError> {
         if options.correlation_method() != CorrelationMethod::Pearson {
             return Err(StatsError::Unsupported {
-                what: "streaming spearman correlation (ranks need every value)".to_owned(),
+                what: "streaming rank correlation (spearman and kendall need every value)"
+                    .to_owned(),
             });
         }
         pearson_from_sums(self.n, self.n_missing, self.centred_sums(), false, options)

@@ -84,10 +84,20 @@
 //! strict; JT-RCI uses 1.96 and counts the boundary ([`Boundary::Inclusive`], applied to both
 //! the RCI and the cutoff). Cases exactly at the boundary differ between the two packages.
 //!
+//! A score exactly at the cutoff: with the default [`Boundary::Strict`] a pre score equal to
+//! the cutoff is **not** clinical (`pre < cutoff` fails) and a post score equal to it is not
+//! functional, as in Jacobson & Truax's "passing" the cutoff and clinicalsignificance's
+//! `calc_cutoff.R` (strict `<` and `>`); so such a person who improves reliably is "improved",
+//! not "recovered" (golden: `jt_tie` in `testdata/expected_parity.json`). With
+//! [`Boundary::Inclusive`] the cutoff belongs to both sides (`pre ≤ cutoff` is clinical,
+//! `post ≥ cutoff` functional); JT-RCI itself does not look at the pre score.
+//! (Jacobson, N. S. & Truax, P. (1991), *J. Consult. Clin. Psychol.* 59(1), 12–19,
+//! doi:10.1037/0022-006X.59.1.12.)
+//!
 //! # Correlations
 //!
-//! Pearson and Spearman correlation with p-values and Fisher-z confidence intervals, and the
-//! comparisons of correlations that `psych::r.test` performs.
+//! Pearson, Spearman and Kendall correlation with p-values, Fisher-z confidence intervals (Pearson
+//! and Spearman), and the comparisons of correlations that `psych::r.test` performs.
 //!
 //! ## Reference implementations
 //!
@@ -96,14 +106,37 @@
 //!   and p and the same interval (rounded to 2 decimals).
 //! * Spearman: rho is the Pearson correlation of the ranks, ties receiving their average rank
 //!   (R `rank(ties.method = "average")`). The p-value follows R's `cor.test(method =
-//!   "spearman")` default by default ([`SpearmanPValue::RDefault`]): with no ties and `n < 1290`
-//!   it evaluates `P(S ≤ s)` with algorithm AS 89 as R's `prho.c` does (complete enumeration for
-//!   `n ≤ 9`, Edgeworth series for `n > 9`), otherwise the t approximation. scipy, pingouin and
-//!   `psych::corr.test` always use the t approximation ([`SpearmanPValue::TApproximation`]).
+//!   "spearman")` default by default ([`SpearmanPValue::RDefault`]): with no ties and `n ≤ 1290`
+//!   (R: `n <= 1290 && exact`) it evaluates `P(S ≤ s)` with algorithm AS 89 (Best, D. J. &
+//!   Roberts, D. E. (1975), *Applied Statistics* 24(3), 377–379, doi:10.2307/2347111) as R's
+//!   `prho.c` does (complete enumeration for `n ≤ 9`, Edgeworth series for `n > 9`), otherwise
+//!   the t approximation. scipy, pingouin and `psych::corr.test` always use the t approximation
+//!   ([`SpearmanPValue::TApproximation`]). [`CorrelationOptions::continuity`] is R's
+//!   `continuity = TRUE` for the t approximation.
 //!   R's `cor.test` gives no Spearman interval; the Fisher interval with `1/sqrt(n - 3)` is the
 //!   one `psych::corr.test` and pingouin report ([`SpearmanCi::Fisher`], the default), and the
 //!   Bonett–Wright (2000) interval with `sqrt((1 + rho²/2)/(n - 3))` is available as
 //!   [`SpearmanCi::BonettWright`].
+//! * Kendall ([`kendall`], [`CorrelationMethod::Kendall`]): tau-b, `S/sqrt((n0 - n1)(n0 - n2))`
+//!   with `S` = concordant − discordant pairs, `n0 = n(n-1)/2` and `n1`, `n2` the pairs tied in x
+//!   and y (Kendall, M. G. (1938), A new measure of rank correlation, *Biometrika* 30, 81–93,
+//!   doi:10.1093/biomet/30.1-2.81; Kendall, M. G. (1945), The treatment of ties in ranking
+//!   problems, *Biometrika* 33(3), 239–251, doi:10.1093/biomet/33.3.239), as R's
+//!   `cor(method = "kendall")`, counted in O(n log n) (Knight, W. R. (1966), *JASA* 61, 436–439).
+//!   The p-value is R 4.2.2 `cor.test(method = "kendall")`'s ([`KendallPValue::RDefault`]): with
+//!   `n < 50` and no ties, the exact null distribution of the number of concordant pairs `T`
+//!   (the number of permutations with k inversions, counted by the recurrence of R's
+//!   `ckendall`, for which R's `kendall.c` cites no source; the distribution is Kendall's 1938
+//!   one), reported as [`Correlation::kendall_t`]; otherwise `z = S/sqrt(var_S)` with
+//!   the tie-corrected variance `var_S = (v0 - vt - vu)/18 + v1/(2n(n-1)) + v2/(9n(n-1)(n-2))`
+//!   (Kendall, *Rank Correlation Methods*, ch. 4; Hollander, M. & Wolfe, D. A. (1973),
+//!   *Nonparametric Statistical Methods*, pp. 185–194, which R's `cor.test` help cites), reported as
+//!   [`Correlation::z`], with `S - sign(S)` under [`CorrelationOptions::continuity`].
+//!   [`KendallPValue::Normal`] is R's `exact = FALSE`. Where R computes the exact upper tail as
+//!   `1 - pkendall(q - 1)`, the crate takes `P(T ≤ n0 - q)` (the same tail, by symmetry,
+//!   without the cancellation: it agrees with R to about 1e-15 relative at the p-values of the
+//!   golden tests and keeps its digits when p is tiny). R's `cor.test` gives no Kendall
+//!   interval, and neither does the crate (`ci_lb`/`ci_ub` are `None`).
 //! * Comparisons: psych 2.2.9 `r.test` ([`r_test_independent`], [`r_test_dependent_overlapping`]
 //!   (Williams' t, Steiger 1980 eq. 2), [`r_test_dependent_nonoverlapping`] (Steiger's z with the
 //!   pooled r), [`r_test_single`]). p-values are two-sided, as psych prints them, but computed
@@ -240,10 +273,10 @@ pub use change::{
     PersonChange, Population, RciMethod, ReliableChange, reliable_change_threshold,
 };
 pub use correlation::{
-    Correlation, CorrelationMethod, CorrelationOptions, NonOverlapping, PValueMethod, RTest,
-    RTestKind, SpearmanCi, SpearmanPValue, correlate, correlate_pairwise, pearson,
-    r_test_dependent_nonoverlapping, r_test_dependent_overlapping, r_test_independent,
-    r_test_single, spearman,
+    Correlation, CorrelationMethod, CorrelationOptions, KendallPValue, NonOverlapping,
+    PValueMethod, RTest, RTestKind, SpearmanCi, SpearmanPValue, correlate, correlate_pairwise,
+    kendall, pearson, r_test_dependent_nonoverlapping, r_test_dependent_overlapping,
+    r_test_independent, r_test_single, spearman,
 };
 pub use correlation_accumulator::CorrelationAccumulator;
 pub use correlation_state::CorrelationState;

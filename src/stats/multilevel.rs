@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::StatsError;
 use super::dist;
-use crate::numeric::summation::CompensatedSum;
+use crate::numeric::summation::{CompensatedSum, Frame, scale_pow2};
 
 /// Which grand mean the between-person component is centred on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -67,56 +67,64 @@ pub(super) fn check_column(what: &str, x: &[f64], n: usize) -> Result<(), StatsE
     }
 }
 
-/// Group means of `x` (compensated sums).
-fn group_means(group: &[usize], g: usize, x: &[f64]) -> (Vec<f64>, Vec<usize>) {
-    let mut sums = vec![CompensatedSum::new(); g];
-    let mut counts = vec![0usize; g];
-    for (&k, &v) in group.iter().zip(x) {
-        sums[k].add(v);
-        counts[k] += 1;
-    }
-    let mut means: Vec<f64> = sums
-        .iter()
-        .zip(&counts)
-        .map(|(s, &c)| s.total() / c as f64)
-        .collect();
-    if means.iter().any(|m| !m.is_finite()) {
-        // A sum of finite values overflowed (values near f64::MAX): sum the values divided by
-        // their group's count instead, whose partial sums stay within the largest |value|.
-        let mut scaled = vec![CompensatedSum::new(); g];
-        for (&k, &v) in group.iter().zip(x) {
-            scaled[k].add(v / counts[k] as f64);
-        }
-        for (m, s) in means.iter_mut().zip(&scaled) {
-            if !m.is_finite() {
-                *m = s.total();
-            }
-        }
-    }
-    (means, counts)
+/// `x` in its shifted, power-of-two-scaled [`Frame`] (pilot `x[0]`), with the group means of
+/// the frame values (compensated sums): the frame values lie in (−1, 1), so no sum overflows,
+/// and offsets such as 1e15 cancel exactly (Chan, Golub & LeVeque 1983).
+struct Framed {
+    frame: Frame,
+    /// The frame values `(x − pilot)·2^−exp`, row by row.
+    u: Vec<f64>,
+    /// Each group's mean of `u`.
+    means: Vec<f64>,
 }
 
-/// The mean of finite values, finite even when their sum overflows.
-fn mean(x: &[f64]) -> f64 {
-    let n = x.len() as f64;
-    let m = crate::numeric::summation::sum(x) / n;
-    if m.is_finite() {
-        return m;
+impl Framed {
+    fn new(group: &[usize], g: usize, x: &[f64]) -> Self {
+        let frame = Frame::spanning(x)
+            .unwrap_or_else(|| Frame::constant(x.first().copied().unwrap_or(0.0)));
+        let u: Vec<f64> = x.iter().map(|&v| frame.apply(v)).collect();
+        let mut sums = vec![CompensatedSum::new(); g];
+        let mut counts = vec![0usize; g];
+        for (&k, &v) in group.iter().zip(&u) {
+            sums[k].add(v);
+            counts[k] += 1;
+        }
+        let means = sums
+            .iter()
+            .zip(&counts)
+            .map(|(s, &c)| s.total() / c as f64)
+            .collect();
+        Self { frame, u, means }
     }
-    let mut s = CompensatedSum::new();
-    for v in x {
-        s.add(v / n);
+
+    /// The within deviations `u − ū_group`, in units of `2^exp`.
+    fn within(&self, group: &[usize]) -> Vec<f64> {
+        self.u
+            .iter()
+            .zip(group)
+            .map(|(v, &gi)| v - self.means[gi])
+            .collect()
     }
-    s.total()
+
+    /// The group means in raw units (finite for finite data).
+    fn raw_means(&self) -> Vec<f64> {
+        self.means.iter().map(|&m| self.frame.unapply(m)).collect()
+    }
 }
 
-/// The power of two nearest below `max` (1 for 0 or a non-finite value): dividing by it is
-/// exact, so a problem scaled by it gives bit-identical results unless it would overflow.
-fn pow2_scale(max: f64) -> f64 {
+/// Group means of `x`, finite even when a raw sum would overflow.
+fn group_means(group: &[usize], g: usize, x: &[f64]) -> Vec<f64> {
+    Framed::new(group, g, x).raw_means()
+}
+
+/// The exponent of the power of two nearest below `max` (0 for 0 or a non-finite value):
+/// dividing by that power is exact, so a problem scaled by it gives bit-identical results
+/// unless it would overflow.
+fn pow2_exponent(max: f64) -> i32 {
     if max > 0.0 && max.is_finite() {
-        2f64.powi(max.log2().floor() as i32)
+        max.log2().floor() as i32
     } else {
-        1.0
+        0
     }
 }
 
@@ -181,8 +189,8 @@ pub fn within_between<K: Ord>(
         })?;
     check_column("y", y, ids.len())?;
     let (group, g) = group_index(ids);
-    let (mx, _) = group_means(&group, g, x);
-    let (my, _) = group_means(&group, g, y);
+    let mx = group_means(&group, g, x);
+    let my = group_means(&group, g, y);
     Ok(WithinBetween {
         pairs: ids.len(),
         clients: g,
@@ -220,14 +228,26 @@ pub fn person_mean_centre<K: Ord>(
     }
     check_column("x", x, ids.len())?;
     let (group, g) = group_index(ids);
-    let (means, _) = group_means(&group, g, x);
+    // within and between components computed in x's frame, then scaled back: offsets such
+    // as 1e15 cancel exactly instead of leaving the rounding of the means in the components
+    let framed = Framed::new(&group, g, x);
+    let means = framed.raw_means();
     let person_mean: Vec<f64> = group.iter().map(|&k| means[k]).collect();
-    let grand_mean = match grand {
-        GrandMean::Rows => mean(x),
-        GrandMean::Persons => mean(&means),
+    let grand_u = match grand {
+        GrandMean::Rows => crate::numeric::summation::sum(&framed.u) / x.len() as f64,
+        GrandMean::Persons => crate::numeric::summation::sum(&framed.means) / g as f64,
     };
-    let within: Vec<f64> = x.iter().zip(&person_mean).map(|(v, m)| v - m).collect();
-    let between: Vec<f64> = person_mean.iter().map(|m| m - grand_mean).collect();
+    let grand_mean = framed.frame.unapply(grand_u);
+    let exp = framed.frame.exp();
+    let within: Vec<f64> = framed
+        .within(&group)
+        .into_iter()
+        .map(|v| scale_pow2(v, exp))
+        .collect();
+    let between: Vec<f64> = group
+        .iter()
+        .map(|&k| scale_pow2(framed.means[k] - grand_u, exp))
+        .collect();
     // Means of finite values are finite; their differences can still overflow (a person at
     // f64::MAX, another at -f64::MAX).
     if !within.iter().chain(&between).all(|v| v.is_finite()) {
@@ -283,7 +303,10 @@ pub struct WithinRegression {
 /// [`StatsError::ConstantInput`] when a predictor has no within-person variation, and
 /// [`StatsError::Singular`] when the within predictors are collinear,
 /// [`StatsError::Overflow`] when a result would not be finite in `f64` (the fit itself is
-/// computed on columns scaled by powers of two, so data of any finite size can be fitted).
+/// computed on within deviations taken in each column's frame, shifted by its first value and
+/// scaled by powers of two as in the shifted two-pass algorithm of Chan, Golub & LeVeque 1983
+/// and Higham 2002, §1.9 and ch. 4, so data of any finite size, offset by 1e15 or scaled by
+/// 1e-160, can be fitted).
 ///
 /// # Example
 /// ```
@@ -324,36 +347,29 @@ pub fn within_regression<K: Ord>(
             got: n,
         });
     }
-    let demean = |v: &[f64]| -> Vec<f64> {
-        let (m, _) = group_means(&group, g, v);
-        v.iter().zip(&group).map(|(a, &gi)| a - m[gi]).collect()
+    // Within deviations of each column in its own frame (shifted by its first value, scaled
+    // by a power of two), then scaled again by a power of two near the largest deviation:
+    // exact, offsets such as 1e15 cancel, and the squares below neither overflow (data
+    // ×1e154) nor underflow (×1e-160). Column j is in units of 2^col_exp[j].
+    let demean = |v: &[f64]| -> (Vec<f64>, i32) {
+        let framed = Framed::new(&group, g, v);
+        let mut w = framed.within(&group);
+        let e = pow2_exponent(w.iter().fold(0.0_f64, |m, d| m.max(d.abs())));
+        for d in &mut w {
+            *d = scale_pow2(*d, -e);
+        }
+        (w, framed.frame.exp() + e)
     };
-    // Column-major design of within deviations.
-    let mut cols: Vec<Vec<f64>> = predictors.iter().map(|x| demean(x)).collect();
-    let mut qty = demean(y);
+    let (mut cols, col_exp): (Vec<Vec<f64>>, Vec<i32>) =
+        predictors.iter().map(|x| demean(x)).unzip();
+    let (mut qty, y_exp) = demean(y);
     for (j, c) in cols.iter().enumerate() {
-        if c.iter()
-            .all(|v| v.abs() <= f64::EPSILON * 16.0 * max_abs(predictors[j]))
-        {
+        // within variation at the rounding level of the frame values is none
+        if c.iter().all(|v| v.abs() <= f64::EPSILON * 16.0) {
             return Err(StatsError::ConstantInput {
                 what: format!("predictor {j} within persons"),
             });
         }
-    }
-    // Each column and the outcome scaled by a power of two near its largest deviation:
-    // exact, and the squares below cannot overflow (data ×1e154 gave NaN).
-    let col_scale: Vec<f64> = cols
-        .iter()
-        .map(|c| pow2_scale(c.iter().fold(0.0_f64, |m, v| m.max(v.abs()))))
-        .collect();
-    for (c, s) in cols.iter_mut().zip(&col_scale) {
-        for v in c.iter_mut() {
-            *v /= s;
-        }
-    }
-    let y_scale = pow2_scale(qty.iter().fold(0.0_f64, |m, v| m.max(v.abs())));
-    for v in &mut qty {
-        *v /= y_scale;
     }
     // Householder QR: cols becomes R (upper part) and qty becomes Qᵀy.
     let mut r = vec![vec![0.0; k]; k];
@@ -414,14 +430,14 @@ pub fn within_regression<K: Ord>(
             Some(t) => dist::t_two_sided_p(t, df)?,
             None => 0.0,
         };
-        let unscale = y_scale / col_scale[i];
-        let (estimate, se) = (b * unscale, se * unscale);
+        let unscale = y_exp - col_exp[i];
+        let (estimate, se) = (scale_pow2(*b, unscale), scale_pow2(se, unscale));
         if !(estimate.is_finite() && se.is_finite()) {
             return Err(overflow(&format!("predictor {i}: within slope")));
         }
         coefficients.push(WithinCoefficient { estimate, se, t, p });
     }
-    let (rss, sigma) = (rss * y_scale * y_scale, sigma2.sqrt() * y_scale);
+    let (rss, sigma) = (scale_pow2(rss, 2 * y_exp), scale_pow2(sigma2.sqrt(), y_exp));
     if !(rss.is_finite() && sigma.is_finite()) {
         return Err(overflow("y: residual sum of squares"));
     }
@@ -433,10 +449,6 @@ pub fn within_regression<K: Ord>(
         rss,
         sigma,
     })
-}
-
-fn max_abs(x: &[f64]) -> f64 {
-    x.iter().fold(1.0_f64, |m, v| m.max(v.abs()))
 }
 
 fn norm2(x: &[f64]) -> f64 {

@@ -24,8 +24,8 @@ use datafusion::logical_expr::{
 };
 
 use crate::input::{
-    RowKind, all_finite, coerce_numeric, float_columns, read_row, row_kind, scatter_rows,
-    transpose_rows,
+    RowKind, all_finite, check_complete_rows, coerce_numeric, float_columns, read_row, row_kind,
+    scatter_rows, transpose_rows,
 };
 use crate::output;
 use crate::state::{CoreAccumulator, Part, stats_error};
@@ -190,8 +190,6 @@ impl<S: Statistic> AggregateUDFImpl for StatUdaf<S> {
             setup: self.setup(&args)?,
             parts: Vec::new(),
             held: 0,
-            rows: Vec::new(),
-            groups: Vec::new(),
             order: Vec::new(),
             sorted: Vec::new(),
             slot: Vec::new(),
@@ -263,17 +261,15 @@ struct ManyGroups<S: Statistic> {
     /// Heap bytes held by `parts` (the sum of their `heap_size`), kept up to date as parts
     /// change so that `size` need not visit every group.
     held: usize,
-    /// Scratch: the complete rows of a batch, row-major, in input order…
-    rows: Vec<f64>,
-    /// …their group indices…
-    groups: Vec<usize>,
-    /// …their order by group (stable, so each group sees its rows in input order)…
+    /// Scratch: per row of a batch, its bucket, then its place in `sorted` (`usize::MAX`: not
+    /// a complete row)…
     order: Vec<usize>,
-    /// …and the rows in that order, so each group gets its rows as one block.
+    /// …and the complete rows, row-major, grouped (each group's rows in input order), so each
+    /// group gets its rows as one block.
     sorted: Vec<f64>,
-    /// Per group index: its bucket in the current batch (`u32::MAX`: none); reset after each
+    /// Per group index: its bucket in the current batch (`usize::MAX`: none); reset after each
     /// batch for the groups it touched.
-    slot: Vec<u32>,
+    slot: Vec<usize>,
     /// The groups of the current batch, in order of first appearance…
     seen: Vec<usize>,
     /// …and where each one's rows start in `sorted` (then where the next row goes).
@@ -283,7 +279,7 @@ struct ManyGroups<S: Statistic> {
 impl<S: Statistic> ManyGroups<S> {
     fn ensure(&mut self, total_num_groups: usize) {
         if self.slot.len() < total_num_groups {
-            self.slot.resize(total_num_groups, u32::MAX);
+            self.slot.resize(total_num_groups, usize::MAX);
         }
         if self.parts.len() < total_num_groups {
             let template = &self.setup.template;
@@ -306,11 +302,11 @@ impl<S: Statistic> ManyGroups<S> {
         out
     }
 
-    /// `update_batch` for a batch without NaN or infinity (nothing can fail on a value): a
-    /// counting sort by group (O(rows), each group's rows in input order, as the stable sort
-    /// of the general path), then every column is written once into its place in the grouped
-    /// row-major buffer, and each group gets its rows as one block.
-    fn update_by_column(
+    /// Pushes a batch's complete rows (their values already checked finite) into their groups'
+    /// parts: a counting sort by group (O(rows), each group's rows in input order), then every
+    /// column is written once into its place in the grouped row-major buffer, and each group
+    /// gets its rows as one block.
+    fn push_grouped(
         &mut self,
         columns: &[datafusion::arrow::array::Float64Array],
         group_indices: &[usize],
@@ -331,14 +327,14 @@ impl<S: Statistic> ManyGroups<S> {
             match kind {
                 RowKind::Complete => {
                     let mut k = self.slot[g];
-                    if k == u32::MAX {
-                        k = self.seen.len() as u32;
+                    if k == usize::MAX {
+                        k = self.seen.len();
                         self.slot[g] = k;
                         self.seen.push(g);
                         self.starts.push(0);
                     }
-                    self.starts[k as usize] += 1;
-                    self.order.push(k as usize);
+                    self.starts[k] += 1;
+                    self.order.push(k);
                 }
                 RowKind::Incomplete => {
                     self.parts[g].incomplete = self.parts[g].incomplete.saturating_add(1);
@@ -365,7 +361,7 @@ impl<S: Statistic> ManyGroups<S> {
         self.sorted.resize(at * w, 0.0);
         scatter_rows(columns, &self.order, &mut self.sorted);
         for &g in &self.seen {
-            self.slot[g] = u32::MAX;
+            self.slot[g] = usize::MAX;
         }
         // after the placing loop, starts[k] is where bucket k ends
         let mut start = 0;
@@ -406,48 +402,12 @@ impl<S: Statistic> GroupsAccumulator for ManyGroups<S> {
     ) -> Result<()> {
         self.ensure(total_num_groups);
         let columns = float_columns(values)?;
-        if all_finite(&columns) && group_indices.len() < u32::MAX as usize {
-            return self.update_by_column(&columns, group_indices, opt_filter);
+        // One vectorised pass; only a batch that holds a NaN or infinity somewhere (perhaps in
+        // a NULL slot or a filtered row, which are never read) is checked row by row.
+        if !all_finite(&columns) {
+            check_complete_rows(S::NAME, &columns, opt_filter)?;
         }
-        let w = self.setup.width;
-        self.rows.clear();
-        self.groups.clear();
-        for (r, &g) in group_indices.iter().enumerate() {
-            match read_row(S::NAME, &columns, opt_filter, r, &mut self.rows)? {
-                RowKind::Complete => self.groups.push(g),
-                RowKind::Incomplete => {
-                    self.parts[g].incomplete = self.parts[g].incomplete.saturating_add(1);
-                }
-                RowKind::Filtered => {}
-            }
-        }
-        self.order.clear();
-        self.order.extend(0..self.groups.len());
-        let groups = &self.groups;
-        self.order.sort_by_key(|&i| groups[i]);
-        self.sorted.clear();
-        for &i in &self.order {
-            self.sorted
-                .extend_from_slice(&self.rows[i * w..(i + 1) * w]);
-        }
-        let mut start = 0;
-        while start < self.order.len() {
-            let g = self.groups[self.order[start]];
-            let mut end = start + 1;
-            while end < self.order.len() && self.groups[self.order[end]] == g {
-                end += 1;
-            }
-            let block = std::mem::take(&mut self.sorted);
-            let pushed = self.update(g, |p| {
-                p.acc
-                    .add_rows(&block[start * w..end * w])
-                    .map_err(stats_error)
-            });
-            self.sorted = block;
-            pushed?;
-            start = end;
-        }
-        Ok(())
+        self.push_grouped(&columns, group_indices, opt_filter)
     }
 
     fn evaluate(&mut self, emit_to: EmitTo) -> Result<ArrayRef> {
@@ -506,13 +466,12 @@ impl<S: Statistic> GroupsAccumulator for ManyGroups<S> {
             + self.parts.capacity() * std::mem::size_of::<Part<S::Acc>>()
             + self.held
             + self.setup.template.heap_size()
-            + (self.rows.capacity() + self.sorted.capacity()) * std::mem::size_of::<f64>()
-            + (self.groups.capacity()
-                + self.order.capacity()
+            + self.sorted.capacity() * std::mem::size_of::<f64>()
+            + (self.order.capacity()
                 + self.seen.capacity()
-                + self.starts.capacity())
+                + self.starts.capacity()
+                + self.slot.capacity())
                 * std::mem::size_of::<usize>()
-            + self.slot.capacity() * std::mem::size_of::<u32>()
     }
 }
 

@@ -68,26 +68,42 @@ pub(crate) fn read_row(
     row: usize,
     out: &mut Vec<f64>,
 ) -> Result<RowKind> {
-    if let Some(f) = filter
-        && !(f.is_valid(row) && f.value(row))
+    let kind = row_kind(columns, filter, row);
+    if kind == RowKind::Complete {
+        check_row(function, columns, row)?;
+        out.extend(columns.iter().map(|c| c.value(row)));
+    }
+    Ok(kind)
+}
+
+/// Checks that every complete row (neither filtered out nor holding a NULL) is finite, with
+/// [`read_row`]'s error for the first that is not. Values in NULL slots and filtered rows are
+/// never read, so they may be anything.
+pub(crate) fn check_complete_rows(
+    function: &str,
+    columns: &[Float64Array],
+    filter: Option<&BooleanArray>,
+) -> Result<()> {
+    let n = columns.first().map_or(0, Array::len);
+    (0..n)
+        .filter(|&row| row_kind(columns, filter, row) == RowKind::Complete)
+        .try_for_each(|row| check_row(function, columns, row))
+}
+
+/// A NaN or infinite value in row `row` is an error naming the function, argument and row.
+fn check_row(function: &str, columns: &[Float64Array], row: usize) -> Result<()> {
+    match columns
+        .iter()
+        .map(|c| c.value(row))
+        .enumerate()
+        .find(|(_, v)| !v.is_finite())
     {
-        return Ok(RowKind::Filtered);
+        None => Ok(()),
+        Some((j, v)) => Err(DataFusionError::Execution(format!(
+            "{function}: argument {} is {v} in row {row} of a batch (NaN and infinity are not values; use NULL for a missing value)",
+            j + 1
+        ))),
     }
-    if columns.iter().any(|c| c.is_null(row)) {
-        return Ok(RowKind::Incomplete);
-    }
-    for (j, c) in columns.iter().enumerate() {
-        let v = c.value(row);
-        if !v.is_finite() {
-            out.truncate(out.len() - j);
-            return Err(DataFusionError::Execution(format!(
-                "{function}: argument {} is {v} in row {row} of a batch (NaN and infinity are not values; use NULL for a missing value)",
-                j + 1
-            )));
-        }
-        out.push(v);
-    }
-    Ok(RowKind::Complete)
 }
 
 /// Whether every value of every column, NULL slots included, is finite (one vectorisable pass
@@ -106,7 +122,7 @@ pub(crate) fn all_finite(columns: &[Float64Array]) -> bool {
     })
 }
 
-/// The kind of row `row` when no value is NaN or infinite (see [`all_finite`]).
+/// The kind of row `row` (its values unchecked; see [`all_finite`] and [`check_complete_rows`]).
 pub(crate) fn row_kind(
     columns: &[Float64Array],
     filter: Option<&BooleanArray>,

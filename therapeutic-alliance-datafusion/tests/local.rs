@@ -165,15 +165,47 @@ async fn bad_arguments_are_plan_errors() {
 #[tokio::test]
 async fn nan_is_an_error_naming_the_argument() {
     let ctx = context(1);
-    let err = ctx
-        .sql("SELECT pearson(a, b) FROM (VALUES (1.0, 2.0), (2.0, 'NaN'::double), (3.0, 1.0)) AS v(a, b)")
+    let err = query_error(
+        &ctx,
+        "SELECT pearson(a, b) FROM (VALUES (1.0, 2.0), (2.0, 'NaN'::double), (3.0, 1.0)) AS v(a, b)",
+    )
+    .await;
+    assert!(err.contains("pearson: argument 2 is NaN"), "{err}");
+}
+
+/// The message of the error `sql` fails with when run.
+async fn query_error(ctx: &datafusion::prelude::SessionContext, sql: &str) -> String {
+    ctx.sql(sql)
         .await
         .unwrap()
         .collect()
         .await
         .unwrap_err()
-        .to_string();
+        .to_string()
+}
+
+/// In a `GROUP BY`, a NaN in a row the aggregate reads is an error naming the argument; a NaN
+/// in a row its `FILTER` leaves out is never read.
+#[tokio::test]
+async fn grouped_nan_is_an_error_unless_filtered_out() {
+    let ctx = context(1);
+    let values = "(VALUES (1, 1.0, 2.0), (1, 2.0, 'NaN'::double), (1, 3.0, 1.0), (1, 4.0, 3.0), \
+        (2, 1.0, 1.0), (2, 2.0, 3.0), (2, 3.0, 2.0)) AS v(g, a, b)";
+    let err = query_error(
+        &ctx,
+        &format!("SELECT g, pearson(a, b) FROM {values} GROUP BY g"),
+    )
+    .await;
     assert!(err.contains("pearson: argument 2 is NaN"), "{err}");
+    let out = query(
+        &ctx,
+        &format!(
+            "SELECT g, pearson(a, b) FILTER (WHERE a <> 2.0 OR g = 2) AS p FROM {values} \
+             GROUP BY g ORDER BY g"
+        ),
+    )
+    .await;
+    assert_eq!(out.num_rows(), 2);
 }
 
 mod random_splits {

@@ -2,7 +2,7 @@
 //!
 //! Every definition carries item numbers, scales, keys, scoring rules, cutoffs and citations
 //! only: **no item wording** from any copyrighted questionnaire. Each one states its source,
-//! its licence note and a verification status (labels from the project's instrument facts:
+//! its licence note and a verification status (labels:
 //! verified = two independent sources agree; primary / secondary = one such source;
 //! unverified = a placeholder to replace).
 //!

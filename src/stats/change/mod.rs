@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::StatsError;
 use super::correlation::pearson_r;
 use crate::Direction;
-use crate::numeric::summation::mean_var;
+use crate::numeric::summation::{Frame, Moments, scale_pow2};
 
 mod result;
 
@@ -70,10 +70,13 @@ impl std::str::FromStr for RciMethod {
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Boundary {
-    /// Strictly beyond (`>`), as Jacobson & Truax and clinicalsignificance (the default).
+    /// Strictly beyond (`>`, and `<` below a cutoff), as Jacobson & Truax and
+    /// clinicalsignificance (the default): a score exactly at the cutoff is neither clinical
+    /// nor functional.
     #[default]
     Strict,
-    /// At or beyond (`≥`), as JT-RCI.
+    /// At or beyond (`≥`, and `≤` below a cutoff), as JT-RCI: a score exactly at the cutoff
+    /// is both clinical (pre) and functional (post).
     Inclusive,
 }
 
@@ -283,13 +286,24 @@ impl ReliableChange {
     /// Computes reliable change; rows with a missing (`None`) pre or post score are left out
     /// and listed in [`ChangeResult::excluded`] (as clinicalsignificance drops NA rows).
     ///
+    /// The scores and means are taken in one frame shared by pre and post, shifted by the
+    /// first pre score and scaled by a power of two covering every score, and the SDs and
+    /// standard errors in each variable's own frame (exact; the shifted two-pass algorithm of
+    /// Chan, Golub & LeVeque 1983 and Higham 2002, §1.9 and ch. 4); each RCI is their ratio
+    /// scaled by the power of two between the frames, and the SDs, standard errors and
+    /// threshold are scaled back to raw units at the end.
+    /// Data offset by 1e15 or scaled by 1e154 or 1e-160 therefore give the RCIs and categories
+    /// of the unscaled data. One O(n) pass more than plain two-pass moments.
+    ///
     /// # Errors
     /// [`StatsError::LengthMismatch`] for different lengths, [`StatsError::NonFinite`] for a
     /// NaN/infinite score, [`StatsError::InvalidParameter`] for a reliability outside (0, 1) or
     /// a critical value that is not positive, [`StatsError::TooFewCases`] for fewer than 2
     /// complete rows, [`StatsError::ConstantInput`] when the pre scores are constant (or, for
-    /// HA, the post scores), and [`StatsError::Singular`] when HA's difference reliability is
-    /// not positive.
+    /// HA, the post scores), [`StatsError::Singular`] when HA's difference reliability is
+    /// not positive, and [`StatsError::Overflow`] when an SD, standard error, threshold,
+    /// cutoff or RCI cannot be represented in `f64` (scores near `f64::MAX`, or post scores
+    /// ~1e300 from pre scores that vary by ~1e-300).
     pub fn compute_missing(
         &self,
         pre: &[Option<f64>],
@@ -349,27 +363,46 @@ impl ReliableChange {
             needed: 2,
             got: xs.len(),
         };
-        let (m_pre, v_pre) = mean_var(&xs).ok_or_else(too_few)?;
-        let (m_post, v_post) = mean_var(&ys).ok_or_else(too_few)?;
-        if v_pre.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+        let pre_m = Moments::of(&xs).ok_or_else(too_few)?;
+        let post_m = Moments::of(&ys).ok_or_else(too_few)?;
+        if pre_m.is_constant() {
             return Err(StatsError::ConstantInput {
                 what: "pre".to_owned(),
             });
         }
-        let sd_pre = v_pre.sqrt();
-        let sd_post = v_post.sqrt();
+        // The scores and means are taken in one frame shared by pre and post (shifted by the
+        // first pre score, scaled by a power of two covering every score), the pre SD and the
+        // standard errors in the pre scores' own frame, and each RCI is their ratio scaled by
+        // the power of two between the frames: all exact, so data offset by 1e15 or scaled by
+        // 1e154 or 1e-160 give the results of the unscaled data, and an RCI overflows only
+        // when its value does. The reported SDs, errors and threshold are scaled back to raw
+        // units at the end.
+        let frame = shared_frame(&pre_m, &post_m);
+        let k = frame.exp();
+        let ex = pre_m.frame.exp();
+        let (m_pre, m_post) = (
+            scale_pow2(pre_m.mean_u, ex - k),
+            frame.apply(post_m.frame.pilot()) + scale_pow2(post_m.mean_u, post_m.frame.exp() - k),
+        );
+        let (v_pre, sd_pre) = (pre_m.var_in(ex), pre_m.sd_in(ex));
         let se = sd_pre * (1.0 - rel).sqrt();
         let s_diff = (2.0 * se * se).sqrt();
         let se_pred = sd_pre * (1.0 - rel * rel).sqrt();
 
         let r_dd = if self.method == RciMethod::Ha {
-            if v_post.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+            if post_m.is_constant() {
                 return Err(StatsError::ConstantInput {
                     what: "post".to_owned(),
                 });
             }
             let r12 = pearson_r(&xs, &ys)?;
+            // unit-free: rxx1 in the pre frame, the rest in the wider of the two frames (where
+            // a much smaller pre variance may underflow, harmlessly, to 0)
             let rxx1 = (v_pre - se * se) / v_pre;
+            let e2 = ex.max(post_m.frame.exp());
+            let (v_pre, v_post) = (pre_m.var_in(e2), post_m.var_in(e2));
+            let (sd_pre, sd_post) = (pre_m.sd_in(e2), post_m.sd_in(e2));
+            let se = sd_pre * (1.0 - rel).sqrt();
             let rxx2 = (v_post - se * se) / v_post;
             let cross = 2.0 * sd_pre * sd_post * r12;
             let rdd = (v_pre * rxx1 + v_post * rxx2 - cross) / (v_pre + v_post - cross);
@@ -383,10 +416,34 @@ impl ReliableChange {
             None
         };
 
+        // the reported values, in raw units
+        let raw = |what: &str, v: f64| -> Result<f64, StatsError> {
+            if v.is_finite() {
+                Ok(v)
+            } else {
+                Err(StatsError::Overflow {
+                    what: what.to_owned(),
+                })
+            }
+        };
+        let sd_pre_raw = raw("pre: SD", pre_m.sd_in(0))?;
+        let sd_post_raw = raw("post: SD", post_m.sd_in(0))?;
+        let se_raw = raw("pre: standard error of measurement", scale_pow2(se, ex))?;
+        let s_diff_raw = raw(
+            "pre: standard error of the difference",
+            scale_pow2(s_diff, ex),
+        )?;
+        let se_pred_raw = raw("pre: standard error of prediction", scale_pow2(se_pred, ex))?;
+        let threshold = raw(
+            "pre: reliable change threshold",
+            scale_pow2(critical * s_diff, ex),
+        )?;
+        let (mean_pre, mean_post) = (pre_m.mean(), post_m.mean());
+
         let dir = self.direction.sign();
         let clinical = match self.clinical {
             Some(n) => n,
-            None => Population::new(m_pre, sd_pre)?,
+            None => Population::new(mean_pre, sd_pre_raw)?,
         };
         let cutoff = match self.cutoff {
             ClinicalCutoff::A => clinical.mean + dir * 2.0 * clinical.sd,
@@ -396,24 +453,40 @@ impl ReliableChange {
                     / (clinical.sd + functional.sd)
             }
         };
+        if !cutoff.is_finite() {
+            return Err(StatsError::Overflow {
+                what: "clinical cutoff".to_owned(),
+            });
+        }
 
         let mut persons = Vec::with_capacity(xs.len());
         let mut counts = CategoryCounts::default();
         for ((&x, &y), &row) in xs.iter().zip(&ys).zip(&rows) {
-            let rci = match self.method {
-                RciMethod::Jt => (y - x) / s_diff,
-                RciMethod::Gln => ((y - m_pre) - rel * (x - m_pre)) / se_pred,
-                RciMethod::Hll => ((y - m_post) - rel * (x - m_pre)) / se_pred,
-                RciMethod::En => (y - (rel * (x - m_pre) + m_pre)) / se,
-                RciMethod::Nk => {
-                    (y - (rel * (x - m_pre) + m_pre))
-                        / (rel * rel * v_pre * (1.0 - rel) + v_pre * (1.0 - rel_post)).sqrt()
-                }
+            let (xu, yu) = (frame.apply(x), frame.apply(y));
+            // numerator in the shared frame, denominator in the pre frame
+            let (num, den) = match self.method {
+                RciMethod::Jt => (yu - xu, s_diff),
+                RciMethod::Gln => ((yu - m_pre) - rel * (xu - m_pre), se_pred),
+                RciMethod::Hll => ((yu - m_post) - rel * (xu - m_pre), se_pred),
+                RciMethod::En => (yu - (rel * (xu - m_pre) + m_pre), se),
+                RciMethod::Nk => (
+                    yu - (rel * (xu - m_pre) + m_pre),
+                    (rel * rel * v_pre * (1.0 - rel) + v_pre * (1.0 - rel_post)).sqrt(),
+                ),
                 RciMethod::Ha => {
                     let rdd = r_dd.unwrap_or(1.0);
-                    ((y - x) * rdd + (m_post - m_pre) * (1.0 - rdd)) / (rdd.sqrt() * s_diff)
+                    (
+                        (yu - xu) * rdd + (m_post - m_pre) * (1.0 - rdd),
+                        rdd.sqrt() * s_diff,
+                    )
                 }
             };
+            let rci = scale_pow2(num / den, k - ex);
+            if !rci.is_finite() {
+                return Err(StatsError::Overflow {
+                    what: format!("row {row}: reliable change index"),
+                });
+            }
             let category = self.categorise(dir * rci, dir * x, dir * y, dir * cutoff, critical);
             counts.add(category);
             persons.push(PersonChange {
@@ -430,15 +503,15 @@ impl ReliableChange {
             reliability: rel,
             n_original: pre.len(),
             n_used: xs.len(),
-            mean_pre: m_pre,
-            sd_pre,
-            mean_post: m_post,
-            sd_post,
-            se,
-            s_diff,
-            se_pred,
+            mean_pre,
+            sd_pre: sd_pre_raw,
+            mean_post,
+            sd_post: sd_post_raw,
+            se: se_raw,
+            s_diff: s_diff_raw,
+            se_pred: se_pred_raw,
             critical,
-            threshold: critical * s_diff,
+            threshold,
             r_dd,
             cutoff_type: self.cutoff,
             cutoff,
@@ -453,7 +526,10 @@ impl ReliableChange {
         let b = self.boundary;
         let improved = b.beyond(rci, crit);
         let deteriorated = b.beyond(-rci, crit);
-        let clinical_pre = !b.beyond(pre, cutoff);
+        // below the cutoff and above it, each with the same boundary rule: with the strict
+        // default a score exactly at the cutoff is neither clinical nor functional
+        // (clinicalsignificance `calc_cutoff.R`: pre < cutoff, post > cutoff)
+        let clinical_pre = b.beyond(-pre, -cutoff);
         let functional_post = b.beyond(post, cutoff);
         let ha = self.method == RciMethod::Ha;
         if improved && functional_post && (ha || clinical_pre) {
@@ -470,12 +546,21 @@ impl ReliableChange {
     }
 }
 
+/// The frame shared by pre and post: shifted by the pre pilot, its unit a power of two
+/// covering every pre and post score's distance from that pilot.
+fn shared_frame(pre: &Moments, post: &Moments) -> Frame {
+    let (a, b) = (pre.frame.pilot(), post.frame.pilot());
+    let gap = Frame::spanning(&[a, b]).map_or(-1022, |f| f.exp());
+    Frame::new(a, pre.frame.exp().max(post.frame.exp()).max(gap) + 1)
+}
+
 /// The smallest reliable raw change: `critical·S_diff` with `S_diff = sd·sqrt(2(1 - r))`
 /// (Jacobson & Truax 1991).
 ///
 /// # Errors
 /// [`StatsError::InvalidParameter`] when `sd` is not finite and positive, `reliability` is not
-/// in (0, 1), or `critical` is not finite and positive.
+/// in (0, 1), or `critical` is not finite and positive; [`StatsError::Overflow`] when the
+/// threshold exceeds `f64::MAX` (an `sd` near it).
 ///
 /// # Example
 /// ```
@@ -494,7 +579,14 @@ pub fn reliable_change_threshold(
     }
     let r = check_reliability("reliability", reliability)?;
     let c = check_critical(critical)?;
-    Ok(c * sd * (2.0 * (1.0 - r)).sqrt())
+    let t = c * sd * (2.0 * (1.0 - r)).sqrt();
+    if t.is_finite() {
+        Ok(t)
+    } else {
+        Err(StatsError::Overflow {
+            what: "sd: reliable change threshold".to_owned(),
+        })
+    }
 }
 
 #[cfg(test)]

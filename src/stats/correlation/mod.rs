@@ -1,4 +1,5 @@
-//! Pearson and Spearman correlation with p-values and Fisher-z confidence intervals, and the
+//! Pearson, Spearman and Kendall correlation with p-values (and Fisher-z confidence intervals
+//! for Pearson and Spearman), and the comparisons of correlations of `psych::r.test`.
 //!
 //! The formulas and conventions are documented in the [`crate::stats`] module docs.
 
@@ -6,8 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::StatsError;
 use super::dist;
-use crate::numeric::summation::CompensatedSum;
+use crate::numeric::summation::co_moments;
 
+mod kendall;
 mod r_test;
 mod ranks;
 
@@ -28,6 +30,9 @@ pub enum CorrelationMethod {
     Pearson,
     /// Spearman's rank correlation (average ranks for ties).
     Spearman,
+    /// Kendall's tau-b (Kendall 1945: ties corrected in the denominator), as R's
+    /// `cor(method = "kendall")`.
+    Kendall,
 }
 
 /// How the Spearman p-value is computed.
@@ -36,12 +41,26 @@ pub enum CorrelationMethod {
 #[non_exhaustive]
 pub enum SpearmanPValue {
     /// R's `cor.test` default (`exact = NULL`): AS 89 (exact for `n ≤ 9`, Edgeworth series for
-    /// `n > 9`) when there are no ties and `n < 1290`, the t approximation otherwise.
+    /// `n > 9`) when there are no ties and `n ≤ 1290`, the t approximation otherwise.
     #[default]
     RDefault,
     /// Always the t approximation `t = rho·sqrt((n-2)/(1-rho²))`, `df = n - 2`, as scipy,
     /// pingouin and `psych::corr.test` compute it (R's `exact = FALSE`).
     TApproximation,
+}
+
+/// How the Kendall p-value is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum KendallPValue {
+    /// R's `cor.test` default (`exact = NULL`): the exact null distribution of the number of
+    /// concordant pairs when `n < 50` and there are no ties, the normal approximation with the
+    /// tie-corrected variance otherwise.
+    #[default]
+    RDefault,
+    /// Always the normal approximation (R's `exact = FALSE`).
+    Normal,
 }
 
 /// Which confidence interval is reported for Spearman's rho.
@@ -64,21 +83,29 @@ pub enum SpearmanCi {
 pub enum PValueMethod {
     /// Student t with `df = n - 2`.
     TDistribution,
-    /// Exact permutation distribution of S (AS 89, `n ≤ 9`).
+    /// Exact permutation distribution: of Spearman's S (AS 89, `n ≤ 9`) or of Kendall's T
+    /// (`n < 50`, no ties).
     Exact,
-    /// AS 89 Edgeworth series approximation (`9 < n < 1290`, no ties).
+    /// AS 89 Edgeworth series approximation (Spearman, `9 < n ≤ 1290`, no ties).
     Edgeworth,
+    /// Standard normal approximation of Kendall's `z` (tie-corrected variance).
+    Normal,
 }
 
 /// Settings for [`correlate`]: a small builder with documented defaults.
 ///
-/// Defaults: Pearson, 95% confidence level, R's default Spearman p-value, Fisher Spearman CI.
+/// Defaults: Pearson, 95% confidence level, R's default Spearman and Kendall p-values, Fisher
+/// Spearman CI, no continuity correction.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CorrelationOptions {
     method: CorrelationMethod,
     level: f64,
     spearman_p: SpearmanPValue,
     spearman_ci: SpearmanCi,
+    #[serde(default)]
+    kendall_p: KendallPValue,
+    #[serde(default)]
+    continuity: bool,
 }
 
 impl Default for CorrelationOptions {
@@ -88,6 +115,8 @@ impl Default for CorrelationOptions {
             level: 0.95,
             spearman_p: SpearmanPValue::RDefault,
             spearman_ci: SpearmanCi::Fisher,
+            kendall_p: KendallPValue::RDefault,
+            continuity: false,
         }
     }
 }
@@ -127,6 +156,23 @@ impl CorrelationOptions {
         self
     }
 
+    /// Sets how the Kendall p-value is computed (default [`KendallPValue::RDefault`]).
+    #[must_use]
+    pub fn kendall_p(mut self, how: KendallPValue) -> Self {
+        self.kendall_p = how;
+        self
+    }
+
+    /// Applies R's `continuity = TRUE` (default `false`) where R applies it: Kendall's normal
+    /// approximation uses `S - sign(S)` for `S`, and Spearman's t approximation (ties, `n >
+    /// 1290` or [`SpearmanPValue::TApproximation`]) uses `1 - S/((n³ - n)/6 + 1)` for rho.
+    /// The exact and Edgeworth p-values and the Pearson test are unaffected.
+    #[must_use]
+    pub fn continuity(mut self, on: bool) -> Self {
+        self.continuity = on;
+        self
+    }
+
     /// The coefficient chosen.
     pub(crate) fn correlation_method(&self) -> CorrelationMethod {
         self.method
@@ -139,31 +185,42 @@ impl CorrelationOptions {
 pub struct Correlation {
     /// The coefficient computed.
     pub method: CorrelationMethod,
-    /// The correlation (Pearson r or Spearman rho).
+    /// The correlation (Pearson r, Spearman rho or Kendall tau-b).
     pub r: f64,
     /// Number of complete pairs used.
     pub n: usize,
     /// Rows left out because a cell was missing (only [`correlate_pairwise`] leaves any out).
     pub n_missing: usize,
     /// t statistic `r·sqrt((n-2)/(1-r²))`; `None` when `|r| = 1` (to within rounding), where
-    /// it is infinite (the p-value is then 0).
+    /// it is infinite (the p-value is then 0), and for Kendall (no t test). For Spearman with
+    /// [`CorrelationOptions::continuity`] the p-value uses the corrected rho, this t does not.
     pub t: Option<f64>,
-    /// Degrees of freedom of the t statistic, `n - 2`.
+    /// Degrees of freedom of the t statistic, `n - 2` (also for Kendall, which has no t).
     pub df: f64,
     /// Spearman's statistic `S = (n³ - n)(1 - rho)/6` as R prints it (`None` for Pearson);
     /// without ties it is computed exactly as `Σ d²` of the rank differences.
     pub s: Option<f64>,
+    /// Kendall's exact-test statistic `T` as R prints it: the number of concordant pairs
+    /// (`None` unless the Kendall p-value is exact).
+    #[serde(default)]
+    pub kendall_t: Option<f64>,
+    /// Kendall's normal-approximation statistic `z = S/sqrt(var_S)` as R prints it (`None`
+    /// unless the Kendall p-value is the normal approximation).
+    #[serde(default)]
+    pub z: Option<f64>,
     /// Two-sided p-value.
     pub p: f64,
     /// How [`Correlation::p`] was computed.
     pub p_method: PValueMethod,
-    /// Lower confidence limit (`None` when `n < 4`, as R's `cor.test`).
+    /// Lower confidence limit (`None` when `n < 4`, as R's `cor.test`, and for Kendall, for
+    /// which `cor.test` gives no interval).
     pub ci_lb: Option<f64>,
-    /// Upper confidence limit (`None` when `n < 4`).
+    /// Upper confidence limit (`None` when `n < 4`, and for Kendall).
     pub ci_ub: Option<f64>,
     /// The confidence level of the interval.
     pub level: f64,
-    /// Whether either variable had tied values (Spearman's exact p is then not used).
+    /// Whether either variable had tied values (Spearman's and Kendall's exact p are then not
+    /// used).
     pub ties: bool,
 }
 
@@ -203,7 +260,35 @@ pub fn spearman(x: &[f64], y: &[f64]) -> Result<Correlation, StatsError> {
     )
 }
 
+/// Kendall's tau-b with R's default p-value (`cor.test(method = "kendall")`).
+///
+/// # Errors
+/// See [`correlate`].
+///
+/// # Example
+/// ```
+/// use therapeutic_alliance::stats::kendall;
+/// let c = kendall(&[1.0, 2.0, 3.0, 4.0, 5.0], &[2.0, 1.0, 4.0, 3.0, 5.0])?;
+/// assert!((c.r - 0.6).abs() < 1e-12);
+/// assert_eq!(c.kendall_t, Some(8.0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn kendall(x: &[f64], y: &[f64]) -> Result<Correlation, StatsError> {
+    correlate(
+        x,
+        y,
+        &CorrelationOptions::default().method(CorrelationMethod::Kendall),
+    )
+}
+
 /// Correlation of two complete variables.
+///
+/// Pearson's r (and Spearman's, on the ranks) uses the centred sums of the shifted two-pass
+/// algorithm (Chan, Golub & LeVeque 1983, *The American Statistician* 37(3), 242–247;
+/// Higham 2002, *Accuracy and Stability of Numerical Algorithms*, §1.9 and ch. 4): each
+/// variable is shifted by a pilot value (its first) and scaled by a power of two near its
+/// largest deviation from it, exactly, so data offset by 1e15 or scaled by 1e154 or 1e-160
+/// give the r of the unscaled data. It costs one O(n) pass more than the plain two-pass sums.
 ///
 /// # Errors
 /// [`StatsError::LengthMismatch`] when `x` and `y` differ in length, [`StatsError::NonFinite`]
@@ -311,6 +396,7 @@ fn compute(
             let sums = centred_sums(x, y);
             pearson_from_sums(n, n_missing, sums, has_ties(x) || has_ties(y), options)
         }
+        CorrelationMethod::Kendall => kendall_test(x, y, n_missing, level, options),
         CorrelationMethod::Spearman => {
             let (rx, tx) = average_ranks(x);
             let (ry, ty) = average_ranks(y);
@@ -324,16 +410,21 @@ fn compute(
                 rx.iter().zip(&ry).map(|(a, b)| (a - b) * (a - b)).sum()
             };
             let (t, p_t) = t_test(r, df)?;
+            // R: p <- if (q > (n^3 - n)/6) pspearman(q, n, lower = FALSE) else
+            //            pspearman(q, n, lower = TRUE); min(2p, 1)
+            // branch and round on R's floating-point q, exactly as R does
+            let q = (nf * nf * nf - nf) * (1.0 - r) / 6.0;
+            let lower = q <= (nf * nf * nf - nf) / 6.0;
             let (p, p_method) =
-                if options.spearman_p == SpearmanPValue::RDefault && !ties && n < 1290 {
-                    // R: p <- if (q > (n^3 - n)/6) pspearman(q, n, lower = FALSE) else
-                    //            pspearman(q, n, lower = TRUE); min(2p, 1)
-                    // branch and round on R's floating-point q, exactly as R does
-                    let q = (nf * nf * nf - nf) * (1.0 - r) / 6.0;
-                    let lower = q <= (nf * nf * nf - nf) / 6.0;
+                if options.spearman_p == SpearmanPValue::RDefault && !ties && n <= 1290 {
                     let is = q.round() + if lower { 2.0 } else { 0.0 };
                     let (p1, how) = prho(n, is, lower);
                     ((2.0 * p1).min(1.0), how)
+                } else if options.continuity {
+                    (
+                        spearman_t_continuity(q, nf, lower)?,
+                        PValueMethod::TDistribution,
+                    )
                 } else {
                     (p_t, PValueMethod::TDistribution)
                 };
@@ -350,6 +441,8 @@ fn compute(
                 t,
                 df,
                 s: Some(s),
+                kendall_t: None,
+                z: None,
                 p,
                 p_method,
                 ci_lb: ci.map(|c| c.0),
@@ -361,24 +454,89 @@ fn compute(
     }
 }
 
-/// Centred sums of squares and products (Σdx², Σdy², Σdxdy) by two passes with compensated
-/// sums.
-fn centred_sums(x: &[f64], y: &[f64]) -> (f64, f64, f64) {
-    let n = x.len() as f64;
-    let mx = crate::numeric::summation::sum(x) / n;
-    let my = crate::numeric::summation::sum(y) / n;
-    let (mut sxy, mut sxx, mut syy) = (
-        CompensatedSum::new(),
-        CompensatedSum::new(),
-        CompensatedSum::new(),
-    );
-    for (a, b) in x.iter().zip(y) {
-        let (dx, dy) = (a - mx, b - my);
-        sxy.add(dx * dy);
-        sxx.add(dx * dx);
-        syy.add(dy * dy);
+/// R's Spearman t approximation with `continuity = TRUE`: rho corrected to
+/// `1 - q/((n³ - n)/6 + 1)`, one tail chosen by R's branch on `q`, `min(2p, 1)`.
+fn spearman_t_continuity(q: f64, nf: f64, lower: bool) -> Result<f64, StatsError> {
+    let rc = 1.0 - q / ((nf * (nf * nf - 1.0)) / 6.0 + 1.0);
+    let t = rc / ((1.0 - rc * rc) / (nf - 2.0)).sqrt();
+    if !t.is_finite() {
+        return Ok(0.0);
     }
-    (sxx.total(), syy.total(), sxy.total())
+    // the lower branch takes pt(t, lower.tail = FALSE): the smaller tail when t ≥ 0
+    Ok(if lower == (t >= 0.0) {
+        dist::t_two_sided_p(t, nf - 2.0)?
+    } else {
+        1.0
+    })
+}
+
+/// Kendall's tau-b with `cor.test`'s exact or normal-approximation p-value (see `kendall.rs`).
+fn kendall_test(
+    x: &[f64],
+    y: &[f64],
+    n_missing: usize,
+    level: f64,
+    options: &CorrelationOptions,
+) -> Result<Correlation, StatsError> {
+    let n = x.len();
+    let c = kendall::counts(x, y);
+    let constant = |groups: &[f64]| groups.first().is_some_and(|&g| g as usize == n);
+    for (what, groups) in [("x", &c.x_groups), ("y", &c.y_groups)] {
+        if constant(groups) {
+            return Err(StatsError::ConstantInput {
+                what: what.to_owned(),
+            });
+        }
+    }
+    let tau = c.tau_b().ok_or_else(|| StatsError::ConstantInput {
+        what: "x or y".to_owned(),
+    })?;
+    let ties = !(c.x_groups.is_empty() && c.y_groups.is_empty());
+    let exact = options.kendall_p == KendallPValue::RDefault && n < 50 && !ties;
+    let (kendall_t, z, p, p_method) = if exact {
+        let t = c.concordant();
+        (Some(t), None, kendall::exact_p(t, n), PValueMethod::Exact)
+    } else {
+        let z = c
+            .z(n, options.continuity)
+            .ok_or_else(|| StatsError::ConstantInput {
+                what: "x or y".to_owned(),
+            })?;
+        (
+            None,
+            Some(z),
+            dist::normal_two_sided_p(z)?,
+            PValueMethod::Normal,
+        )
+    };
+    Ok(Correlation {
+        method: CorrelationMethod::Kendall,
+        r: tau,
+        n,
+        n_missing,
+        t: None,
+        df: n as f64 - 2.0,
+        s: None,
+        kendall_t,
+        z,
+        p,
+        p_method,
+        ci_lb: None,
+        ci_ub: None,
+        level,
+        ties,
+    })
+}
+
+/// Centred sums of squares and products (Σdx², Σdy², Σdxdy) by the shifted two-pass
+/// algorithm with compensated sums ([`co_moments`]): each variable is shifted by a pilot data
+/// value (its first) and scaled by a power of two near its largest deviation from it (Chan,
+/// Golub & LeVeque 1983; Higham 2002, §1.9 and ch. 4), so offsets such as 1e15 cancel exactly
+/// and data ×1e154 or ×1e-160 neither overflow nor underflow. The sums are in those scaled
+/// units, which r does not depend on; the cost is one extra O(n) pass (for the scale).
+fn centred_sums(x: &[f64], y: &[f64]) -> (f64, f64, f64) {
+    let (mx, my, sxy) = co_moments(x, y);
+    (mx.ss_u, my.ss_u, sxy)
 }
 
 /// Pearson r from centred sums; errors on a constant variable.
@@ -434,6 +592,8 @@ pub(crate) fn pearson_from_sums(
         t,
         df,
         s: None,
+        kendall_t: None,
+        z: None,
         p,
         p_method: PValueMethod::TDistribution,
         ci_lb: ci.map(|c| c.0),

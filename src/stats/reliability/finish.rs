@@ -202,7 +202,8 @@ pub(super) fn alpha_from_moments(
                 g6: d.g6,
                 average_r: d.average_r,
                 s_n: d.s_n,
-                ase: (d.q >= 0.0).then(|| (d.q / n).sqrt()),
+                // psych 2.2.9: `if (max(nsub, n.obs) > nvar)` keeps the "alpha se" column
+                ase: (d.q >= 0.0 && m.n > p).then(|| (d.q / n).sqrt()),
                 var_r: d.var_r,
                 median_r: d.median_r,
             }
@@ -244,10 +245,8 @@ pub(super) fn alpha_from_moments(
         items.push(item);
     }
     ensure_finite(raw_alpha, &total, &items)?;
-    let omega_total = if with_omega {
-        omega::omega_from_correlation(r, p)
-            .ok()
-            .map(|o| o.omega_total)
+    let omega = if with_omega {
+        omega::omega_from_correlation(r, p).ok()
     } else {
         None
     };
@@ -269,7 +268,8 @@ pub(super) fn alpha_from_moments(
         ci_ub_ase: raw_alpha + 1.96 * ase,
         mean: m.total_mean,
         sd: m.total_sd,
-        omega_total,
+        omega_total: omega.as_ref().map(|o| o.omega_total),
+        omega_heywood: omega.is_some_and(|o| o.heywood),
         items,
     })
 }

@@ -76,8 +76,15 @@ pub struct Alpha {
     /// Standard deviation (n − 1) of the person scores.
     pub sd: f64,
     /// McDonald's omega_total from the same correlation matrix (see [`Omega`](super::Omega)); `None` if
-    /// omega was skipped or its factor fit failed.
+    /// omega was skipped ([`AlphaOptions::without_omega`](super::AlphaOptions::without_omega))
+    /// or its factor fit failed (did not converge, or a singular reduced correlation matrix;
+    /// [`omega_from_correlation`](super::omega_from_correlation) returns the error itself).
     pub omega_total: Option<f64>,
+    /// Whether omega's one-factor fit is a Heywood case ([`Omega::heywood`](super::Omega::heywood):
+    /// a communality at its bound, where this solution and psych's differ); `false` when
+    /// `omega_total` is `None`.
+    #[serde(default)]
+    pub omega_heywood: bool,
     /// Per-item statistics, in column order.
     pub items: Vec<AlphaItem>,
 }
@@ -102,8 +109,10 @@ pub struct AlphaItem {
     pub average_r_if_dropped: f64,
     /// Signal/noise without this item.
     pub s_n_if_dropped: f64,
-    /// `alpha se` without this item; `None` for two-item scales (psych prints `NA`) and where
-    /// a pairwise covariance matrix makes the variance estimate negative (psych prints `NaN`).
+    /// `alpha se` without this item; `None` for two-item scales (psych prints `NA`), when
+    /// there are no more rows than items (`n ≤ p`: psych 2.2.9 then drops the `alpha se`
+    /// column, its `if (max(nsub, n.obs) > nvar)`), and where a pairwise covariance matrix
+    /// makes the variance estimate negative (psych prints `NaN`).
     pub ase_if_dropped: Option<f64>,
     /// Variance of the remaining inter-item correlations; `None` when one correlation
     /// remains (three items; psych prints `NA`).
