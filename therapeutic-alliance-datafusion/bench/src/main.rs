@@ -4,15 +4,18 @@
 //!
 //! ```sh
 //! nice -n 10 cargo run --release -p therapeutic-alliance-datafusion-bench -- \
-//!     [--rows 10000000] [--groups 1000] [--items 12] [--repeat 3] [--file PATH]
+//!     [--rows 10000000] [--groups 1000] [--items 12] [--repeat 3] [--file PATH] \
+//!     [--pandas therapeutic-alliance-datafusion/bench/groupby_pandas.py]
 //! ```
 //!
 //! Generates the file if it does not exist (seeded; Likert items 1–5 driven by one factor per
 //! row, `counsellor` 0..groups), then runs each of `avg`, `cronbach_alpha` and `core`
 //! `--repeat` times, each in a fresh child process so that its peak resident memory (Linux
 //! `VmHWM`) is its own, and prints the median time and the peak memory, with raw alpha of
-//! counsellor 0 as a check that both paths compute the same thing. `bench/groupby_pandas.py`
-//! runs pandas + pingouin on the same file.
+//! counsellor 0 as a check that both paths compute the same thing. With `--pandas SCRIPT`,
+//! `bench/groupby_pandas.py` (pandas `groupby` + pingouin `cronbach_alpha` per group) runs as a
+//! fourth contender in the same session, `python3 SCRIPT --child FILE`, its time measured by
+//! the script after its imports.
 
 use std::error::Error;
 use std::path::PathBuf;
@@ -36,6 +39,7 @@ struct Args {
     repeat: usize,
     file: PathBuf,
     query: Option<String>,
+    pandas: Option<PathBuf>,
 }
 
 fn parse() -> AppResult<Args> {
@@ -46,6 +50,7 @@ fn parse() -> AppResult<Args> {
         repeat: 3,
         file: PathBuf::new(),
         query: None,
+        pandas: None,
     };
     let mut file = None;
     let mut it = std::env::args().skip(1);
@@ -58,9 +63,10 @@ fn parse() -> AppResult<Args> {
             "--repeat" => a.repeat = v()?.parse()?,
             "--file" => file = Some(PathBuf::from(v()?)),
             "--query" => a.query = Some(v()?),
+            "--pandas" => a.pandas = Some(PathBuf::from(v()?)),
             "--help" | "-h" => {
                 println!(
-                    "usage: bench [--rows N] [--groups G] [--items K] [--repeat R] [--file PATH]"
+                    "usage: bench [--rows N] [--groups G] [--items K] [--repeat R] [--file PATH] [--pandas SCRIPT]"
                 );
                 std::process::exit(0);
             }
@@ -270,17 +276,28 @@ async fn main() -> AppResult {
         a.repeat
     );
     let mut results = Vec::new();
-    for q in ["avg", "cronbach_alpha", "core"] {
+    let mut contenders = vec!["avg", "cronbach_alpha", "core"];
+    if a.pandas.is_some() {
+        contenders.push("pandas");
+    }
+    for q in contenders {
         let mut times = Vec::new();
         let mut peak = 0u64;
         let mut groups = 0;
         let mut alpha0 = String::new();
         for _ in 0..a.repeat {
-            let out = Command::new(&exe)
-                .args(["--query", q, "--items", &a.items.to_string()])
-                .args(["--groups", &a.groups.to_string(), "--file"])
-                .arg(&a.file)
-                .output()?;
+            let out = match (q, &a.pandas) {
+                ("pandas", Some(script)) => Command::new("python3")
+                    .arg(script)
+                    .arg("--child")
+                    .arg(&a.file)
+                    .output()?,
+                _ => Command::new(&exe)
+                    .args(["--query", q, "--items", &a.items.to_string()])
+                    .args(["--groups", &a.groups.to_string(), "--file"])
+                    .arg(&a.file)
+                    .output()?,
+            };
             if !out.status.success() {
                 return Err(String::from_utf8_lossy(&out.stderr).into_owned().into());
             }
@@ -308,5 +325,8 @@ async fn main() -> AppResult {
         "cronbach_alpha / core time: {:.2}x",
         results[1] / results[2]
     );
+    if let Some(pandas) = results.get(3) {
+        println!("pandas / cronbach_alpha time: {:.2}x", pandas / results[1]);
+    }
     Ok(())
 }
