@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::StatsError;
 use super::dist;
+use super::state::{centred, is_exact};
 use crate::numeric::summation::co_moments;
 
 mod kendall;
@@ -534,9 +535,40 @@ fn kendall_test(
 /// Golub & LeVeque 1983; Higham 2002, §1.9 and ch. 4), so offsets such as 1e15 cancel exactly
 /// and data ×1e154 or ×1e-160 neither overflow nor underflow. The sums are in those scaled
 /// units, which r does not depend on; the cost is one extra O(n) pass (for the scale).
+///
+/// Integer data within the exact limit (|x| ≤ 2²⁰, every rating scale) take the exact path of
+/// the streaming [`CorrelationAccumulator`](crate::stats::CorrelationAccumulator) instead: sums
+/// in `i128`, centred exactly, rounded once. So the in-memory and the streaming (and the
+/// DataFusion) results are bit-identical on such data, whatever the split.
 fn centred_sums(x: &[f64], y: &[f64]) -> (f64, f64, f64) {
+    if let Some(sums) = exact_centred_sums(x, y) {
+        return sums;
+    }
     let (mx, my, sxy) = co_moments(x, y);
     (mx.ss_u, my.ss_u, sxy)
+}
+
+/// Σdx², Σdy², Σdxdy from exact integer sums, as the accumulator's exact path computes them;
+/// `None` unless every value is an integer within the exact limit.
+fn exact_centred_sums(x: &[f64], y: &[f64]) -> Option<(f64, f64, f64)> {
+    if !x.iter().chain(y).all(|&v| is_exact(v)) {
+        return None;
+    }
+    // |v| ≤ 2^20: each product is below 2^40, so 2^87 pairs fit in i128
+    let mut e = [0i128; 5];
+    for (&a, &b) in x.iter().zip(y) {
+        let (a, b) = (a as i128, b as i128);
+        for (s, v) in e.iter_mut().zip([a, b, a * a, a * b, b * b]) {
+            *s += v;
+        }
+    }
+    let [sx, sy, sxx, sxy, syy] = e;
+    let n = x.len() as u64;
+    Some((
+        centred(n, sxx, sx, sx),
+        centred(n, syy, sy, sy),
+        centred(n, sxy, sx, sy),
+    ))
 }
 
 /// Pearson r from centred sums; errors on a constant variable.
