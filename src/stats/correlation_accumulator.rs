@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::correlation::{Correlation, CorrelationMethod, CorrelationOptions, pearson_from_sums};
 use super::correlation_state::CorrelationState;
-use super::state::{centred, is_exact};
+use super::state::{add_exact_pair, centred_pair, is_exact};
 use super::{StatsError, table};
 
 /// Streaming Pearson correlation: finishes into the same [`Correlation`] as
@@ -91,29 +91,20 @@ impl CorrelationAccumulator {
 
     /// Leaves the exact path: the exact sums become means and centred sums.
     fn leave_exact(&mut self) {
-        if let Some([sx, sy, sxx, sxy, syy]) = self.exact.take() {
+        if let Some(sums) = self.exact.take() {
             let n = self.n as u64;
             if n > 0 {
-                self.mean_x = sx as f64 / n as f64;
-                self.mean_y = sy as f64 / n as f64;
+                self.mean_x = sums[0] as f64 / n as f64;
+                self.mean_y = sums[1] as f64 / n as f64;
             }
-            self.sxx = centred(n, sxx, sx, sx);
-            self.sxy = centred(n, sxy, sx, sy);
-            self.syy = centred(n, syy, sy, sy);
+            (self.sxx, self.syy, self.sxy) = centred_pair(n, sums);
         }
     }
 
     /// Sxx, Syy, Sxy (centred) of the pairs seen.
     fn centred_sums(&self) -> (f64, f64, f64) {
         match self.exact {
-            Some([sx, sy, sxx, sxy, syy]) => {
-                let n = self.n as u64;
-                (
-                    centred(n, sxx, sx, sx),
-                    centred(n, syy, sy, sy),
-                    centred(n, sxy, sx, sy),
-                )
-            }
+            Some(sums) => centred_pair(self.n as u64, sums),
             None => (self.sxx, self.syy, self.sxy),
         }
     }
@@ -153,11 +144,8 @@ impl CorrelationAccumulator {
             && is_exact(x)
             && is_exact(y)
         {
-            // |x|, |y| <= 2^20 and at most 2^53 pairs: every sum stays below 2^94
-            let (x, y) = (x as i128, y as i128);
-            for (s, v) in e.iter_mut().zip([x, y, x * x, x * y, y * y]) {
-                *s += v;
-            }
+            // at most 2^53 pairs (checked above): every sum stays below 2^94
+            add_exact_pair(e, x, y);
             self.n += 1;
             return Ok(());
         }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::StatsError;
 use super::dist;
-use super::state::{centred, is_exact};
+use super::state::{add_exact_pair, centred_pair, is_exact};
 use crate::numeric::summation::co_moments;
 
 mod kendall;
@@ -554,21 +554,12 @@ fn exact_centred_sums(x: &[f64], y: &[f64]) -> Option<(f64, f64, f64)> {
     if !x.iter().chain(y).all(|&v| is_exact(v)) {
         return None;
     }
-    // |v| ≤ 2^20: each product is below 2^40, so 2^87 pairs fit in i128
-    let mut e = [0i128; 5];
+    // a slice holds fewer than 2^60 values: every sum stays below 2^100
+    let mut sums = [0i128; 5];
     for (&a, &b) in x.iter().zip(y) {
-        let (a, b) = (a as i128, b as i128);
-        for (s, v) in e.iter_mut().zip([a, b, a * a, a * b, b * b]) {
-            *s += v;
-        }
+        add_exact_pair(&mut sums, a, b);
     }
-    let [sx, sy, sxx, sxy, syy] = e;
-    let n = x.len() as u64;
-    Some((
-        centred(n, sxx, sx, sx),
-        centred(n, syy, sy, sy),
-        centred(n, sxy, sx, sy),
-    ))
+    Some(centred_pair(x.len() as u64, sums))
 }
 
 /// Pearson r from centred sums; errors on a constant variable.

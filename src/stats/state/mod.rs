@@ -355,6 +355,26 @@ pub(crate) fn centred(n: u64, s2: i128, s1: i128, s1b: i128) -> f64 {
     }
 }
 
+/// Adds the exact pair (x, y) (both [`is_exact`]) to the exact sums [Σx, Σy, Σx², Σxy, Σy²]
+/// of a pair of variables. |x|, |y| ≤ 2²⁰: each term is at most 2⁴⁰, so the sums of up to
+/// 2⁸⁶ pairs fit in `i128`; callers bound the count.
+pub(crate) fn add_exact_pair(sums: &mut [i128; 5], x: f64, y: f64) {
+    let (x, y) = (x as i128, y as i128);
+    for (s, v) in sums.iter_mut().zip([x, y, x * x, x * y, y * y]) {
+        *s += v;
+    }
+}
+
+/// Σdx², Σdy², Σdxdy of `n` pairs from their exact sums [Σx, Σy, Σx², Σxy, Σy²] (see
+/// [`centred`]).
+pub(crate) fn centred_pair(n: u64, [sx, sy, sxx, sxy, syy]: [i128; 5]) -> (f64, f64, f64) {
+    (
+        centred(n, sxx, sx, sx),
+        centred(n, syy, sy, sy),
+        centred(n, sxy, sx, sy),
+    )
+}
+
 /// Means and co-moments of p variables, as an exported state holds them: exact integer sums
 /// on the exact path, means and centred co-moments on the float path (see
 /// [`AlphaAccumulator`](crate::stats::AlphaAccumulator), "Exact integer path"). Matrices are
