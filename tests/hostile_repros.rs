@@ -509,34 +509,43 @@ fn pushes_and_merges_whose_moments_overflow_are_refused_and_leave_the_state_unch
             alpha_acc
         );
 
+        // the ICC accumulator holds its moments in one shifted, power-of-two-scaled frame:
+        // the same rows are accepted and its state round-trips
         let mut icc_acc = IccAccumulator::new(2).unwrap();
         icc_acc.push(&[1.0, 2.5]).unwrap();
         icc_acc.push(&[2.0, 2.0]).unwrap();
-        let before = icc_acc.clone();
-        let e = icc_acc.push(&[a, b]).unwrap_err();
-        assert!(matches!(e, StatsError::Overflow { .. }), "{e}");
-        // the exact rows before the refused one are not added either
-        assert!(icc_acc.push_rows(&[1.0, 2.0, a, b]).is_err());
-        assert!(icc_acc.push_with_missing(&[Some(a), Some(b)]).is_err());
-        assert_eq!(icc_acc, before);
+        icc_acc.push(&[a, b]).unwrap();
+        icc_acc.push_rows(&[1.0, 2.0, a, b]).unwrap();
+        assert!(icc_acc.push_with_missing(&[Some(a), Some(b)]).unwrap());
         assert_eq!(
             IccAccumulator::from_bytes(&icc_acc.to_bytes()).unwrap(),
             icc_acc
         );
 
+        // the correlation accumulator holds its moments in shifted, power-of-two-scaled
+        // frames (Chan, Golub & LeVeque 1983): the same pushes and merges are accepted, its
+        // state round-trips, and r equals the in-memory r
         let mut r = CorrelationAccumulator::new();
         r.push(a, 1.0).unwrap();
-        let before = r;
-        assert!(matches!(r.push(b, 2.0), Err(StatsError::Overflow { .. })));
-        assert_eq!(r, before);
+        r.push(b, 2.0).unwrap();
         let mut other = CorrelationAccumulator::new();
         other.push(b, 1.0).unwrap();
         other.push(b, 3.0).unwrap();
-        assert!(matches!(r.merge(&other), Err(StatsError::Overflow { .. })));
-        assert_eq!(r, before);
+        r.merge(&other).unwrap();
         assert_eq!(
             CorrelationAccumulator::from_bytes(&r.to_bytes()).unwrap(),
             r
+        );
+        let options = therapeutic_alliance::stats::CorrelationOptions::new();
+        let streamed = r.finish(&options).unwrap();
+        let batch =
+            therapeutic_alliance::stats::correlate(&[a, b, b, b], &[1.0, 2.0, 1.0, 3.0], &options)
+                .unwrap();
+        assert!(
+            (streamed.r - batch.r).abs() < 1e-12,
+            "{} vs {}",
+            streamed.r,
+            batch.r
         );
     }
     // an exact (integer) state that a float row would overflow stays exact
@@ -929,4 +938,153 @@ fn rci_of_post_scores_1e300_from_pre_scores_that_vary_by_units_is_finite() {
             }
         }
     }
+}
+
+#[test]
+fn correlation_accumulator_on_data_scaled_or_offset_matches_the_in_memory_r_for_any_split() {
+    use therapeutic_alliance::stats::{CorrelationAccumulator, CorrelationOptions, pearson};
+    let x = [12.0, 15.5, 9.0, 20.0, 14.0, 11.5, 18.0, 16.0, 10.0, 13.0];
+    let y = [30.0, 34.0, 28.5, 41.0, 33.0, 29.0, 36.0, 40.0, 27.0, 35.5];
+    let want = pearson(&x, &y).unwrap().r;
+    let mut transforms = hostile_transforms();
+    // issue 23: "off by 1e-5 at a 1.7e12 offset"
+    transforms.push(("+1.7e12", |v| v + 1.7e12));
+    transforms.push(("x1e-320 (subnormal)", |v| v * 1e-320));
+    for (name, f) in transforms {
+        let (tx, ty): (Vec<f64>, Vec<f64>) = (
+            x.iter().map(|&v| f(v)).collect(),
+            y.iter().map(|&v| f(v)).collect(),
+        );
+        // the batch r of the transformed data is the reference: subnormals lose digits
+        let batch = pearson(&tx, &ty)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .r;
+        let tol = if name.contains("subnormal") {
+            1e-2
+        } else {
+            1e-14
+        };
+        assert!(
+            (batch - want).abs() < tol,
+            "{name}: batch {batch} vs {want}"
+        );
+        for split in 0..=x.len() {
+            let (mut left, mut right) =
+                (CorrelationAccumulator::new(), CorrelationAccumulator::new());
+            for i in 0..x.len() {
+                if i < split { &mut left } else { &mut right }
+                    .push(tx[i], ty[i])
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+            }
+            for acc in [&left, &right] {
+                assert_eq!(
+                    &CorrelationAccumulator::from_bytes(&acc.to_bytes()).unwrap(),
+                    acc,
+                    "{name}: state round trip"
+                );
+            }
+            left.merge(&right).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let r = left
+                .finish(&CorrelationOptions::new())
+                .unwrap_or_else(|e| panic!("{name} split {split}: {e}"))
+                .r;
+            assert!(
+                (r - batch).abs() < 1e-14,
+                "{name} split {split}: streamed {r} vs batch {batch}"
+            );
+        }
+    }
+}
+
+/// A named transform and the factor it applies to the mean squares.
+type Scaled = (&'static str, fn(f64) -> f64, f64);
+
+#[test]
+fn icc_on_ratings_scaled_or_offset_matches_the_unscaled_icc_for_any_split() {
+    use therapeutic_alliance::stats::{IccAccumulator, IccOptions, icc};
+    // Shrout & Fleiss (1979) table 2: 6 targets, 4 raters
+    let data = [
+        9.0, 2.0, 5.0, 8.0, 6.0, 1.0, 3.0, 2.0, 8.0, 4.0, 6.0, 8.0, 7.0, 1.0, 2.0, 6.0, 10.0, 5.0,
+        6.0, 9.0, 6.0, 2.0, 4.0, 7.0,
+    ];
+    let o = IccOptions::new();
+    let base = icc(&data, 4, &o).unwrap();
+    let transforms: Vec<Scaled> = vec![
+        ("+1e15", |v| v + 1e15, 1.0),
+        ("-1e15", |v| v - 1e15, 1.0),
+        ("+1e15+0.25", |v| v + 1e15 + 0.25, 1.0),
+        ("+1.7e12+0.1", |v| v + 1.7e12 + 0.1, 1.0),
+        ("x1e150", |v| v * 1e150, 1e300),
+        ("x1e-160", |v| v * 1e-160, 1e-320),
+        ("x2^-1000", |v| v * 2f64.powi(-1000), 0.0),
+    ];
+    for (name, f, factor) in transforms {
+        let t: Vec<f64> = data.iter().map(|&v| f(v)).collect();
+        let got = icc(&t, 4, &o).unwrap_or_else(|e| panic!("{name}: {e}"));
+        for (a, b) in got.forms.iter().zip(&base.forms) {
+            // offsets below 1e15 + 0.25 keep the ratings exact; 1.7e12 + 0.1 rounds them
+            let tol = if name.starts_with("+1.7e12") {
+                1e-9
+            } else {
+                1e-12
+            };
+            for (x, y) in [
+                (a.icc, b.icc),
+                (a.f, b.f),
+                (a.ci_lb, b.ci_lb),
+                (a.ci_ub, b.ci_ub),
+            ] {
+                assert!(
+                    (x - y).abs() <= tol * y.abs().max(1.0),
+                    "{name} {:?}: {x} vs {y}",
+                    a.kind
+                );
+            }
+        }
+        if factor > 1e-300 && factor < 1e300 * 10.0 {
+            let want = base.ms.msr * factor;
+            assert!(
+                (got.ms.msr - want).abs() <= 1e-9 * want,
+                "{name}: msr {} vs {want}",
+                got.ms.msr
+            );
+        }
+        // any split of the targets, merged, gives the same ICCs
+        for split in 0..=6 {
+            let mut left = IccAccumulator::new(4).unwrap();
+            let mut right = IccAccumulator::new(4).unwrap();
+            for (acc, rows) in [(&mut left, &t[..split * 4]), (&mut right, &t[split * 4..])] {
+                if !rows.is_empty() {
+                    acc.push_rows(rows).unwrap();
+                }
+            }
+            for acc in [&left, &right] {
+                assert_eq!(
+                    &IccAccumulator::from_bytes(&acc.to_bytes()).unwrap(),
+                    acc,
+                    "{name}"
+                );
+            }
+            left.merge(&right).unwrap();
+            let merged = left
+                .finish(&o)
+                .unwrap_or_else(|e| panic!("{name} split {split}: {e}"));
+            for (a, b) in merged.forms.iter().zip(&got.forms) {
+                assert!(
+                    (a.icc - b.icc).abs() <= 1e-12,
+                    "{name} split {split} {:?}: {} vs {}",
+                    a.kind,
+                    a.icc,
+                    b.icc
+                );
+            }
+        }
+    }
+    // ×1e300: the ICCs exist, but the mean squares exceed f64: a typed error naming them
+    let t: Vec<f64> = data.iter().map(|&v| v * 1e300).collect();
+    let e = icc(&t, 4, &o).unwrap_err();
+    assert!(
+        matches!(e, StatsError::Overflow { .. }) && e.to_string().contains("mean square"),
+        "{e}"
+    );
 }

@@ -87,7 +87,7 @@ fn exponent(v: f64) -> i32 {
 /// of two makes the largest `|u|` lie in `[½, 1)`, so squares and their sums neither overflow
 /// (data ×1e154) nor underflow (data ×1e-160). The scaling is exact; the subtraction is
 /// computed on halved values when `|x − pilot|` could overflow.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Frame {
     pilot: f64,
     exp: i32,
@@ -172,6 +172,44 @@ impl Frame {
         } else {
             2.0 * (0.5 * self.pilot + scale_pow2(u, self.exp - 1))
         }
+    }
+}
+
+/// How far a streamed frame's values may grow before the frame widens: `|u| < 2^400` keeps
+/// every square below 2^800 and any sum of up to 2^53 of them below 2^853, far from overflow.
+const STREAM_HEADROOM: i32 = 400;
+
+impl Frame {
+    /// The exponent of the frame fitted to `x` alone (`|x − pilot|` in `[½, 1)` units), and
+    /// whether `x − pilot` overflows; `None` when `x` equals the pilot.
+    fn fit_exp(&self, x: f64) -> Option<(i32, bool)> {
+        let d = (x - self.pilot).abs();
+        if d == 0.0 {
+            None
+        } else if d.is_finite() {
+            Some((exponent(d) + 1, false))
+        } else {
+            Some((exponent((0.5 * x - 0.5 * self.pilot).abs()) + 2, true))
+        }
+    }
+
+    /// The frame a **streamed** variable (an accumulator's, whose values arrive one at a time
+    /// and whose pilot is the first value) must move to so that `x` can be added, or `None`
+    /// to keep this one. A frame holding only the pilot so far (`fitted` false: every
+    /// moment is 0) is fitted to `x`; a fitted one widens only when `x` would leave the
+    /// headroom of `2^400` units or its deviation from the pilot overflows. Moving changes
+    /// the exponent only (see [`Frame::rescale`]).
+    pub(crate) fn refit(&self, fitted: bool, x: f64) -> Option<Self> {
+        let (exp, overflows) = self.fit_exp(x)?;
+        let widen =
+            exp > self.exp.saturating_add(STREAM_HEADROOM) || (overflows && self.pre == 1.0);
+        (!fitted || widen).then(|| Self::new(self.pilot, exp))
+    }
+
+    /// `u` (in this frame's units, times `2^(power·exp)`) expressed in `to`'s units: exact
+    /// unless it becomes subnormal.
+    pub(crate) fn rescale(&self, to: &Self, u: f64, power: i32) -> f64 {
+        scale_pow2(u, power * (self.exp - to.exp))
     }
 }
 

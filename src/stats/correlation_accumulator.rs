@@ -7,6 +7,7 @@ use super::correlation::{Correlation, CorrelationMethod, CorrelationOptions, pea
 use super::correlation_state::CorrelationState;
 use super::state::{add_exact_pair, centred_pair, is_exact};
 use super::{StatsError, table};
+use crate::numeric::summation::Frame;
 
 /// Streaming Pearson correlation: finishes into the same [`Correlation`] as
 /// [`pearson`](super::pearson) / [`correlate`](super::correlate) (R `cor.test`: t test and
@@ -20,6 +21,11 @@ use super::{StatsError, table};
 /// δx = x̄_B − x̄_A and δy = ȳ_B − ȳ_A, x̄ = x̄_A + δx·n_B/n (ȳ likewise) and
 /// Sxy = Sxy_A + Sxy_B + δx·δy·n_A·n_B/n (Sxx, Syy likewise). One pair is the case n_B = 1
 /// (Welford 1962).
+///
+/// Each variable's moments are held in its frame `u = (x − pilot)·2^−exp` (the pilot is the
+/// first value; see the [`stats`](crate::stats) docs, "Frames"): r is scale-free, so it is
+/// taken from the frame sums directly, and data offset by 1e15 or scaled by 1e154 or 1e-160
+/// give the r of the unshifted, unscaled data.
 ///
 /// ```
 /// use therapeutic_alliance::stats::{CorrelationAccumulator, CorrelationOptions};
@@ -52,10 +58,15 @@ use super::{StatsError, table};
 pub struct CorrelationAccumulator {
     pub(super) n: usize,
     pub(super) n_missing: usize,
+    /// The float path's frames of x and y (pilot and power-of-two unit); the means and
+    /// centred sums below are in their units.
+    pub(super) frame_x: Frame,
+    pub(super) frame_y: Frame,
     pub(super) mean_x: f64,
     pub(super) mean_y: f64,
     pub(super) sxx: f64,
     pub(super) syy: f64,
+    /// In units of `2^(exp_x + exp_y)`.
     pub(super) sxy: f64,
     /// Exact path: [Σx, Σy, Σx², Σxy, Σy²]; `None` on the float path.
     pub(super) exact: Option<[i128; 5]>,
@@ -66,6 +77,8 @@ impl Default for CorrelationAccumulator {
         Self {
             n: 0,
             n_missing: 0,
+            frame_x: Frame::constant(0.0),
+            frame_y: Frame::constant(0.0),
             mean_x: 0.0,
             mean_y: 0.0,
             sxx: 0.0,
@@ -89,16 +102,64 @@ impl CorrelationAccumulator {
         self.exact.is_some()
     }
 
-    /// Leaves the exact path: the exact sums become means and centred sums.
+    /// Leaves the exact path: the exact sums become means and centred sums, in unit frames
+    /// whose pilots are the rounded means (so the means in the frame are exact to one
+    /// rounding: `(Σx − n·pilot)/n` is computed in `i128`).
     fn leave_exact(&mut self) {
         if let Some(sums) = self.exact.take() {
             let n = self.n as u64;
             if n > 0 {
-                self.mean_x = sums[0] as f64 / n as f64;
-                self.mean_y = sums[1] as f64 / n as f64;
+                let frame = |sum: i128| {
+                    let pilot = (sum as f64 / n as f64).round();
+                    // |pilot| <= 2^20 and n <= 2^53: the product and difference fit in i128
+                    let rest = sum - i128::from(n) * pilot as i128;
+                    (Frame::new(pilot, 0), rest as f64 / n as f64)
+                };
+                (self.frame_x, self.mean_x) = frame(sums[0]);
+                (self.frame_y, self.mean_y) = frame(sums[1]);
             }
             (self.sxx, self.syy, self.sxy) = centred_pair(n, sums);
         }
+    }
+
+    /// Moves the float path's frames to hold (x, y), rescaling the moments exactly (see
+    /// [`Frame::refit`]).
+    fn refit(&mut self, x: f64, y: f64) {
+        let (fitted_x, fitted_y) = self.fitted();
+        if let Some(to) = self.frame_x.refit(fitted_x, x) {
+            self.mean_x = self.frame_x.rescale(&to, self.mean_x, 1);
+            self.sxx = self.frame_x.rescale(&to, self.sxx, 2);
+            self.sxy = self.frame_x.rescale(&to, self.sxy, 1);
+            self.frame_x = to;
+        }
+        if let Some(to) = self.frame_y.refit(fitted_y, y) {
+            self.mean_y = self.frame_y.rescale(&to, self.mean_y, 1);
+            self.syy = self.frame_y.rescale(&to, self.syy, 2);
+            self.sxy = self.frame_y.rescale(&to, self.sxy, 1);
+            self.frame_y = to;
+        }
+    }
+
+    /// Whether the frames of x and y are fitted to data (some value differs from the pilot:
+    /// a mean or sum of squares is not 0); an unfitted frame can take any unit.
+    fn fitted(&self) -> (bool, bool) {
+        (
+            self.mean_x != 0.0 || self.sxx != 0.0,
+            self.mean_y != 0.0 || self.syy != 0.0,
+        )
+    }
+
+    /// The same moments in the frames `(fx, fy)` (at least as wide as the current ones).
+    fn moved(mut self, fx: Frame, fy: Frame) -> Self {
+        self.mean_x = self.frame_x.rescale(&fx, self.mean_x, 1) + fx.apply(self.frame_x.pilot());
+        self.mean_y = self.frame_y.rescale(&fy, self.mean_y, 1) + fy.apply(self.frame_y.pilot());
+        self.sxx = self.frame_x.rescale(&fx, self.sxx, 2);
+        self.syy = self.frame_y.rescale(&fy, self.syy, 2);
+        self.sxy = self
+            .frame_y
+            .rescale(&fy, self.frame_x.rescale(&fx, self.sxy, 1), 1);
+        (self.frame_x, self.frame_y) = (fx, fy);
+        self
     }
 
     /// Sxx, Syy, Sxy (centred) of the pairs seen.
@@ -152,6 +213,11 @@ impl CorrelationAccumulator {
         // on a copy (the type is Copy): committed only if every moment stays finite
         let mut next = *self;
         next.leave_exact();
+        if next.n == 0 {
+            (next.frame_x, next.frame_y) = (Frame::constant(x), Frame::constant(y));
+        }
+        next.refit(x, y);
+        let (x, y) = (next.frame_x.apply(x), next.frame_y.apply(y));
         next.n += 1;
         let inv = 1.0 / next.n as f64;
         let dx = x - next.mean_x;
@@ -247,6 +313,24 @@ impl CorrelationAccumulator {
                 ..other
             };
         } else {
+            // one frame for both parts: this part's pilots, the wider unit, widened further
+            // if the other part's pilot lies beyond the headroom
+            // (a frame that holds only its pilot, every moment 0, has no unit of its own)
+            let common = |a: Frame, a_fitted: bool, b: Frame, b_fitted: bool| {
+                let exp = match (a_fitted, b_fitted) {
+                    (true, true) => a.exp().max(b.exp()),
+                    (false, true) => b.exp(),
+                    _ => a.exp(),
+                };
+                let f = Frame::new(a.pilot(), exp);
+                f.refit(a_fitted || b_fitted, b.pilot()).unwrap_or(f)
+            };
+            let (ax, ay) = next.fitted();
+            let (bx, by) = other.fitted();
+            let fx = common(next.frame_x, ax, other.frame_x, bx);
+            let fy = common(next.frame_y, ay, other.frame_y, by);
+            next = next.moved(fx, fy);
+            other = other.moved(fx, fy);
             let (na, nb) = (next.n as f64, other.n as f64);
             let nf = na + nb;
             let (w, c) = (nb / nf, na * nb / nf);

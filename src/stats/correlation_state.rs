@@ -13,7 +13,8 @@ use super::table::MAX_COUNT;
 /// The exported state of a [`CorrelationAccumulator`]: plain numbers, versioned, validated on
 /// import ([`CorrelationAccumulator::from_state`]). The moments are those of the two
 /// variables (x, y): on the exact path `sums` = [Σx, Σy] and `cross_products` =
-/// [Σx², Σxy, Σy²]; on the float path `means` = [x̄, ȳ] and `comoments` = [Sxx, Sxy, Syy].
+/// [Σx², Σxy, Σy²]; on the float path `means` = [x̄, ȳ] and `comoments` = [Sxx, Sxy, Syy]
+/// in the frames of x and y (`pilots`, `exponents`; see [`MomentState::Float`]).
 ///
 /// ```
 /// use therapeutic_alliance::stats::CorrelationAccumulator;
@@ -67,6 +68,8 @@ impl CorrelationAccumulator {
                 cross_products: vec![sxx, sxy, syy],
             },
             None => MomentState::Float {
+                pilots: vec![self.frame_x.pilot(), self.frame_y.pilot()],
+                exponents: vec![self.frame_x.exp(), self.frame_y.exp()],
                 means: vec![self.mean_x, self.mean_y],
                 comoments: vec![self.sxx, self.sxy, self.syy],
             },
@@ -109,8 +112,9 @@ impl CorrelationAccumulator {
             CheckedMoments::Exact { s1, s2 } => {
                 out.exact = Some([s1[0], s1[1], s2[0], s2[1], s2[3]]);
             }
-            CheckedMoments::Float { mean, m2 } => {
+            CheckedMoments::Float { frames, mean, m2 } => {
                 out.exact = None;
+                (out.frame_x, out.frame_y) = (frames[0], frames[1]);
                 (out.mean_x, out.mean_y) = (mean[0], mean[1]);
                 (out.sxx, out.sxy, out.syy) = (m2[0], m2[1], m2[3]);
             }

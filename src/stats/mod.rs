@@ -34,6 +34,16 @@
 //! is the case n_B = 1, M_B = 0 (Welford 1962). The ICC state is chosen so that every sum of
 //! squares is such a moment (see [`IccAccumulator`]).
 //!
+//! Frames: the correlation and ICC accumulators hold their floating-point moments in
+//! shifted, power-of-two-scaled frames `u = (x − pilot)·2^−exp` (Chan, Golub & LeVeque 1983
+//! recommend the shift; Higham 2002, §1.9): the pilot is the first value accumulated, so data
+//! offset by 1e15 keep their digits, and the unit is fitted to the data's spread and widened
+//! (exactly, by a power of two) only when a value would leave a headroom of 2⁴⁰⁰ units, so
+//! data scaled by 1e154 or 1e-160 neither overflow nor underflow. Two parts merge in one
+//! frame: the first part's pilot and the wider unit. The exported state carries the frames
+//! ([`MomentState::Float`], [`IccMomentState::Float`]). The alpha accumulator still holds
+//! raw moments (frames with pilot 0 and unit 1 in its state).
+//!
 //! # Reliable change and clinical significance
 //!
 //! Reliable change and clinical significance (Jacobson & Truax 1991 and variants).

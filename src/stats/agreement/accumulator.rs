@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Icc, IccOptions, IccState, icc_from_mean_squares};
-use crate::numeric::summation::CompensatedSum;
+use crate::numeric::summation::{CompensatedSum, Frame, scale_pow2};
 use crate::stats::StatsError;
 use crate::stats::state::is_exact;
 use crate::stats::table;
@@ -60,6 +60,10 @@ use crate::stats::table;
 pub struct IccAccumulator {
     pub(super) k: usize,
     pub(super) n: usize,
+    /// The float path's frame, one for every rating (a shift and a power-of-two unit: the
+    /// two-way sums of squares are shift-invariant and scale by the unit's square); the
+    /// moments below are in its units.
+    pub(super) frame: Frame,
     pub(super) row_mean: f64,
     pub(super) row_m2: f64,
     pub(super) dev_mean: Vec<f64>,
@@ -81,6 +85,7 @@ impl PartialEq for IccAccumulator {
     fn eq(&self, other: &Self) -> bool {
         self.k == other.k
             && self.n == other.n
+            && self.frame == other.frame
             && self.row_mean == other.row_mean
             && self.row_m2 == other.row_m2
             && self.dev_mean == other.dev_mean
@@ -241,6 +246,7 @@ impl IccAccumulator {
         Ok(Self {
             k: n_raters,
             n: 0,
+            frame: Frame::constant(0.0),
             row_mean: 0.0,
             row_m2: 0.0,
             dev_mean: table::zeros("raters", n_raters)?,
@@ -376,7 +382,40 @@ impl IccAccumulator {
     fn leave_exact(&mut self) {
         if let Some(e) = self.exact.take() {
             (self.row_mean, self.row_m2, self.dev_mean, self.dev_m2) = e.moments(self.n);
+            // a unit frame whose pilot is the rounded grand mean, the mean in it exact to one
+            // rounding: (G − N·k·pilot)/(N·k) in i128 (|pilot| <= 2^20, N·k·2^20 < 2^90)
+            if self.n > 0 {
+                let pilot = self.row_mean.round();
+                let g: i128 = e.c.iter().sum();
+                let nk = self.n as i128 * self.k as i128;
+                self.frame = Frame::new(pilot, 0);
+                self.row_mean = (g - nk * pilot as i128) as f64 / nk as f64;
+            }
         }
+    }
+
+    /// Whether the frame is fitted to data (some rating differed from the pilot: a moment is
+    /// not 0); an unfitted frame can take any unit.
+    fn fitted(&self) -> bool {
+        self.row_mean != 0.0
+            || self.row_m2 != 0.0
+            || self.dev_mean.iter().chain(&self.dev_m2).any(|&v| v != 0.0)
+    }
+
+    /// The same moments in the frame `to` (at least as wide as the current one, or the
+    /// current one unfitted).
+    fn move_to(&mut self, to: Frame) {
+        let from = self.frame;
+        self.row_mean = from.rescale(&to, self.row_mean, 1) + to.apply(from.pilot());
+        self.row_m2 = from.rescale(&to, self.row_m2, 2);
+        // the row-centred ratings do not depend on the shift
+        for m in &mut self.dev_mean {
+            *m = from.rescale(&to, *m, 1);
+        }
+        for m2 in &mut self.dev_m2 {
+            *m2 = from.rescale(&to, *m2, 2);
+        }
+        self.frame = to;
     }
 
     /// Adds one complete, finite row: exactly on the exact path, else Welford's update.
@@ -411,18 +450,38 @@ impl IccAccumulator {
     /// Welford's update of the float state by one row, checked: first every new value is
     /// computed and tested, then stored.
     fn welford(&mut self, row: &[f64]) -> Result<(), StatsError> {
+        // the frame: the first rating is the pilot; the row's farthest rating from it decides
+        // whether the unit must move (Frame::refit), the moments rescaled exactly with it
+        let from = if self.n == 0 {
+            Frame::constant(row.first().copied().unwrap_or(0.0))
+        } else {
+            self.frame
+        };
+        let far = row
+            .iter()
+            .copied()
+            .max_by(|a, b| {
+                let d = |x: f64| (0.5 * x - 0.5 * from.pilot()).abs();
+                d(*a).total_cmp(&d(*b))
+            })
+            .unwrap_or(0.0);
+        let to = from.refit(self.n > 0 && self.fitted(), far).unwrap_or(from);
+        let one = |v: f64| from.rescale(&to, v, 1);
+        let two = |v: f64| from.rescale(&to, v, 2);
         let mut s = CompensatedSum::new();
         for &x in row {
-            s.add(x);
+            s.add(to.apply(x));
         }
         let rm = s.total() / self.k as f64;
         let n = self.n + 1;
         let inv = 1.0 / n as f64;
-        let d = rm - self.row_mean;
-        let row_mean = self.row_mean + d * inv;
-        let row_m2 = self.row_m2 + d * (rm - row_mean);
+        let old_mean = if self.n == 0 { 0.0 } else { one(self.row_mean) };
+        let d = rm - old_mean;
+        let row_mean = old_mean + d * inv;
+        let row_m2 = two(self.row_m2) + d * (rm - row_mean);
         let step = |x: f64, m: f64, m2: f64| {
-            let e = x - rm;
+            let e = to.apply(x) - rm;
+            let (m, m2) = (one(m), two(m2));
             let d = e - m;
             let m = m + d * inv;
             (m, m2 + d * (e - m))
@@ -444,6 +503,7 @@ impl IccAccumulator {
             });
         }
         (self.n, self.row_mean, self.row_m2) = (n, row_mean, row_m2);
+        self.frame = to;
         self.seen += 1;
         for ((m, m2), &x) in self.dev_mean.iter_mut().zip(&mut self.dev_m2).zip(row) {
             (*m, *m2) = step(x, *m, *m2);
@@ -496,11 +556,29 @@ impl IccAccumulator {
         };
         if next.n == 0 {
             next.n = other_f.n;
+            next.frame = other_f.frame;
             next.row_mean = other_f.row_mean;
             next.row_m2 = other_f.row_m2;
             next.dev_mean.copy_from_slice(&other_f.dev_mean);
             next.dev_m2.copy_from_slice(&other_f.dev_m2);
         } else {
+            // one frame for both: this part's pilot, the wider unit (an unfitted frame has
+            // none), widened further if the other part's pilot lies beyond the headroom
+            let (a, b) = (next.frame, other_f.frame);
+            let (a_fitted, b_fitted) = (next.fitted(), other_f.fitted());
+            let exp = match (a_fitted, b_fitted) {
+                (true, true) => a.exp().max(b.exp()),
+                (false, true) => b.exp(),
+                _ => a.exp(),
+            };
+            let common = Frame::new(a.pilot(), exp);
+            let common = common
+                .refit(a_fitted || b_fitted, b.pilot())
+                .unwrap_or(common);
+            next.move_to(common);
+            let mut moved = other_f.clone();
+            moved.move_to(common);
+            let other_f = &moved;
             let (na, nb) = (next.n as f64, other_f.n as f64);
             let nf = na + nb;
             let (w, c) = (nb / nf, na * nb / nf);
@@ -545,8 +623,9 @@ impl IccAccumulator {
         self.seen += other.seen;
     }
 
-    /// The two-way mean squares (MSR, MSC, MSE) of the complete targets seen.
-    pub(super) fn mean_squares(&self) -> Result<(f64, f64, f64), StatsError> {
+    /// The two-way mean squares (MSR, MSC, MSE) of the complete targets seen, in units of
+    /// `2^(2·exp)` for the returned frame exponent `exp` (0 on the exact path).
+    pub(super) fn mean_squares(&self) -> Result<(f64, f64, f64, i32), StatsError> {
         let n = self.n;
         if n < 2 {
             return Err(StatsError::TooFewCases {
@@ -564,6 +643,7 @@ impl IccAccumulator {
                 rows as f64 / nk / (nf - 1.0),
                 cols as f64 / nk / (kf - 1.0),
                 res as f64 / nk / ((nf - 1.0) * (kf - 1.0)),
+                0,
             ));
         }
         if self.exact.is_some() {
@@ -582,6 +662,7 @@ impl IccAccumulator {
             kf * self.row_m2 / (nf - 1.0),
             nf * ssc.total() / (kf - 1.0),
             sse.total() / ((nf - 1.0) * (kf - 1.0)),
+            self.frame.exp(),
         ))
     }
 
@@ -601,8 +682,10 @@ impl IccAccumulator {
                 got,
             });
         }
-        let (msr, msc, mse) = self.mean_squares()?;
-        icc_from_mean_squares(
+        let (msr, msc, mse, exp) = self.mean_squares()?;
+        // every ICC, F and bound is a ratio of mean squares: computed in the frame's units,
+        // the mean squares reported in raw units
+        let mut out = icc_from_mean_squares(
             self.n,
             self.k,
             msr,
@@ -610,6 +693,16 @@ impl IccAccumulator {
             mse,
             options.level(),
             self.n_dropped,
-        )
+        )?;
+        let ms = &mut out.ms;
+        for v in [&mut ms.msr, &mut ms.msc, &mut ms.mse, &mut ms.msw] {
+            *v = scale_pow2(*v, 2 * exp);
+            if !v.is_finite() {
+                return Err(StatsError::Overflow {
+                    what: "ratings: a mean square exceeds the f64 range".to_owned(),
+                });
+            }
+        }
+        Ok(out)
     }
 }

@@ -327,7 +327,7 @@ mod tests {
     fn mean_squares_match_psych() {
         let mut acc = IccAccumulator::new(4).unwrap();
         acc.push_rows(&SF).unwrap();
-        let (msr, msc, mse) = acc.mean_squares().unwrap();
+        let (msr, msc, mse, _) = acc.mean_squares().unwrap();
         assert!((msr - 11.2416666666667).abs() < 1e-12);
         assert!((msc - 32.4861111111111).abs() < 1e-12);
         assert!((mse - 1.01944444444444).abs() < 1e-12);

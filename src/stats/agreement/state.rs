@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use super::IccAccumulator;
 use super::accumulator::IccExact;
 use crate::stats::state::{
-    EXACT_LIMIT, ROUNDING, STATE_VERSION, StateError, StateKind, check_finite, check_header,
-    check_len, codec, decimal,
+    EXACT_LIMIT, ROUNDING, STATE_VERSION, StateError, StateKind, check_finite, check_frames,
+    check_header, check_len, codec, decimal,
 };
 use crate::stats::table::MAX_COUNT;
 
@@ -75,8 +75,15 @@ pub enum IccMomentState {
         #[serde(with = "decimal")]
         row_sum_squares: i128,
     },
-    /// Floating-point moments.
+    /// Floating-point moments, of the ratings in one frame `u = (x − pilot)·2^−exponent`
+    /// (see [`MomentState::Float`](crate::stats::MomentState::Float)): the mean of the target
+    /// means in raw units is `pilot + row_mean·2^exponent`, sums of squares scale by
+    /// `2^(2·exponent)`.
     Float {
+        /// The frame's pilot (shift).
+        pilot: f64,
+        /// The binary exponent of the frame's unit (−1022..=1023).
+        exponent: i32,
         /// Mean of the target means.
         row_mean: f64,
         /// Centred sum of squares of the target means.
@@ -117,6 +124,8 @@ impl IccAccumulator {
                 row_sum_squares: e.r2,
             },
             None => IccMomentState::Float {
+                pilot: self.frame.pilot(),
+                exponent: self.frame.exp(),
                 row_mean: self.row_mean,
                 row_m2: self.row_m2,
                 dev_means: self.dev_mean.clone(),
@@ -212,11 +221,17 @@ impl IccAccumulator {
                 out.exact = Some(e);
             }
             IccMomentState::Float {
+                pilot,
+                exponent,
                 row_mean,
                 row_m2,
                 dev_means,
                 dev_m2,
             } => {
+                out.frame = check_frames(&[pilot], &[exponent])?
+                    .first()
+                    .copied()
+                    .unwrap_or(out.frame);
                 check_len("dev_means", k, dev_means.len())?;
                 check_len("dev_m2", k, dev_m2.len())?;
                 check_finite("row_mean", &[row_mean, row_m2])?;
@@ -260,12 +275,16 @@ impl IccAccumulator {
                 w.i128s(&[*row_sum_squares]);
             }
             IccMomentState::Float {
+                pilot,
+                exponent,
                 row_mean,
                 row_m2,
                 dev_means,
                 dev_m2,
             } => {
                 w.u8(1);
+                w.f64(*pilot);
+                w.u64(i64::from(*exponent) as u64);
                 w.f64s(&[*row_mean, *row_m2]);
                 w.f64s(dev_means);
                 w.f64s(dev_m2);
@@ -305,6 +324,8 @@ impl IccAccumulator {
                 row_sum_squares: r.i128s(1, "row_sum_squares")?[0],
             },
             1 => IccMomentState::Float {
+                pilot: r.f64("pilot")?,
+                exponent: r.i32s(1, "exponent")?[0],
                 row_mean: r.f64("row_mean")?,
                 row_m2: r.f64("row_m2")?,
                 dev_means: r.f64s(k, "dev_means")?,

@@ -76,7 +76,10 @@ impl AlphaAccumulator {
                     cross_products: pack(p, &s2),
                 }
             }
+            // the alpha accumulator holds raw moments: unit frames at 0
             None => MomentState::Float {
+                pilots: vec![0.0; p],
+                exponents: vec![0; p],
                 means: a.mean.clone(),
                 comoments: pack(p, &a.m2),
             },
@@ -133,10 +136,9 @@ impl AlphaAccumulator {
                         .map_err(|e| StateError::invalid("n_items", e.to_string()))?,
                 );
             }
-            CheckedMoments::Float { mean, m2 } => {
+            CheckedMoments::Float { frames, mean, m2 } => {
                 acc.exact = None;
-                acc.mean = mean;
-                acc.m2 = m2;
+                (acc.mean, acc.m2) = CheckedMoments::into_raw_float(&frames, &mean, m2)?;
             }
         }
         acc.n = n;

@@ -194,6 +194,20 @@ impl<'a> Reader<'a> {
             .collect())
     }
 
+    /// `n` signed 32-bit integers, each written as the 8 bytes of an `i64`.
+    pub(crate) fn i32s(&mut self, n: usize, what: &str) -> Result<Vec<i32>, StateError> {
+        let b = self.take(
+            n.checked_mul(8).ok_or_else(|| format("size overflow"))?,
+            what,
+        )?;
+        b.chunks_exact(8)
+            .map(|c| {
+                let v = i64::from_le_bytes(c.try_into().unwrap_or_default());
+                i32::try_from(v).map_err(|_| format(format!("{what}: {v} does not fit in i32")))
+            })
+            .collect()
+    }
+
     pub(crate) fn opt_f64(&mut self, what: &str) -> Result<Option<f64>, StateError> {
         match self.u8(what)? {
             0 => Ok(None),

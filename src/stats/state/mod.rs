@@ -9,6 +9,8 @@ pub(crate) mod codec;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::numeric::summation::Frame;
+
 /// The state format version this build writes and reads (in every state's `version` field and
 /// in the binary header).
 pub const STATE_VERSION: u32 = 1;
@@ -397,13 +399,43 @@ pub enum MomentState {
         #[serde(with = "decimal::vec")]
         cross_products: Vec<i128>,
     },
-    /// The floating-point path: means and centred co-moments Σ (x_i − m_i)(x_j − m_j).
+    /// The floating-point path: means and centred co-moments Σ (u_i − ū_i)(u_j − ū_j) of
+    /// the values in their frames, `u_i = (x_i − pilot_i)·2^−exponent_i` (Chan, Golub &
+    /// LeVeque 1983): the pilot is a data value, so an offset such as 1e15 cancels exactly,
+    /// and the power-of-two unit keeps squares of data scaled by 1e154 or 1e-160 in range.
+    /// In raw units the mean is `pilot_i + ū_i·2^exponent_i` and the co-moment
+    /// `c_ij·2^(exponent_i + exponent_j)`. A frame with pilot 0 and exponent 0 holds raw
+    /// values.
     Float {
-        /// Means (p values).
+        /// Pilot (shift) per variable (p values).
+        pilots: Vec<f64>,
+        /// Binary exponent of the unit per variable (p values, in −1022..=1023).
+        exponents: Vec<i32>,
+        /// Means in frame units (p values).
         means: Vec<f64>,
-        /// Centred co-moments, packed upper triangle (p(p+1)/2 values).
+        /// Centred co-moments in frame units, packed upper triangle (p(p+1)/2 values).
         comoments: Vec<f64>,
     },
+}
+
+/// The frames of an imported float state: one per variable, from its pilot and exponent.
+pub(crate) fn check_frames(pilots: &[f64], exponents: &[i32]) -> Result<Vec<Frame>, StateError> {
+    check_finite("pilots", pilots)?;
+    pilots
+        .iter()
+        .zip(exponents)
+        .enumerate()
+        .map(|(i, (&pilot, &exp))| {
+            if (-1022..=1023).contains(&exp) {
+                Ok(Frame::new(pilot, exp))
+            } else {
+                Err(StateError::invalid(
+                    format!("exponents[{i}]"),
+                    format!("{exp} is outside -1022..=1023"),
+                ))
+            }
+        })
+        .collect()
 }
 
 /// p(p+1)/2, or an error when that overflows.
@@ -438,8 +470,44 @@ pub(crate) fn unpack<T: Copy>(p: usize, packed: &[T], zero: T) -> Vec<T> {
 /// The checked pieces of a [`MomentState`] for `p` variables and `n` records, with full
 /// (unpacked) matrices.
 pub(crate) enum CheckedMoments {
-    Exact { s1: Vec<i128>, s2: Vec<i128> },
-    Float { mean: Vec<f64>, m2: Vec<f64> },
+    Exact {
+        s1: Vec<i128>,
+        s2: Vec<i128>,
+    },
+    /// Means and full co-moment matrix in the frames' units.
+    Float {
+        frames: Vec<Frame>,
+        mean: Vec<f64>,
+        m2: Vec<f64>,
+    },
+}
+
+impl CheckedMoments {
+    /// The means and co-moments in raw units (frames with pilot 0 and exponent 0), for
+    /// accumulators that hold raw moments; an error when a raw value overflows `f64`.
+    pub(crate) fn into_raw_float(
+        frames: &[Frame],
+        mean: &[f64],
+        m2: Vec<f64>,
+    ) -> Result<(Vec<f64>, Vec<f64>), StateError> {
+        let p = frames.len();
+        let raw = Frame::new(0.0, 0);
+        let mean: Vec<f64> = frames
+            .iter()
+            .zip(mean)
+            .map(|(f, &m)| f.unapply(m))
+            .collect();
+        let mut full = m2;
+        for i in 0..p {
+            for j in 0..p {
+                let v = &mut full[i * p + j];
+                *v = frames[j].rescale(&raw, frames[i].rescale(&raw, *v, 1), 1);
+            }
+        }
+        check_finite("means (raw units)", &mean)?;
+        check_finite("comoments (raw units)", &full)?;
+        Ok((mean, full))
+    }
 }
 
 impl MomentState {
@@ -463,9 +531,17 @@ impl MomentState {
                 check_exact_sums(p, n, range, &sums, &s2)?;
                 Ok(CheckedMoments::Exact { s1: sums, s2 })
             }
-            Self::Float { means, comoments } => {
+            Self::Float {
+                pilots,
+                exponents,
+                means,
+                comoments,
+            } => {
+                check_len("pilots", p, pilots.len())?;
+                check_len("exponents", p, exponents.len())?;
                 check_len("means", p, means.len())?;
                 check_len("comoments", tri, comoments.len())?;
+                let frames = check_frames(&pilots, &exponents)?;
                 check_finite("means", &means)?;
                 check_finite("comoments", &comoments)?;
                 let m2 = unpack(p, &comoments, 0.0);
@@ -479,6 +555,7 @@ impl MomentState {
                 } else if let Some((lo, hi)) = range {
                     let slack = ROUNDING * lo.abs().max(hi.abs()).max(1.0);
                     for (i, &m) in means.iter().enumerate() {
+                        let m = frames[i].unapply(m);
                         if m < lo - slack || m > hi + slack {
                             return Err(StateError::invalid(
                                 format!("means[{i}]"),
@@ -491,9 +568,11 @@ impl MomentState {
                     // with the mean widened by the slack. The weaker range²/4 bound let in
                     // states that a push of values within the range took past it.
                     for i in 0..p {
-                        let m = means[i];
+                        let m = frames[i].unapply(means[i]);
                         let bound =
                             n as f64 * ((m - lo).max(0.0) + slack) * ((hi - m).max(0.0) + slack);
+                        // the bound in frame units (exact scaling)
+                        let bound = Frame::new(0.0, 0).rescale(&frames[i], bound, 2);
                         let v = m2[i * p + i];
                         if v > bound * (1.0 + ROUNDING) {
                             return Err(StateError::invalid(
@@ -504,7 +583,11 @@ impl MomentState {
                     }
                 }
                 check_psd("comoments", p, &m2)?;
-                Ok(CheckedMoments::Float { mean: means, m2 })
+                Ok(CheckedMoments::Float {
+                    frames,
+                    mean: means,
+                    m2,
+                })
             }
         }
     }
@@ -583,8 +666,17 @@ pub(crate) fn write_moments(w: &mut codec::Writer, m: &MomentState) {
             w.i128s(sums);
             w.i128s(cross_products);
         }
-        MomentState::Float { means, comoments } => {
+        MomentState::Float {
+            pilots,
+            exponents,
+            means,
+            comoments,
+        } => {
             w.u8(1);
+            w.f64s(pilots);
+            for &e in exponents {
+                w.u64(i64::from(e) as u64);
+            }
             w.f64s(means);
             w.f64s(comoments);
         }
@@ -600,6 +692,8 @@ pub(crate) fn read_moments(r: &mut codec::Reader<'_>, p: usize) -> Result<Moment
             cross_products: r.i128s(tri, "cross_products")?,
         }),
         1 => Ok(MomentState::Float {
+            pilots: r.f64s(p, "pilots")?,
+            exponents: r.i32s(p, "exponents")?,
             means: r.f64s(p, "means")?,
             comoments: r.f64s(tri, "comoments")?,
         }),
