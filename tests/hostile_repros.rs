@@ -382,13 +382,21 @@ fn icc_and_alpha_errors_name_the_data_not_internal_parameters() {
         !m.contains("parameter msr") && !m.contains("parameter"),
         "{m}"
     );
-    // alpha on data whose covariances overflow
-    let e = alpha(&data, 2, &AlphaOptions::new()).unwrap_err();
+    // alpha on the same data: its covariances exceed f64, but the accumulator holds the items
+    // in power-of-two-scaled frames, so alpha exists and equals that of the data / 1e200
+    let a = alpha(&data, 2, &AlphaOptions::new()).unwrap();
+    let small: Vec<f64> = data.iter().map(|v| v / 1e200).collect();
+    let b = alpha(&small, 2, &AlphaOptions::new()).unwrap();
+    assert!((a.raw_alpha - b.raw_alpha).abs() < 1e-12 && (a.sd / 1e200 - b.sd).abs() < 1e-12);
+    // where alpha is undefined the message still names the data: items near ±f64::MAX
+    let e = alpha(
+        &[f64::MAX, f64::MAX, -f64::MAX, -f64::MAX, 0.0, 1.0],
+        2,
+        &AlphaOptions::new(),
+    )
+    .unwrap_err();
     let m = e.to_string();
-    assert!(
-        !m.contains("parameter ase") && !m.contains("parameter"),
-        "{m}"
-    );
+    assert!(!m.contains("parameter"), "{m}");
 }
 
 /// A zero-sized row claiming a million values (a type the caller may define).
@@ -486,28 +494,34 @@ fn correlation_accumulator_merged_with_itself_64_times_stops_at_2_pow_53_not_wra
 }
 
 #[test]
-fn pushes_and_merges_whose_moments_overflow_are_refused_and_leave_the_state_unchanged() {
-    // 1e200 squared, and values near f64::MAX whose difference is infinite
+fn pushes_and_merges_near_the_f64_range_are_accepted_and_round_trip() {
+    // 1e200 squared, and values near f64::MAX whose difference is infinite: every accumulator
+    // holds its moments in shifted, power-of-two-scaled frames (differences on halves where
+    // they would overflow), so these pushes and merges are accepted and the states round-trip
     for (a, b) in [(1e200, -1e200), (f64::MAX, -f64::MAX), (f64::MAX, 0.0)] {
         let mut alpha_acc = AlphaAccumulator::new(2).unwrap();
         alpha_acc.push(&[a, 1.0]).unwrap();
-        let before = alpha_acc.clone();
-        let e = alpha_acc.push(&[b, 2.0]).unwrap_err();
-        assert!(matches!(e, StatsError::Overflow { .. }), "{e}");
-        assert_eq!(alpha_acc, before);
-        assert!(alpha_acc.push_rows(&[b, 2.0, b, 3.0]).is_err());
-        assert_eq!(alpha_acc, before);
+        alpha_acc.push(&[b, 2.0]).unwrap();
+        alpha_acc.push_rows(&[b, 2.0, b, 3.0]).unwrap();
         let mut other = AlphaAccumulator::new(2).unwrap();
         other.push_rows(&[b, 2.0, b, 3.0]).unwrap();
-        assert!(matches!(
-            alpha_acc.merge(&other),
-            Err(StatsError::Overflow { .. })
-        ));
-        assert_eq!(alpha_acc, before);
+        alpha_acc.merge(&other).unwrap();
+        assert_eq!(alpha_acc.count(), 6);
         assert_eq!(
             AlphaAccumulator::from_bytes(&alpha_acc.to_bytes()).unwrap(),
             alpha_acc
         );
+        // one row at a time and one block give the same state's statistics
+        let mut by_rows = AlphaAccumulator::new(2).unwrap();
+        for row in [[a, 1.0], [b, 2.0], [b, 2.0], [b, 3.0], [b, 2.0], [b, 3.0]] {
+            by_rows.push(&row).unwrap();
+        }
+        let options = AlphaOptions::new();
+        match (alpha_acc.finish(&options), by_rows.finish(&options)) {
+            (Ok(x), Ok(y)) => assert!((x.raw_alpha - y.raw_alpha).abs() < 1e-12),
+            (Err(x), Err(y)) => assert_eq!(x.to_string(), y.to_string()),
+            other => panic!("{other:?}"),
+        }
 
         // the ICC accumulator holds its moments in one shifted, power-of-two-scaled frame:
         // the same rows are accepted and its state round-trips
@@ -548,13 +562,13 @@ fn pushes_and_merges_whose_moments_overflow_are_refused_and_leave_the_state_unch
             batch.r
         );
     }
-    // an exact (integer) state that a float row would overflow stays exact
+    // an exact (integer) state takes float rows near the range's end
     let mut acc = AlphaAccumulator::new(2).unwrap();
     acc.push_rows(&[1.0, 2.0, 3.0, 4.0]).unwrap();
-    let before = acc.clone();
-    assert!(acc.push_rows(&[1e300, 1.0, -1e300, 1.0]).is_err());
-    assert!(acc.is_exact());
-    assert_eq!(acc, before);
+    acc.push_rows(&[1e300, 1.0, -1e300, 1.0]).unwrap();
+    assert!(!acc.is_exact());
+    assert_eq!(acc.count(), 4);
+    assert_eq!(AlphaAccumulator::from_bytes(&acc.to_bytes()).unwrap(), acc);
 }
 
 /// Any finite `f64`: full range, subnormals and signed zeros, plus small integers (the exact
@@ -1087,4 +1101,66 @@ fn icc_on_ratings_scaled_or_offset_matches_the_unscaled_icc_for_any_split() {
         matches!(e, StatsError::Overflow { .. }) && e.to_string().contains("mean square"),
         "{e}"
     );
+}
+
+#[test]
+fn alpha_on_items_scaled_or_offset_matches_the_unscaled_alpha_for_any_split() {
+    use therapeutic_alliance::stats::{AlphaAccumulator, AlphaOptions, alpha};
+    // 10 respondents x 4 items, continuous
+    // (quarters: exactly representable after an offset of 1e15, whose spacing is 1/8)
+    let data: Vec<f64> = (0..40)
+        .map(|i| {
+            let (r, j) = (i / 4, i % 4);
+            let f = f64::from((r * 7 + 3) % 10) / 2.0;
+            f + f64::from((r * 13 + j * 5) % 7) / 4.0 + f64::from(j) * 0.5
+        })
+        .collect();
+    let o = AlphaOptions::new();
+    let base = alpha(&data, 4, &o).unwrap();
+    let mut transforms = hostile_transforms();
+    transforms.push(("+1.7e12", |v| v + 1.7e12));
+    for (name, f) in transforms {
+        let t: Vec<f64> = data.iter().map(|&v| f(v)).collect();
+        let got = alpha(&t, 4, &o).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let tol = 1e-12;
+        assert!(
+            (got.raw_alpha - base.raw_alpha).abs() <= tol,
+            "{name}: raw alpha {} vs {}",
+            got.raw_alpha,
+            base.raw_alpha
+        );
+        assert!(
+            (got.std_alpha - base.std_alpha).abs() <= tol,
+            "{name}: std alpha {} vs {}",
+            got.std_alpha,
+            base.std_alpha
+        );
+        for split in [0, 3, 7, 10] {
+            let mut left = AlphaAccumulator::new(4).unwrap();
+            let mut right = AlphaAccumulator::new(4).unwrap();
+            for (acc, rows) in [(&mut left, &t[..split * 4]), (&mut right, &t[split * 4..])] {
+                if !rows.is_empty() {
+                    acc.push_rows(rows)
+                        .unwrap_or_else(|e| panic!("{name}: {e}"));
+                }
+            }
+            for acc in [&left, &right] {
+                assert_eq!(
+                    &AlphaAccumulator::from_bytes(&acc.to_bytes()).unwrap(),
+                    acc,
+                    "{name}"
+                );
+            }
+            left.merge(&right).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let merged = left
+                .finish(&o)
+                .unwrap_or_else(|e| panic!("{name} split {split}: {e}"));
+            assert!(
+                (merged.raw_alpha - got.raw_alpha).abs() <= 1e-12,
+                "{name} split {split}: {} vs {}",
+                merged.raw_alpha,
+                got.raw_alpha
+            );
+        }
+    }
 }

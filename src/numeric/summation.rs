@@ -206,6 +206,25 @@ impl Frame {
         (!fitted || widen).then(|| Self::new(self.pilot, exp))
     }
 
+    /// The frame two parts of a streamed variable merge in: `a`'s pilot, the wider of the
+    /// two units (a frame holding only its pilot, `fitted` false, has no unit of its own),
+    /// widened further if `b`'s pilot lies beyond the headroom (see [`Frame::refit`]).
+    pub(crate) fn common(a: Self, a_fitted: bool, b: Self, b_fitted: bool) -> Self {
+        let exp = match (a_fitted, b_fitted) {
+            (true, true) => a.exp.max(b.exp),
+            (false, true) => b.exp,
+            _ => a.exp,
+        };
+        let f = Self::new(a.pilot, exp);
+        f.refit(a_fitted || b_fitted, b.pilot).unwrap_or(f)
+    }
+
+    /// `2^−exp`: multiplying a difference from the pilot by it gives frame units (exact, as a
+    /// power of two).
+    pub(crate) fn unit_inverse(&self) -> f64 {
+        scale_pow2(1.0, -self.exp)
+    }
+
     /// `u` (in this frame's units, times `2^(power·exp)`) expressed in `to`'s units: exact
     /// unless it becomes subnormal.
     pub(crate) fn rescale(&self, to: &Self, u: f64, power: i32) -> f64 {

@@ -313,22 +313,11 @@ impl CorrelationAccumulator {
                 ..other
             };
         } else {
-            // one frame for both parts: this part's pilots, the wider unit, widened further
-            // if the other part's pilot lies beyond the headroom
-            // (a frame that holds only its pilot, every moment 0, has no unit of its own)
-            let common = |a: Frame, a_fitted: bool, b: Frame, b_fitted: bool| {
-                let exp = match (a_fitted, b_fitted) {
-                    (true, true) => a.exp().max(b.exp()),
-                    (false, true) => b.exp(),
-                    _ => a.exp(),
-                };
-                let f = Frame::new(a.pilot(), exp);
-                f.refit(a_fitted || b_fitted, b.pilot()).unwrap_or(f)
-            };
+            // one frame per variable for both parts (Frame::common)
             let (ax, ay) = next.fitted();
             let (bx, by) = other.fitted();
-            let fx = common(next.frame_x, ax, other.frame_x, bx);
-            let fy = common(next.frame_y, ay, other.frame_y, by);
+            let fx = Frame::common(next.frame_x, ax, other.frame_x, bx);
+            let fy = Frame::common(next.frame_y, ay, other.frame_y, by);
             next = next.moved(fx, fy);
             other = other.moved(fx, fy);
             let (na, nb) = (next.n as f64, other.n as f64);

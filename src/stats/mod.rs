@@ -34,15 +34,18 @@
 //! is the case n_B = 1, M_B = 0 (Welford 1962). The ICC state is chosen so that every sum of
 //! squares is such a moment (see [`IccAccumulator`]).
 //!
-//! Frames: the correlation and ICC accumulators hold their floating-point moments in
+//! Frames: the three accumulators hold their floating-point moments in
 //! shifted, power-of-two-scaled frames `u = (x − pilot)·2^−exp` (Chan, Golub & LeVeque 1983
 //! recommend the shift; Higham 2002, §1.9): the pilot is the first value accumulated, so data
 //! offset by 1e15 keep their digits, and the unit is fitted to the data's spread and widened
 //! (exactly, by a power of two) only when a value would leave a headroom of 2⁴⁰⁰ units, so
 //! data scaled by 1e154 or 1e-160 neither overflow nor underflow. Two parts merge in one
 //! frame: the first part's pilot and the wider unit. The exported state carries the frames
-//! ([`MomentState::Float`], [`IccMomentState::Float`]). The alpha accumulator still holds
-//! raw moments (frames with pilot 0 and unit 1 in its state).
+//! ([`MomentState::Float`], [`IccMomentState::Float`]). Alpha has one frame per item (its
+//! covariance matrix is brought to one unit only at `finish`, halfway between the items'
+//! units); the ICC one frame for every rating (its sums of squares are shift-invariant and
+//! scale by the unit's square); the correlation one per variable (r is scale-free). Data
+//! spanning more than `f64::MAX` (values near ±1.8e308) are differenced on halves.
 //!
 //! # Reliable change and clinical significance
 //!

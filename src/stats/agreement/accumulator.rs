@@ -562,19 +562,8 @@ impl IccAccumulator {
             next.dev_mean.copy_from_slice(&other_f.dev_mean);
             next.dev_m2.copy_from_slice(&other_f.dev_m2);
         } else {
-            // one frame for both: this part's pilot, the wider unit (an unfitted frame has
-            // none), widened further if the other part's pilot lies beyond the headroom
-            let (a, b) = (next.frame, other_f.frame);
-            let (a_fitted, b_fitted) = (next.fitted(), other_f.fitted());
-            let exp = match (a_fitted, b_fitted) {
-                (true, true) => a.exp().max(b.exp()),
-                (false, true) => b.exp(),
-                _ => a.exp(),
-            };
-            let common = Frame::new(a.pilot(), exp);
-            let common = common
-                .refit(a_fitted || b_fitted, b.pilot())
-                .unwrap_or(common);
+            // one frame for both parts (Frame::common)
+            let common = Frame::common(next.frame, next.fitted(), other_f.frame, other_f.fitted());
             next.move_to(common);
             let mut moved = other_f.clone();
             moved.move_to(common);

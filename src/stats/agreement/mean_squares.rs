@@ -71,8 +71,16 @@ pub(super) fn icc_from_mean_squares(
     let f1 = msr / msw;
     let df1 = nf - 1.0;
     let df1_w = nf * (kf - 1.0);
-    let p1 = dist::f_sf(f1, df1, df1_w)?;
     let f3 = msr / mse;
+    if !(f1.is_finite() && f3.is_finite()) {
+        // a residual (or within-target) mean square negligible against the between-target
+        // one, below f64's range of ratios: no F test exists, and the error carries no ∞
+        return Err(StatsError::Overflow {
+            what: "ratings: F ratio of the mean squares (the residual mean square is negligible)"
+                .to_owned(),
+        });
+    }
+    let p1 = dist::f_sf(f1, df1, df1_w)?;
     let df3 = (nf - 1.0) * (kf - 1.0);
     let p3 = dist::f_sf(f3, df1, df3)?;
 

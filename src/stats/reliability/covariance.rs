@@ -1,7 +1,9 @@
 //! Step 1 of alpha on complete rows: the one-pass covariance accumulator and its block
 //! merge (the kernels are in `kernels.rs`).
 
+use super::frames::{self, any_unfitted, fit_unfitted, leaves_headroom, shifts, widen};
 use super::kernels::{block_sums, column_stats, lane_dot, lane_dot4};
+use crate::numeric::summation::Frame;
 use crate::stats::state::{EXACT_LIMIT, centred, is_exact};
 use crate::stats::{StatsError, table};
 
@@ -80,8 +82,12 @@ const KERNEL_ROWS: usize = 256;
 pub(crate) struct CovarianceAccumulator {
     pub(super) p: usize,
     pub(super) n: usize,
+    /// The float path's frame per item (pilot and power-of-two unit; `frames.rs`): `mean`
+    /// and `m2` are in their units (`m2[i][j]` in `2^(exp_i + exp_j)`). On the exact path
+    /// every frame is `Frame::constant(0.0)`.
+    pub(super) frames: Vec<Frame>,
     pub(super) mean: Vec<f64>,
-    /// Upper triangle (j ≥ i) of Σ (x_i − mean_i)(x_j − mean_j), row-major p × p.
+    /// Upper triangle (j ≥ i) of Σ (u_i − mean_i)(u_j − mean_j), row-major p × p.
     pub(super) m2: Vec<f64>,
     /// The exact path's sums; `None` on the float path.
     pub(super) exact: Option<ExactSums>,
@@ -250,6 +256,24 @@ impl ExactSums {
         fits
     }
 
+    /// The float state of `n` rows with these sums: unit frames whose pilots are the rounded
+    /// means, the means in them (`(Σx − n·pilot)/n` in `i128`, one rounding) and the
+    /// upper-triangle centred co-moments.
+    pub(super) fn frame_moments(&self, n: usize) -> (Vec<Frame>, Vec<f64>, Vec<f64>) {
+        let (means, m2) = self.moments(n);
+        let (s1, _) = self.totals();
+        let mut frames = Vec::with_capacity(means.len());
+        let mut mean_u = Vec::with_capacity(means.len());
+        for (&m, &s) in means.iter().zip(&s1) {
+            let pilot = m.round();
+            // |pilot| <= 2^20 and n <= 2^53: the product fits in i128
+            let rest = s - n as i128 * pilot as i128;
+            frames.push(Frame::new(pilot, 0));
+            mean_u.push(if n == 0 { 0.0 } else { rest as f64 / n as f64 });
+        }
+        (frames, mean_u, m2)
+    }
+
     /// Means and upper-triangle centred co-moments of `n` rows with these sums.
     pub(super) fn moments(&self, n: usize) -> (Vec<f64>, Vec<f64>) {
         let (s1, s2) = self.totals();
@@ -269,6 +293,23 @@ impl ExactSums {
     }
 }
 
+/// Where the first NaN or infinity of a block lies, if its sums say there may be one: any
+/// such value makes its column sum or diagonal co-moment non-finite, and only then is the
+/// block searched (a non-finite sum of finite values, i.e. overflow, is refused by the
+/// checked merge instead).
+fn non_finite_in<const P: usize>(
+    block: &[[f64; P]],
+    s1: &[f64; P],
+    s2: &[[f64; P]; P],
+) -> Option<usize> {
+    let suspect = (0..P).any(|j| !(s1[j].is_finite() && s2[j][j].is_finite()));
+    if suspect {
+        block.as_flattened().iter().position(|x| !x.is_finite())
+    } else {
+        None
+    }
+}
+
 /// Whether a block's values are all exact, given the residual sum from the kernel and the
 /// block's range.
 fn exact_block(residual: f64, lo: f64, hi: f64) -> bool {
@@ -279,6 +320,7 @@ impl PartialEq for CovarianceAccumulator {
     fn eq(&self, other: &Self) -> bool {
         self.p == other.p
             && self.n == other.n
+            && self.frames == other.frames
             && self.mean == other.mean
             && self.m2 == other.m2
             && self.exact == other.exact
@@ -295,6 +337,8 @@ impl CovarianceAccumulator {
         Ok(Self {
             p,
             n: 0,
+            // p <= MAX_ITEMS (checked above): a small allocation
+            frames: vec![Frame::constant(0.0); p],
             mean: table::zeros("items", p)?,
             m2: table::zeros("items", pp)?,
             exact: Some(ExactSums::try_new(p, pp)?),
@@ -327,7 +371,7 @@ impl CovarianceAccumulator {
     /// sums, to give back to [`CovarianceAccumulator::restore_exact`] if it is.
     fn leave_exact_for_now(&mut self) -> Option<ExactSums> {
         let e = self.exact.take()?;
-        (self.mean, self.m2) = e.moments(self.n);
+        (self.frames, self.mean, self.m2) = e.frame_moments(self.n);
         Some(e)
     }
 
@@ -336,6 +380,7 @@ impl CovarianceAccumulator {
     fn restore_exact(&mut self, saved: Option<ExactSums>) {
         if let Some(e) = saved {
             self.exact = Some(e);
+            self.frames.fill(Frame::constant(0.0));
             self.mean.fill(0.0);
             self.m2.fill(0.0);
         }
@@ -368,13 +413,64 @@ impl CovarianceAccumulator {
     /// co-moment would not be finite: the new values are checked before any is stored.
     fn welford(&mut self, row: &[f64]) -> bool {
         let p = self.p;
+        if self.n == 0 {
+            for (f, &x) in self.frames.iter_mut().zip(row) {
+                *f = Frame::constant(x);
+            }
+        }
+        let (lo, hi) = row
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &x| {
+                (l.min(x), h.max(x))
+            });
+        if leaves_headroom(&self.frames, lo, hi) {
+            // on a copy: a refused row changes nothing (rare: values beyond an item's
+            // headroom, whose moments are rescaled)
+            let mut next = self.clone();
+            fit_unfitted(p, &mut next.frames, &mut next.mean, &mut next.m2, row);
+            widen(
+                p,
+                &mut next.frames,
+                &mut next.mean,
+                &mut next.m2,
+                row,
+                (lo, hi),
+            );
+            if !next.welford_in_frames(row) {
+                return false;
+            }
+            *self = next;
+            return true;
+        }
+        if any_unfitted(p, &self.mean, &self.m2) {
+            // the moments of unfitted items are 0: only their frames change
+            let frames = self.frames.clone();
+            fit_unfitted(p, &mut self.frames, &mut self.mean, &mut self.m2, row);
+            if !self.welford_in_frames(row) {
+                self.frames = frames;
+                return false;
+            }
+            return true;
+        }
+        self.welford_in_frames(row)
+    }
+
+    /// [`CovarianceAccumulator::welford`] in frames that hold the row.
+    fn welford_in_frames(&mut self, row: &[f64]) -> bool {
+        let p = self.p;
         let n = self.n + 1;
         let inv_n = 1.0 / n as f64;
         // m2_ij += delta_i * (x_j - mean_j(new)) = delta_i * delta_j * (n-1)/n
         let scale = (n - 1) as f64 * inv_n;
         let mut fits = true;
-        for ((d, m), &x) in self.delta.iter_mut().zip(&self.mean).zip(row) {
-            *d = x - *m;
+        for (((d, m), &x), f) in self
+            .delta
+            .iter_mut()
+            .zip(&self.mean)
+            .zip(row)
+            .zip(&self.frames)
+        {
+            *d = f.apply(x) - *m;
             fits &= d.is_finite() && (*m + *d * inv_n).is_finite();
         }
         for i in 0..p {
@@ -454,47 +550,30 @@ impl CovarianceAccumulator {
                 continue;
             };
             let nb = block.len();
-            let mut shift = *first;
-            if self.n > 0 && self.exact.is_none() {
-                shift.copy_from_slice(&self.mean[..P]);
-            }
             let mut s1 = [0.0f64; P];
             let mut s2 = [[0.0f64; P]; P];
-            let (mut lo, mut hi) = (self.min, self.max);
-            // On the exact path the block is summed raw (shift 0): for exact values every
-            // product and block sum is an integer of magnitude at most 2⁸·(2²⁰)² = 2⁴⁸, so
-            // exact, and the sums go straight to the pending sums. A block that turns out not
-            // to be exact is summed again below about its first row, as the float path needs.
-            let mut residual = 0.0;
-            if self.exact.is_some() {
-                block_sums::<P, true>(
-                    block,
-                    &[0.0; P],
-                    &mut s1,
-                    &mut s2,
-                    (&mut lo, &mut hi),
-                    &mut residual,
-                );
-            } else {
-                block_sums::<P, false>(
-                    block,
-                    &shift,
-                    &mut s1,
-                    &mut s2,
-                    (&mut lo, &mut hi),
-                    &mut residual,
-                );
-            }
-            // Any NaN or infinity makes its column sum or its diagonal co-moment non-finite;
-            // only then is the block searched (a non-finite sum of finite values, i.e.
-            // overflow, is refused by the checked merge below).
-            let suspect = (0..P).any(|j| !(s1[j].is_finite() && s2[j][j].is_finite()));
-            if suspect && let Some(at) = block.as_flattened().iter().position(|x| !x.is_finite()) {
-                return Err(PushError::NonFinite(b * KERNEL_ROWS * P + at));
-            }
             // leaving the exact path: kept to restore should the block overflow
             let mut saved = None;
             if let Some(e) = &mut self.exact {
+                // On the exact path the block is summed raw (shift 0, scale 1): for exact
+                // values every product and block sum is an integer of magnitude at most
+                // 2⁸·(2²⁰)² = 2⁴⁸, so exact, and the sums go straight to the pending sums. A
+                // block that turns out not to be exact is summed again below in frames, as the
+                // float path needs.
+                let (mut lo, mut hi) = (self.min, self.max);
+                let mut residual = 0.0;
+                block_sums::<P, true>(
+                    block,
+                    &[0.0; P],
+                    &[1.0; P],
+                    &mut s1,
+                    &mut s2,
+                    (&mut lo, &mut hi),
+                    &mut residual,
+                );
+                if let Some(at) = non_finite_in(block, &s1, &s2) {
+                    return Err(PushError::NonFinite(b * KERNEL_ROWS * P + at));
+                }
                 if exact_block(residual, lo, hi) {
                     e.add_block(nb, lo.abs().max(hi.abs()), &s1, &s2);
                     self.n += nb;
@@ -502,21 +581,70 @@ impl CovarianceAccumulator {
                     continue;
                 }
                 saved = self.leave_exact_for_now();
+            }
+            if self.n == 0 {
+                for (f, &x) in self.frames.iter_mut().zip(first) {
+                    *f = Frame::constant(x);
+                }
+            }
+            // the frames before any refit of this block, to restore should it overflow
+            let mut before = None;
+            if any_unfitted(P, &self.mean, &self.m2) {
+                before = Some((self.frames.clone(), self.mean.clone(), self.m2.clone()));
+                fit_unfitted(
+                    P,
+                    &mut self.frames,
+                    &mut self.mean,
+                    &mut self.m2,
+                    block.as_flattened(),
+                );
+            }
+            // One pass in the items' frames; a second only if the block's range left some
+            // item's headroom (its frame then widens and the block is summed again).
+            let (mut lo, mut hi);
+            let mut shift_u = [0.0f64; P];
+            loop {
+                let mut shift = [0.0f64; P];
+                let mut scale = [1.0f64; P];
+                for (j, (raw, inv, u)) in shifts(&self.frames, &self.mean).enumerate().take(P) {
+                    (shift[j], scale[j], shift_u[j]) = (raw, inv, u);
+                }
                 s1 = [0.0; P];
                 s2 = [[0.0; P]; P];
-                let (mut l2, mut h2, mut r2) = (lo, hi, 0.0);
+                (lo, hi) = (self.min, self.max);
+                let mut residual = 0.0;
                 block_sums::<P, false>(
                     block,
                     &shift,
+                    &scale,
                     &mut s1,
                     &mut s2,
-                    (&mut l2, &mut h2),
-                    &mut r2,
+                    (&mut lo, &mut hi),
+                    &mut residual,
                 );
+                if let Some(at) = non_finite_in(block, &s1, &s2) {
+                    self.undo(saved, before);
+                    return Err(PushError::NonFinite(b * KERNEL_ROWS * P + at));
+                }
+                if !leaves_headroom(&self.frames, lo, hi) {
+                    break;
+                }
+                let snapshot = (self.frames.clone(), self.mean.clone(), self.m2.clone());
+                if !widen(
+                    P,
+                    &mut self.frames,
+                    &mut self.mean,
+                    &mut self.m2,
+                    block.as_flattened(),
+                    (lo, hi),
+                ) {
+                    break;
+                }
+                before.get_or_insert(snapshot);
             }
             let inv = 1.0 / nb as f64;
             for j in 0..P {
-                self.block_mean[j] = shift[j] + s1[j] * inv;
+                self.block_mean[j] = shift_u[j] + s1[j] * inv;
             }
             for i in 0..P {
                 let si = s1[i] * inv;
@@ -524,18 +652,54 @@ impl CovarianceAccumulator {
                     self.block_m2[i * P + j] = s2[i][j] - si * s1[j];
                 }
             }
+            if !self.block_is_finite() && self.push_block_by_rows(block.as_flattened()) {
+                continue;
+            }
             if !merge_moments(
                 P,
                 (&mut self.n, &mut self.mean, &mut self.m2),
                 (nb, &self.block_mean, &self.block_m2),
                 &mut self.delta,
             ) {
-                self.restore_exact(saved);
+                self.undo(saved, before);
                 return Err(PushError::Overflow(b * KERNEL_ROWS));
             }
             (self.min, self.max) = (lo + 0.0, hi + 0.0);
         }
         Ok(())
+    }
+
+    /// Whether the block's moments are finite. They are not when a value's raw difference
+    /// from its item's shift overflows (data spanning more than `f64::MAX`), which the
+    /// kernels do not compute on halves.
+    fn block_is_finite(&self) -> bool {
+        self.block_mean
+            .iter()
+            .chain(&self.block_m2)
+            .all(|x| x.is_finite())
+    }
+
+    /// Adds a block row by row (Welford's update in frames, which compute differences on
+    /// halves where they would overflow): the fallback for a block whose kernel sums overflowed.
+    /// Returns `false`, with the state as before the block, if a row's moments overflow.
+    fn push_block_by_rows(&mut self, block: &[f64]) -> bool {
+        let before = self.clone();
+        for row in block.chunks_exact(self.p) {
+            if !self.welford(row) {
+                *self = before;
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Undoes a refused block: the frames as they were before it, then the exact path if it
+    /// was left for it.
+    fn undo(&mut self, saved: Option<ExactSums>, before: Option<(Vec<Frame>, Vec<f64>, Vec<f64>)>) {
+        if let Some((frames, mean, m2)) = before {
+            (self.frames, self.mean, self.m2) = (frames, mean, m2);
+        }
+        self.restore_exact(saved);
     }
 
     /// [`CovarianceAccumulator::push_rows`] for more than 16 items: each block is transposed
@@ -582,15 +746,49 @@ impl CovarianceAccumulator {
             let exact = self.exact.is_some() && block.iter().all(|&x| is_exact(x));
             // leaving the exact path: kept to restore should the block overflow
             let mut saved = None;
+            // the frames before any refit of this block, to restore should it overflow
+            let mut before = None;
             if !exact {
                 if let Some(e) = self.exact.take() {
-                    (self.mean, self.m2) = e.moments(self.n);
+                    (self.frames, self.mean, self.m2) = e.frame_moments(self.n);
                     saved = Some(e);
                 }
-                for (j, &m) in self.block_mean.iter().enumerate() {
-                    for x in &mut cols[j * BLOCK_ROWS..j * BLOCK_ROWS + nb] {
+                if self.n == 0 {
+                    for (f, &x) in self.frames.iter_mut().zip(block) {
+                        *f = Frame::constant(x);
+                    }
+                }
+                let unfitted = any_unfitted(p, &self.mean, &self.m2);
+                if unfitted || leaves_headroom(&self.frames, lo, hi) {
+                    let snapshot = (self.frames.clone(), self.mean.clone(), self.m2.clone());
+                    let fitted =
+                        fit_unfitted(p, &mut self.frames, &mut self.mean, &mut self.m2, block);
+                    let widened = widen(
+                        p,
+                        &mut self.frames,
+                        &mut self.mean,
+                        &mut self.m2,
+                        block,
+                        (lo, hi),
+                    );
+                    if fitted || widened {
+                        before = Some(snapshot);
+                    }
+                }
+                // centre each column in its item's frame: (x − shift)·2^−exp, then about the
+                // block's own mean in those units
+                for (j, (shift, scale, shift_u)) in shifts(&self.frames, &self.mean).enumerate() {
+                    let col = &mut cols[j * BLOCK_ROWS..j * BLOCK_ROWS + nb];
+                    let mut sum = 0.0;
+                    for x in col.iter_mut() {
+                        *x = (*x - shift) * scale;
+                        sum += *x;
+                    }
+                    let m = sum * inv;
+                    for x in col.iter_mut() {
                         *x -= m;
                     }
+                    self.block_mean[j] = shift_u + m;
                 }
             }
             let col = |j: usize| &cols[j * BLOCK_ROWS..j * BLOCK_ROWS + nb];
@@ -621,18 +819,16 @@ impl CovarianceAccumulator {
                 (self.min, self.max) = (lo + 0.0, hi + 0.0);
                 continue;
             }
+            if !self.block_is_finite() && self.push_block_by_rows(block) {
+                continue;
+            }
             if !merge_moments(
                 p,
                 (&mut self.n, &mut self.mean, &mut self.m2),
                 (nb, &self.block_mean, &self.block_m2),
                 &mut self.delta,
             ) {
-                // as restore_exact (inline: `cols` borrows the block scratch)
-                if let Some(e) = saved {
-                    self.exact = Some(e);
-                    self.mean.fill(0.0);
-                    self.m2.fill(0.0);
-                }
+                self.undo(saved, before);
                 return Err(PushError::Overflow(b * BLOCK_ROWS));
             }
             (self.min, self.max) = (lo + 0.0, hi + 0.0);
@@ -660,21 +856,34 @@ impl CovarianceAccumulator {
             return true;
         }
         let saved = self.leave_exact_for_now();
-        let converted;
-        let (mean_b, m2_b) = match &other.exact {
-            Some(e) => {
-                converted = e.moments(other.n);
-                (&converted.0, &converted.1)
-            }
-            None => (&other.mean, &other.m2),
+        let before = (self.frames.clone(), self.mean.clone(), self.m2.clone());
+        let (mut frames_b, mut mean_b, mut m2_b) = match &other.exact {
+            Some(e) => e.frame_moments(other.n),
+            None => (other.frames.clone(), other.mean.clone(), other.m2.clone()),
         };
+        let p = self.p;
+        if self.n == 0 {
+            self.frames.clone_from(&frames_b);
+        } else {
+            // one frame per item for both parts (Frame::common)
+            for j in 0..p {
+                let common = Frame::common(
+                    self.frames[j],
+                    frames::fitted(j, p, &self.mean, &self.m2),
+                    frames_b[j],
+                    frames::fitted(j, p, &mean_b, &m2_b),
+                );
+                frames::move_item(j, p, &mut self.frames, &mut self.mean, &mut self.m2, common);
+                frames::move_item(j, p, &mut frames_b, &mut mean_b, &mut m2_b, common);
+            }
+        }
         if !merge_moments(
-            self.p,
+            p,
             (&mut self.n, &mut self.mean, &mut self.m2),
-            (other.n, mean_b, m2_b),
+            (other.n, &mean_b, &m2_b),
             &mut self.delta,
         ) {
-            self.restore_exact(saved);
+            self.undo(saved, Some(before));
             return false;
         }
         (self.min, self.max) = (min, max);
@@ -691,14 +900,27 @@ impl CovarianceAccumulator {
         (self.min, self.max)
     }
 
-    /// Item means and the full sample covariance matrix (n − 1 denominator).
-    pub(crate) fn mean_cov(&self) -> (Vec<f64>, Vec<f64>) {
+    /// Item means (raw units), the full sample covariance matrix (n − 1 denominator) in the
+    /// items' frame units (entry (i, j) in units of `2^(exp_i + exp_j)`), and the frames'
+    /// exponents (all 0 on the exact path).
+    pub(crate) fn mean_cov(&self) -> (Vec<f64>, Vec<f64>, Vec<i32>) {
         let p = self.p;
         let denom = (self.n.saturating_sub(1)).max(1) as f64;
-        let exact = self.exact.as_ref().map(|e| e.moments(self.n));
-        let (mean, m2) = exact
-            .as_ref()
-            .map_or((&self.mean, &self.m2), |(m, c)| (m, c));
+        let (means, exps, m2) = match &self.exact {
+            Some(e) => {
+                let (mean, m2) = e.moments(self.n);
+                (mean, vec![0; p], m2)
+            }
+            None => (
+                self.frames
+                    .iter()
+                    .zip(&self.mean)
+                    .map(|(f, &m)| f.unapply(m))
+                    .collect(),
+                self.frames.iter().map(Frame::exp).collect(),
+                self.m2.clone(),
+            ),
+        };
         let mut cov = vec![0.0; p * p];
         for i in 0..p {
             for j in i..p {
@@ -707,7 +929,23 @@ impl CovarianceAccumulator {
                 cov[j * p + i] = v;
             }
         }
-        (mean.clone(), cov)
+        (means, cov, exps)
+    }
+}
+
+#[cfg(test)]
+impl CovarianceAccumulator {
+    /// [`CovarianceAccumulator::mean_cov`] with the covariances in raw units.
+    pub(crate) fn mean_cov_raw(&self) -> (Vec<f64>, Vec<f64>) {
+        let (mean, mut cov, exps) = self.mean_cov();
+        let p = self.p;
+        for i in 0..p {
+            for j in 0..p {
+                cov[i * p + j] =
+                    crate::numeric::summation::scale_pow2(cov[i * p + j], exps[i] + exps[j]);
+            }
+        }
+        (mean, cov)
     }
 }
 
@@ -807,7 +1045,7 @@ mod tests {
                 data.chunks_exact(p).for_each(|r| assert!(slow.push(r)));
                 assert_eq!(fast.count(), slow.count());
                 assert_eq!(fast.range(), slow.range());
-                let ((mf, cf), (ms, cs)) = (fast.mean_cov(), slow.mean_cov());
+                let ((mf, cf), (ms, cs)) = (fast.mean_cov_raw(), slow.mean_cov_raw());
                 for (a, b) in mf.iter().zip(&ms) {
                     assert!(
                         (a - b).abs() <= 1e-12 * b.abs().max(1.0),
@@ -846,7 +1084,7 @@ mod tests {
         for r in &rows {
             assert!(acc.push(r));
         }
-        let (m, c) = acc.mean_cov();
+        let (m, c) = acc.mean_cov_raw();
         assert_eq!(m, vec![2.5, 2.75]);
         // var(c(1,2,4,3)) = 1.666..., cov with c(2,1,5,3) = 1.8333...
         assert!((c[0] - 5.0 / 3.0).abs() < 1e-15);

@@ -1,7 +1,8 @@
 //! The block kernels of the one-pass covariance accumulator (`covariance.rs`): per-block sums
 //! about a shift for up to 16 items, column statistics and lane-parallel dot products for more.
 
-/// Adds the deviations d = row − `shift` of every row of `block` to `s1` and the upper
+/// Adds the scaled deviations d = (row − `shift`)·`scale` of every row of `block` (the items'
+/// frame units: `scale` is a power of two per item, 1 on the exact path) to `s1` and the upper
 /// triangle of their outer products (from the even column at or below the diagonal, so that
 /// pairs of products line up with SSE2 registers) to `s2`, and the rows' values to the range.
 ///
@@ -18,6 +19,7 @@
 pub(super) fn block_sums<const P: usize, const EXACT: bool>(
     block: &[[f64; P]],
     shift: &[f64; P],
+    scale: &[f64; P],
     s1: &mut [f64; P],
     s2: &mut [[f64; P]; P],
     range: (&mut f64, &mut f64),
@@ -33,8 +35,8 @@ pub(super) fn block_sums<const P: usize, const EXACT: bool>(
         let mut da = [0.0; P];
         let mut db = [0.0; P];
         for j in 0..P {
-            da[j] = a[j] - shift[j];
-            db[j] = b[j] - shift[j];
+            da[j] = (a[j] - shift[j]) * scale[j];
+            db[j] = (b[j] - shift[j]) * scale[j];
             s1[j] += da[j] + db[j];
             l[j] = if a[j] < l[j] { a[j] } else { l[j] };
             l[j] = if b[j] < l[j] { b[j] } else { l[j] };
@@ -55,7 +57,7 @@ pub(super) fn block_sums<const P: usize, const EXACT: bool>(
     for a in rest {
         let mut da = [0.0; P];
         for j in 0..P {
-            da[j] = a[j] - shift[j];
+            da[j] = (a[j] - shift[j]) * scale[j];
             s1[j] += da[j];
             l[j] = l[j].min(a[j]);
             h[j] = h[j].max(a[j]);

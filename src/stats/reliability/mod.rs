@@ -10,6 +10,7 @@
 mod accumulator;
 mod covariance;
 mod finish;
+mod frames;
 mod kernels;
 mod linalg;
 mod moments;
@@ -336,7 +337,7 @@ fn complete_moments(
             got: n,
         });
     }
-    let (mut means, mut cov) = acc.mean_cov();
+    let (mut means, mut cov, exps) = acc.mean_cov();
     let p = means.len();
     for (j, name) in names.iter().enumerate() {
         if !is_positive(cov[j * p + j]) {
@@ -355,7 +356,7 @@ fn complete_moments(
             }
         }
     }
-    Ok(ItemMoments::from_covariance(n, n, means, cov))
+    ItemMoments::from_covariance(n, n, means, &cov, &exps)
 }
 
 fn finish_complete(

@@ -2,7 +2,7 @@
 //! pairwise from rows with missing cells.
 
 use super::is_positive;
-use crate::numeric::summation::CompensatedSum;
+use crate::numeric::summation::{CompensatedSum, scale_pow2};
 use crate::stats::StatsError;
 
 /// Everything step 2 (`finish.rs`) needs, already keyed (reversed items flipped).
@@ -27,18 +27,53 @@ pub(crate) struct ItemMoments {
 impl ItemMoments {
     /// Moments of complete data from (n, means, covariance): the person score is the item
     /// mean, so its mean is Σmeans/p, its SD √ΣC/p, and raw.r_i = Σ_j C_ij/√(C_ii·ΣC).
-    pub(crate) fn from_covariance(n: usize, n_rows: usize, means: Vec<f64>, cov: Vec<f64>) -> Self {
+    ///
+    /// `cov_u` is in the items' frame units (entry (i, j) in `2^(exps_i + exps_j)`, see
+    /// `frames.rs`): correlations are taken from it directly (scale-free), the covariance
+    /// matrix kept for alpha is brought to one unit (exact scalings by powers of two), and
+    /// SDs are reported in raw units.
+    ///
+    /// # Errors
+    /// [`StatsError::Overflow`] when an item's or the total score's SD exceeds the `f64`
+    /// range (data beyond about 1e308).
+    pub(crate) fn from_covariance(
+        n: usize,
+        n_rows: usize,
+        means: Vec<f64>,
+        cov_u: &[f64],
+        exps: &[i32],
+    ) -> Result<Self, StatsError> {
         let p = means.len();
-        let sds: Vec<f64> = (0..p).map(|i| cov[i * p + i].sqrt()).collect();
+        // the unit halfway between the items' units: entries of items up to 2^±1000 apart
+        // in scale neither overflow nor underflow (a unit at the largest would underflow the
+        // smaller items' variances, which their drop-one statistics need)
+        let (lo, hi) = exps
+            .iter()
+            .fold((i32::MAX, i32::MIN), |(l, h), &e| (l.min(e), h.max(e)));
+        let unit = if p == 0 { 0 } else { lo + (hi - lo) / 2 };
+        let sd_u: Vec<f64> = (0..p).map(|i| cov_u[i * p + i].sqrt()).collect();
         let mut cor = vec![0.0; p * p];
+        let mut cov = vec![0.0; p * p];
         for i in 0..p {
             for j in 0..p {
                 cor[i * p + j] = if i == j {
                     1.0
                 } else {
-                    cov[i * p + j] / (sds[i] * sds[j])
+                    cov_u[i * p + j] / (sd_u[i] * sd_u[j])
                 };
+                cov[i * p + j] = scale_pow2(cov_u[i * p + j], exps[i] + exps[j] - 2 * unit);
             }
+        }
+        let overflow = |what: &str| StatsError::Overflow {
+            what: format!("{what} (the data exceed the f64 range)"),
+        };
+        let sds: Vec<f64> = sd_u
+            .iter()
+            .zip(exps)
+            .map(|(&s, &e)| scale_pow2(s, e))
+            .collect();
+        if sds.iter().any(|s| !s.is_finite()) {
+            return Err(overflow("item standard deviations"));
         }
         let mut sum_c = CompensatedSum::new();
         for &x in &cov {
@@ -56,18 +91,22 @@ impl ItemMoments {
                 col.total() / (cov[i * p + i] * sum_c).sqrt()
             })
             .collect();
-        Self {
+        let total_sd = scale_pow2(sum_c.sqrt() / p as f64, unit);
+        if !total_sd.is_finite() {
+            return Err(overflow("total score standard deviation"));
+        }
+        Ok(Self {
             n,
             n_rows,
             item_n: vec![n; p],
             total_mean: sum_m.total() / p as f64,
-            total_sd: sum_c.sqrt() / p as f64,
+            total_sd,
             means,
             sds,
             cov,
             cor,
             raw_r,
-        }
+        })
     }
 }
 

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{AlphaAccumulator, CovarianceAccumulator, covariance::ExactSums};
+use crate::numeric::summation::Frame;
 use crate::stats::state::{
     CheckedMoments, MomentState, STATE_VERSION, StateError, StateKind, check_header, codec,
     is_exact, pack, read_moments, write_moments,
@@ -76,10 +77,9 @@ impl AlphaAccumulator {
                     cross_products: pack(p, &s2),
                 }
             }
-            // the alpha accumulator holds raw moments: unit frames at 0
             None => MomentState::Float {
-                pilots: vec![0.0; p],
-                exponents: vec![0; p],
+                pilots: a.frames.iter().map(Frame::pilot).collect(),
+                exponents: a.frames.iter().map(Frame::exp).collect(),
                 means: a.mean.clone(),
                 comoments: pack(p, &a.m2),
             },
@@ -138,7 +138,7 @@ impl AlphaAccumulator {
             }
             CheckedMoments::Float { frames, mean, m2 } => {
                 acc.exact = None;
-                (acc.mean, acc.m2) = CheckedMoments::into_raw_float(&frames, &mean, m2)?;
+                (acc.frames, acc.mean, acc.m2) = (frames, mean, m2);
             }
         }
         acc.n = n;

@@ -482,34 +482,6 @@ pub(crate) enum CheckedMoments {
     },
 }
 
-impl CheckedMoments {
-    /// The means and co-moments in raw units (frames with pilot 0 and exponent 0), for
-    /// accumulators that hold raw moments; an error when a raw value overflows `f64`.
-    pub(crate) fn into_raw_float(
-        frames: &[Frame],
-        mean: &[f64],
-        m2: Vec<f64>,
-    ) -> Result<(Vec<f64>, Vec<f64>), StateError> {
-        let p = frames.len();
-        let raw = Frame::new(0.0, 0);
-        let mean: Vec<f64> = frames
-            .iter()
-            .zip(mean)
-            .map(|(f, &m)| f.unapply(m))
-            .collect();
-        let mut full = m2;
-        for i in 0..p {
-            for j in 0..p {
-                let v = &mut full[i * p + j];
-                *v = frames[j].rescale(&raw, frames[i].rescale(&raw, *v, 1), 1);
-            }
-        }
-        check_finite("means (raw units)", &mean)?;
-        check_finite("comoments (raw units)", &full)?;
-        Ok((mean, full))
-    }
-}
-
 impl MomentState {
     /// Checks the moments of `p` variables over `n` records whose values lay in `range`
     /// (`None`: unknown, then only [`EXACT_LIMIT`] bounds the exact sums).
