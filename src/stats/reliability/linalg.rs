@@ -69,6 +69,157 @@ pub(crate) fn symmetric_eigen(a: &[f64], p: usize) -> (Vec<f64>, Vec<f64>) {
     (values, v)
 }
 
+/// Residual tolerance of [`leading_eigenpair`], relative to ‖A‖_F: the rounding level of a
+/// matrix-vector product of order p is about √p·ε·‖A‖, so `4·p·ε` is reached in a step or two
+/// once the iteration has converged, and is below what the fixed-point loop resolves.
+fn residual_tolerance(p: usize) -> f64 {
+    4.0 * p as f64 * f64::EPSILON
+}
+/// Most power steps [`leading_eigenpair`] takes (each O(p²)); past this (or if the predicted
+/// count exceeds it) the caller decomposes in full, which costs about as much as
+/// a few hundred steps for the p of item matrices.
+const MAX_POWER_STEPS: usize = 100;
+/// The eigenvector is accepted only if the Davis–Kahan bound on its angle to the true leading
+/// eigenvector, ‖r‖/δ, is below this (δ a proven lower bound on the gap, see
+/// [`leading_eigenpair`]).
+const MAX_ANGLE: f64 = 1e-13;
+
+/// The leading (largest algebraic) eigenpair of a symmetric matrix by power iteration,
+/// warm-started from `v`, for a caller that has a good approximation from a previous, nearby
+/// matrix (the principal-axis loop of omega). On success returns the eigenvalue and leaves
+/// the unit eigenvector in `v`, with the sign of the component along `v` kept; `None` when
+/// the result cannot be guaranteed, and the caller then falls back to [`symmetric_eigen`].
+///
+/// # Method and guarantees
+///
+/// Power iteration (Golub, G. H. & Van Loan, C. F. (2013), *Matrix Computations*, 4th ed.,
+/// Johns Hopkins, §8.2.1) on `A + cI`, stopped by the residual: for a unit `v`, Rayleigh
+/// quotient `μ = vᵀAv` and residual `r = Av − μv`, some eigenvalue lies within ‖r‖ of μ
+/// (*ibid.* §8.1.2), and if every *other* eigenvalue is at least δ away from μ, the angle
+/// between `v` and that eigenvalue's eigenvector satisfies `sin θ ≤ ‖r‖/δ` (Davis, C. &
+/// Kahan, W. M. (1970), The rotation of eigenvectors by a perturbation. III, *SIAM J. Numer.
+/// Anal.* 7(1), 1–46). The iteration stops once ‖r‖ ≤ 4pε‖A‖_F (rounding level), not after a
+/// fixed count.
+///
+/// The other eigenvalues are bounded without computing them: their sum is `tr A − λ` and the
+/// sum of their squares `‖A‖_F² − λ²` (A is symmetric), so by Samuelson's inequality
+/// (Samuelson, P. A. (1968), How deviant can you be?, *JASA* 63(324), 1522–1525) each of the
+/// m = p − 1 lies within `√(m − 1)·σ` of their mean, σ their (population) standard deviation;
+/// the bounds are widened for ‖r‖ (λ is known to within it) and for rounding. They serve
+/// twice:
+///
+/// * the **shift** `c = −(lo + hi)/2` centres the interval [lo, hi] holding the other
+///   eigenvalues on zero, so the largest *algebraic* eigenvalue dominates even when the most
+///   negative one is larger in magnitude (a shift from a Gershgorin bound, making `A + cI`
+///   positive semi-definite, would also do, with a slower rate); the convergence factor per
+///   step is at most `(hi − lo)/(2μ − hi − lo)`, from which the number of steps is predicted;
+/// * the **trust test**: the pair is accepted only if `δ = μ − ‖r‖ − hi > 0` (μ's eigenvalue
+///   is then the largest, and simple) and `‖r‖/δ ≤ 1e-13`, with ‖r‖ taken as at least
+///   √p·ε·‖A‖_F (the rounding of the product that measures it; so δ ≥ √p·2.2e-3·‖A‖_F, a
+///   gap of a few per cent of ‖A‖_F for a dozen items). A near-degenerate leading pair, a
+///   warm start orthogonal to the leading eigenvector, a predicted count above 100 steps or
+///   no convergence within them all give `None`, so the result never depends on luck.
+pub(crate) fn leading_eigenpair(a: &[f64], p: usize, v: &mut [f64]) -> Option<f64> {
+    if p == 0 || a.len() != p * p || v.len() != p {
+        return None;
+    }
+    let mut frob2 = 0.0;
+    for x in a {
+        frob2 += x * x;
+    }
+    let trace: f64 = (0..p).map(|i| a[i * p + i]).sum();
+    let norm = frob2.sqrt();
+    if !(norm.is_finite() && norm > 0.0 && trace.is_finite()) {
+        return None;
+    }
+    let mut w = vec![0.0; p];
+    let (mut mu, mut rho) = rayleigh(a, p, v, &mut w)?;
+    let tol = residual_tolerance(p) * norm;
+    let others = |mu: f64, rho: f64| other_eigenvalues(mu, rho, trace, frob2, p);
+    if rho > tol {
+        let (lo, hi) = others(mu, rho);
+        if mu.partial_cmp(&hi) != Some(std::cmp::Ordering::Greater) {
+            return None;
+        }
+        let shift = -0.5 * (lo + hi);
+        let rate = (hi - lo) / (2.0 * mu - hi - lo);
+        // steps to bring the residual from rho to tol at the bound on the rate (a rate of 0
+        // means an exactly rank-one problem: one step)
+        let predicted = if rate > 0.0 {
+            (tol / rho).ln() / rate.ln()
+        } else {
+            1.0
+        };
+        if predicted.is_nan() || predicted > MAX_POWER_STEPS as f64 {
+            return None;
+        }
+        let mut steps = 0;
+        while rho > tol {
+            if steps == MAX_POWER_STEPS {
+                return None;
+            }
+            steps += 1;
+            for (vi, &wi) in v.iter_mut().zip(&w) {
+                *vi = wi + shift * *vi;
+            }
+            (mu, rho) = rayleigh(a, p, v, &mut w)?;
+        }
+    }
+    // the computed residual is itself known only to the rounding of a product, about √p·ε·‖A‖
+    let rho = rho.max((p as f64).sqrt() * f64::EPSILON * norm);
+    let (_, hi) = others(mu, rho);
+    let gap = mu - rho - hi;
+    (gap > 0.0 && rho <= MAX_ANGLE * gap).then_some(mu)
+}
+
+/// Normalises `v`, sets `w = Av` and returns the Rayleigh quotient `vᵀAv` and the residual
+/// norm ‖Av − μv‖; `None` if `v` is zero or anything is not finite.
+fn rayleigh(a: &[f64], p: usize, v: &mut [f64], w: &mut [f64]) -> Option<(f64, f64)> {
+    let norm = v.iter().map(|x| x * x).sum::<f64>().sqrt();
+    if !(norm.is_finite() && norm > 0.0) {
+        return None;
+    }
+    for x in v.iter_mut() {
+        *x /= norm;
+    }
+    for (i, wi) in w.iter_mut().enumerate() {
+        *wi = a[i * p..(i + 1) * p]
+            .iter()
+            .zip(v.iter())
+            .map(|(x, y)| x * y)
+            .sum();
+    }
+    let mu: f64 = v.iter().zip(w.iter()).map(|(x, y)| x * y).sum();
+    let rho = v
+        .iter()
+        .zip(w.iter())
+        .map(|(x, y)| (y - mu * x) * (y - mu * x))
+        .sum::<f64>()
+        .sqrt();
+    (mu.is_finite() && rho.is_finite()).then_some((mu, rho))
+}
+
+/// An interval `(lo, hi)` holding every eigenvalue of a symmetric p × p matrix but the one
+/// within `rho` of `mu`, from `trace` (Σλ) and `frob2` (‖A‖_F² = Σλ²) by Samuelson's
+/// inequality (see [`leading_eigenpair`]), widened for `rho` and for rounding.
+fn other_eigenvalues(mu: f64, rho: f64, trace: f64, frob2: f64, p: usize) -> (f64, f64) {
+    if p < 2 {
+        return (f64::INFINITY, f64::NEG_INFINITY);
+    }
+    let m = (p - 1) as f64;
+    let sum = trace - mu;
+    let mean = sum / m;
+    let variance = (frob2 - mu * mu) / m - mean * mean;
+    // λ = mu + e with |e| ≤ rho moves the sum by e and the sum of squares by 2·mu·e + e²;
+    // the sums themselves carry a relative rounding error of about p²ε
+    let slack = (2.0 * (mu.abs() + mean.abs()) * rho + 2.0 * rho * rho) / m
+        + 4.0 * (p * p) as f64 * f64::EPSILON * (frob2 + sum * sum / m) / m;
+    let half = ((m - 1.0) * (variance + slack).max(0.0)).sqrt()
+        + rho / m
+        + 4.0 * p as f64 * f64::EPSILON * (trace.abs() + mu.abs()) / m;
+    (mean - half, mean + half)
+}
+
 /// Diagonal of the inverse of a symmetric matrix.
 ///
 /// Uses a Cholesky factorisation when every eigenvalue exceeds psych's `Pinv` tolerance
