@@ -526,6 +526,237 @@ mod tests {
     }
 
     #[test]
+    fn phq9_item9_rule_is_the_published_convention() {
+        let rule = CriticalRule::phq9_item9();
+        assert_eq!(rule.id(), "phq9_item9");
+        assert_eq!(rule.target(), &CriticalTarget::Item { item: 9 });
+        assert_eq!(rule.comparison(), Comparison::GreaterOrEqual);
+        assert_eq!(rule.threshold(), 1.0);
+        assert_eq!(rule.verification(), Verification::Verified);
+        // both citations, with their DOIs
+        assert_eq!(rule.source(), PHQ9_ITEM9_SOURCE);
+        assert!(rule.source().contains("doi:10.1176/appi.ps.201200587"));
+        assert!(rule.source().contains("doi:10.1176/appi.ps.201500149"));
+    }
+
+    #[test]
+    fn user_chosen_rules_keep_what_the_user_chose() {
+        // a threshold that is none of 0, 1 and -1, and a strict comparison
+        let om = CriticalRule::core_om_risk(Comparison::Greater, 2.5).unwrap();
+        assert_eq!(om.id(), "core_om_risk");
+        assert_eq!(
+            om.target(),
+            &CriticalTarget::Subscale {
+                name: "risk".to_owned()
+            }
+        );
+        assert_eq!(om.comparison(), Comparison::Greater);
+        assert_eq!(om.threshold(), 2.5);
+        assert_eq!(om.verification(), Verification::Unverified);
+        assert!(om.source().contains("Evans et al. 2002"), "{}", om.source());
+        assert!(!om.is_met_by(2.5)); // strict
+        assert!(om.is_met_by(2.6));
+
+        let c10 = CriticalRule::core_10_risk(7).unwrap();
+        assert_eq!(c10.id(), "core_10_risk");
+        assert_eq!(c10.target(), &CriticalTarget::Item { item: 7 });
+        assert_eq!(c10.comparison(), Comparison::GreaterOrEqual);
+        assert_eq!(c10.threshold(), 1.0);
+        assert_eq!(c10.verification(), Verification::Unverified);
+        assert!(
+            c10.source().contains("Barkham et al. 2013"),
+            "{}",
+            c10.source()
+        );
+
+        let custom = CriticalRule::new(
+            "my-rule_2",
+            CriticalTarget::Item { item: 3 },
+            Comparison::LessOrEqual,
+            -4.25,
+            "service protocol 7",
+            Verification::Secondary,
+        )
+        .unwrap();
+        assert_eq!(custom.id(), "my-rule_2");
+        assert_eq!(custom.threshold(), -4.25);
+        assert_eq!(custom.source(), "service protocol 7");
+        assert_eq!(custom.comparison(), Comparison::LessOrEqual);
+        assert_eq!(custom.verification(), Verification::Secondary);
+    }
+
+    #[test]
+    fn is_met_by_needs_a_finite_value_and_the_comparison() {
+        let rule = CriticalRule::phq9_item9();
+        // +inf is >= 1 but not a known answer
+        assert!(!rule.is_met_by(f64::INFINITY));
+        assert!(!rule.is_met_by(f64::NEG_INFINITY));
+        assert!(rule.is_met_by(3.0));
+        assert!(!rule.is_met_by(0.0));
+        // the crate's tolerance: a sum a hair below 1 counts as 1
+        assert!(rule.is_met_by(0.999_999_999_999_9));
+    }
+
+    #[test]
+    fn flag_for_carries_the_rule() {
+        let rule = CriticalRule::core_om_risk(Comparison::GreaterOrEqual, 4.0).unwrap();
+        assert_eq!(rule.flag_for(3.9), None);
+        let flag = rule.flag_for(5.0).unwrap();
+        assert_eq!(
+            flag,
+            CriticalFlag {
+                rule: "core_om_risk".to_owned(),
+                target: CriticalTarget::Subscale {
+                    name: "risk".to_owned()
+                },
+                value: 5.0,
+                comparison: Comparison::GreaterOrEqual,
+                threshold: 4.0,
+                verification: Verification::Unverified,
+            }
+        );
+        assert_eq!(
+            flag.to_string(),
+            "critical core_om_risk: subscale risk = 5 >= 4 (prompt for a clinician's assessment today)"
+        );
+        let flag = CriticalRule::phq9_item9().flag_for(2.0).unwrap();
+        assert_eq!(
+            flag.to_string(),
+            "critical phq9_item9: item 9 = 2 >= 1 (prompt for a clinician's assessment today)"
+        );
+    }
+
+    #[test]
+    fn targets_display_and_errors_name_the_rule() {
+        assert_eq!(CriticalTarget::Item { item: 9 }.to_string(), "item 9");
+        assert_eq!(
+            CriticalTarget::Subscale {
+                name: "risk".to_owned()
+            }
+            .to_string(),
+            "subscale risk"
+        );
+        let e = CriticalRule::core_10_risk(0).unwrap_err();
+        assert_eq!(
+            e,
+            CriticalRuleError::BadTarget {
+                id: "core_10_risk".to_owned(),
+                target: "item 0".to_owned()
+            }
+        );
+        let e = CriticalRule::new(
+            "r",
+            CriticalTarget::Subscale {
+                name: " ".to_owned(),
+            },
+            Comparison::Greater,
+            0.0,
+            "s",
+            Verification::Primary,
+        )
+        .unwrap_err();
+        assert!(matches!(e, CriticalRuleError::BadTarget { .. }), "{e:?}");
+        let e = CriticalRule::new(
+            "r",
+            CriticalTarget::Item { item: 1 },
+            Comparison::Greater,
+            0.0,
+            "  ",
+            Verification::Primary,
+        )
+        .unwrap_err();
+        assert_eq!(e, CriticalRuleError::EmptySource { id: "r".to_owned() });
+        let long = "a".repeat(65);
+        for bad in ["", "Bad", "a b", long.as_str()] {
+            assert!(
+                CriticalRule::new(
+                    bad,
+                    CriticalTarget::Item { item: 1 },
+                    Comparison::Greater,
+                    0.0,
+                    "s",
+                    Verification::Primary,
+                )
+                .is_err(),
+                "{bad:?}"
+            );
+        }
+        assert!(
+            CriticalRule::new(
+                "a".repeat(64),
+                CriticalTarget::Item { item: 1 },
+                Comparison::Greater,
+                0.0,
+                "s",
+                Verification::Primary,
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn serialised_rule_holds_every_field_and_is_validated_on_reading() {
+        let rule = CriticalRule::core_om_risk(Comparison::Greater, 2.5).unwrap();
+        let json: serde_json::Value = serde_json::to_value(&rule).unwrap();
+        assert_eq!(json["id"], "core_om_risk");
+        assert_eq!(json["target"]["kind"], "subscale");
+        assert_eq!(json["target"]["name"], "risk");
+        assert_eq!(json["comparison"], ">");
+        assert_eq!(json["threshold"], 2.5);
+        assert_eq!(json["source"], rule.source());
+        assert_eq!(json["verification"], "unverified");
+        let text = json.to_string();
+        let back: CriticalRule = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, rule);
+        // reading goes through CriticalRule::new: a bad id, item 0 or empty source is refused
+        for (from, to) in [
+            (r#""core_om_risk""#, r#""Core OM""#),
+            (r#""name":"risk""#, r#""name":"""#),
+        ] {
+            let bad = text.replace(from, to);
+            assert_ne!(bad, text);
+            assert!(serde_json::from_str::<CriticalRule>(&bad).is_err(), "{bad}");
+        }
+        let mut bad = json.clone();
+        bad["source"] = "".into();
+        assert!(serde_json::from_value::<CriticalRule>(bad).is_err());
+    }
+
+    #[test]
+    fn critical_set_membership_at_the_edges() {
+        let mut s = CriticalSet::new();
+        assert_eq!(s.len(), 0);
+        s.insert(1);
+        assert!(!s.is_empty());
+        assert_eq!(s.len(), 1);
+        assert!(s.contains(1));
+        assert!(!s.contains(0));
+        assert!(!s.contains(2));
+        s.insert(63); // the last index that fits
+        assert_eq!(s.len(), 2);
+        assert!(s.contains(63));
+        assert!(!s.contains(64));
+        assert!(!s.contains(usize::MAX));
+        assert_eq!(s.indices().collect::<Vec<_>>(), [1, 63]);
+        assert_eq!(Vec::<u8>::from(s), [1, 63]);
+        assert_eq!(CriticalSet::try_from(vec![63, 1]).unwrap(), s);
+        assert_eq!(
+            CriticalSet::try_from(vec![64]).unwrap_err(),
+            "critical rule index 64 is not below 64"
+        );
+        assert_eq!(
+            CriticalSet::try_from(Vec::new()).unwrap(),
+            CriticalSet::new()
+        );
+        let mut all = CriticalSet::new();
+        for i in 0..CriticalSet::MAX_RULES {
+            all.insert(i);
+        }
+        assert_eq!(all.len(), 64);
+        assert!((0..64).all(|i| all.contains(i)));
+    }
+
+    #[test]
     fn critical_set() {
         let mut s = CriticalSet::new();
         assert!(s.is_empty());

@@ -454,6 +454,224 @@ mod tests {
         assert_eq!(r.losses.len(), 1);
     }
 
+    fn check(r: &SuddenChanges, kind: ChangeKind, session: u32) -> &IntervalCheck {
+        r.details
+            .iter()
+            .find(|d| d.kind == kind && d.session == session)
+            .unwrap()
+    }
+
+    /// BDI with session 2 missing; interval 3 -> 4: pre = {30, 26} (sessions 1, 3),
+    /// post = {14, 10, 13} (sessions 4-6). By hand (Tang & DeRubeis 1999, crit3 as in
+    /// `suddengains`): mean_pre = 28, mean_post = 37/3, s²_pre = 8, s²_post = 13/3,
+    /// s_pooled = √((1·8 + 2·13/3)/3) = √(50/9) = 5√2/3, so
+    /// (mean_pre − mean_post)/s_pooled = (47/3)/(5√2/3) = 47/(5√2) ≈ 6.6468.
+    fn crit3_series() -> Series {
+        s(&[
+            (1, 30.0),
+            (3, 26.0),
+            (4, 14.0),
+            (5, 10.0),
+            (6, 13.0),
+            (7, 12.0),
+        ])
+    }
+
+    #[test]
+    fn crit3_is_the_pooled_t_of_tang_and_derubeis() {
+        let t = 47.0 / (5.0 * 2f64.sqrt());
+        let x = crit3_series();
+        let at = |c: f64| {
+            let o = SuddenChangeOptions::tang_derubeis_bdi().crit3(Crit3::Fixed(c));
+            let r = sudden_changes(&x, &o).unwrap();
+            let d = check(&r, ChangeKind::Gain, 3).clone();
+            (d, r.gains.len())
+        };
+        let (d, gains) = at(t * 0.999);
+        assert_eq!((d.n_pre, d.n_post), (2, 3));
+        assert_eq!(d.magnitude, 12.0);
+        assert_eq!((d.crit1, d.crit2, d.crit3), (true, true, Some(true)));
+        assert_eq!(d.critical_value, Some(t * 0.999));
+        assert_eq!(gains, 1);
+        let (d, gains) = at(t * 1.001);
+        assert_eq!(d.crit3, Some(false));
+        assert_eq!(gains, 0);
+        // Lutz et al. (2013) for 2 + 3 points: |qt(.025, 3)| = 3.182446 < 6.6468
+        let r = sudden_changes(&x, &SuddenChangeOptions::tang_derubeis_bdi()).unwrap();
+        let d = check(&r, ChangeKind::Gain, 3);
+        assert!((d.critical_value.unwrap() - 3.182_446_305_284_263).abs() < 1e-9);
+        assert_eq!(d.crit3, Some(true));
+        assert_eq!(r.gains.len(), 1);
+        let g = &r.gains[0];
+        assert_eq!(
+            (
+                g.session,
+                g.post_session,
+                g.magnitude,
+                g.pre_value,
+                g.post_value
+            ),
+            (3, 4, 12.0, 26.0, 14.0)
+        );
+        // the same interval as a loss (a rise, for the BDI): a fall of 12, crit3 fails
+        let l = check(&r, ChangeKind::Loss, 3);
+        assert_eq!(l.magnitude, -12.0);
+        assert_eq!((l.crit1, l.crit2, l.crit3), (false, false, Some(false)));
+        assert!(r.losses.is_empty());
+    }
+
+    #[test]
+    fn crit3_is_strict_at_a_tie() {
+        // pre {30, 31, 29}, post {11, 9, 10}: s_pooled = 1 and the means differ by 20 exactly
+        let x = s(&[
+            (1, 30.0),
+            (2, 31.0),
+            (3, 29.0),
+            (4, 11.0),
+            (5, 9.0),
+            (6, 10.0),
+            (7, 10.0),
+        ]);
+        let at = |c: f64| {
+            let o = SuddenChangeOptions::tang_derubeis_bdi().crit3(Crit3::Fixed(c));
+            check(&sudden_changes(&x, &o).unwrap(), ChangeKind::Gain, 3).crit3
+        };
+        assert_eq!(at(20.0), Some(false)); // "mean difference > t · s_pooled"
+        assert_eq!(at(19.999), Some(true));
+    }
+
+    #[test]
+    fn crit3_needs_two_points_on_each_side() {
+        // interval 4 -> 5: pre = sessions 2..4, only 4 rated
+        let x = s(&[(1, 30.0), (4, 30.0), (5, 10.0), (6, 10.0), (7, 10.0)]);
+        let r = sudden_changes(&x, &SuddenChangeOptions::tang_derubeis_bdi()).unwrap();
+        let d = check(&r, ChangeKind::Gain, 4);
+        assert_eq!((d.n_pre, d.n_post), (1, 3));
+        assert_eq!((d.crit1, d.crit2, d.crit3), (true, true, None));
+        assert_eq!(d.critical_value, None);
+        assert!(r.gains.is_empty()); // NA crit3 fails
+        // crit3 off: the same interval is a gain
+        let off = SuddenChangeOptions::tang_derubeis_bdi().crit3(Crit3::Off);
+        let r = sudden_changes(&x, &off).unwrap();
+        assert_eq!(check(&r, ChangeKind::Gain, 4).crit3, None);
+        assert_eq!(r.gains.len(), 1);
+        // post side short: interval 3 -> 4 of 1, 2, 3, 4, 7 has post = {4} only
+        let x = s(&[(1, 30.0), (2, 30.0), (3, 30.0), (4, 10.0), (7, 10.0)]);
+        let r = sudden_changes(&x, &SuddenChangeOptions::tang_derubeis_bdi()).unwrap();
+        let d = check(&r, ChangeKind::Gain, 3);
+        assert_eq!((d.n_pre, d.n_post, d.crit3), (3, 1, None));
+    }
+
+    #[test]
+    fn a_failed_crit3_blocks_a_gain_only_when_crit3_is_on() {
+        let x = s(&[
+            (1, 20.0),
+            (2, 30.0),
+            (3, 30.0),
+            (4, 20.0),
+            (5, 28.0),
+            (6, 28.0),
+        ]);
+        let r = sudden_changes(&x, &SuddenChangeOptions::tang_derubeis_bdi()).unwrap();
+        let d = check(&r, ChangeKind::Gain, 3);
+        assert_eq!((d.crit1, d.crit2, d.crit3), (true, true, Some(false)));
+        assert!(r.gains.is_empty());
+        let base = IntervalCheck {
+            kind: ChangeKind::Gain,
+            session: 3,
+            post_session: 4,
+            magnitude: 10.0,
+            crit1: true,
+            crit2: true,
+            crit3: Some(true),
+            n_pre: 3,
+            n_post: 3,
+            critical_value: Some(2.776),
+        };
+        assert!(base.is_sudden(true));
+        assert!(base.is_sudden(false));
+        let with = |crit1, crit2, crit3| IntervalCheck {
+            crit1,
+            crit2,
+            crit3,
+            ..base.clone()
+        };
+        assert!(!with(false, true, Some(true)).is_sudden(true));
+        assert!(!with(true, false, Some(true)).is_sudden(true));
+        assert!(!with(false, true, None).is_sudden(false));
+        assert!(!with(true, false, None).is_sudden(false));
+        assert!(!with(true, true, Some(false)).is_sudden(true));
+        assert!(!with(true, true, None).is_sudden(true));
+        assert!(with(true, true, None).is_sudden(false));
+        assert!(with(true, true, Some(false)).is_sudden(false));
+    }
+
+    #[test]
+    fn size_criterion_is_its_points() {
+        assert_eq!(SizeCriterion::Points(7.0).points(), 7.0);
+        assert_eq!(SizeCriterion::ReliableChange(5.5).points(), 5.5);
+        let o = SuddenChangeOptions::tang_derubeis_bdi();
+        assert_eq!(o.size(), SizeCriterion::Points(7.0));
+        assert_eq!(o.direction(), Direction::LowerIsBetter);
+        // a cutoff of 12.5 points: the drop of 12 in crit3_series fails crit1
+        let o = SuddenChangeOptions::new(SizeCriterion::Points(12.5), Direction::LowerIsBetter);
+        let r = sudden_changes(&crit3_series(), &o).unwrap();
+        assert!(!check(&r, ChangeKind::Gain, 3).crit1);
+        let o = SuddenChangeOptions::new(SizeCriterion::Points(12.0), Direction::LowerIsBetter);
+        let r = sudden_changes(&crit3_series(), &o).unwrap();
+        assert!(check(&r, ChangeKind::Gain, 3).crit1);
+    }
+
+    #[test]
+    fn lutz_critical_values_by_hand() {
+        // |qt(.025, df)|, df = n_pre + n_post - 2
+        let cases = [
+            (3, 3, 2.776_445_105_197_793),
+            (2, 3, 3.182_446_305_284_263),
+            (3, 2, 3.182_446_305_284_263),
+            (2, 2, 4.302_652_729_749_464),
+            (2, 1, 12.706_204_736_174_7),
+        ];
+        for (n_pre, n_post, want) in cases {
+            let got = lutz_critical_value(0.05, n_pre, n_post).unwrap();
+            assert!((got - want).abs() < 1e-9, "{n_pre}+{n_post}: {got}");
+        }
+        // alpha is two-sided: |qt(.05, 4)| at alpha .10
+        let got = lutz_critical_value(0.10, 3, 3).unwrap();
+        assert!((got - 2.131_846_786_326_649).abs() < 1e-9, "{got}");
+        assert!(lutz_critical_value(0.5, 3, 3).is_ok());
+        for alpha in [0.0, 1.0, -0.05, 1.5, f64::NAN] {
+            assert!(lutz_critical_value(alpha, 3, 3).is_err(), "{alpha}");
+        }
+        assert_eq!(
+            lutz_critical_value(0.05, 1, 1).unwrap_err(),
+            MonitorError::invalid("n_pre + n_post", 2.0, "at least 3")
+        );
+        assert!(lutz_critical_value(0.05, 0, 1).is_err());
+    }
+
+    #[test]
+    fn options_are_checked_before_any_interval() {
+        // three sessions: no eligible interval, so only the up-front checks can refuse
+        let x = s(&[(1, 1.0), (2, 2.0), (3, 3.0)]);
+        let with =
+            |c: Crit3| sudden_changes(&x, &SuddenChangeOptions::tang_derubeis_bdi().crit3(c));
+        for alpha in [0.0, 1.0, -0.5, 2.0, f64::NAN] {
+            assert!(with(Crit3::Adjusted { alpha }).is_err(), "{alpha}");
+        }
+        assert!(
+            with(Crit3::Adjusted { alpha: 0.5 })
+                .unwrap()
+                .details
+                .is_empty()
+        );
+        for c in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert!(with(Crit3::Fixed(c)).is_err(), "{c}");
+        }
+        assert!(with(Crit3::Fixed(2.776)).is_ok());
+        assert!(with(Crit3::Off).is_ok());
+    }
+
     #[test]
     fn bad_options() {
         let x = s(&[(1, 1.0), (2, 2.0), (3, 3.0), (4, 4.0)]);

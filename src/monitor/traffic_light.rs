@@ -394,6 +394,14 @@ mod tests {
         Series::new(points.to_vec()).unwrap()
     }
 
+    /// The SRS cutoff (< 36) with a drop rule of `drop` points.
+    fn srs_rules(drop: f64) -> AllianceLightRules {
+        AllianceLightRules::new(Cutoff::new(Comparison::Less, 36.0))
+            .unwrap()
+            .drop(drop)
+            .unwrap()
+    }
+
     #[test]
     fn outcome_boundaries_are_inclusive_as_openfit_states() {
         let targets =
@@ -431,10 +439,7 @@ mod tests {
 
     #[test]
     fn alliance_rows() {
-        let rules = AllianceLightRules::new(Cutoff::new(Comparison::Less, 36.0))
-            .unwrap()
-            .drop(1.0)
-            .unwrap();
+        let rules = srs_rules(1.0);
         let l = alliance_lights(
             &s(&[(1, 36.0), (2, 35.9), (3, 37.0), (4, 36.0)]),
             &[],
@@ -452,6 +457,156 @@ mod tests {
         assert_eq!(l[1].light, TrafficLight::Green);
         assert!(no_drop.drop(0.0).is_err());
         assert!(no_drop.drop(f64::NAN).is_err());
+    }
+
+    #[test]
+    fn colours_have_their_names() {
+        let names: Vec<String> = [
+            TrafficLight::Grey,
+            TrafficLight::Green,
+            TrafficLight::Orange,
+            TrafficLight::Red,
+        ]
+        .iter()
+        .map(|l| format!("{l}"))
+        .collect();
+        assert_eq!(names, ["grey", "green", "orange", "red"]);
+        assert_eq!(TrafficLight::Red.as_str(), "red");
+    }
+
+    #[test]
+    fn targets_keep_their_trajectories_and_direction() {
+        let targets = Targets::new(
+            s(&[(2, 10.0), (3, 9.0)]),
+            s(&[(2, 14.0)]),
+            Direction::LowerIsBetter,
+        )
+        .unwrap();
+        assert_eq!(targets.target().points(), &[(2, 10.0), (3, 9.0)]);
+        assert_eq!(targets.lower_target().points(), &[(2, 14.0)]);
+        assert_eq!(targets.direction(), Direction::LowerIsBetter);
+        // read from JSON: direction defaults to higher is better, and is kept when given
+        let json = r#"{"target":[[2,22.0]],"lower_target":[[2,19.0]]}"#;
+        let read: Targets = serde_json::from_str(json).unwrap();
+        assert_eq!(read.direction(), Direction::HigherIsBetter);
+        assert_eq!(read.target().points(), &[(2, 22.0)]);
+        assert_eq!(read.lower_target().points(), &[(2, 19.0)]);
+        let json =
+            r#"{"target":[[2,10.0]],"lower_target":[[2,14.0]],"direction":"lower_is_better"}"#;
+        let read: Targets = serde_json::from_str(json).unwrap();
+        assert_eq!(read, targets_at_2(10.0, 14.0, Direction::LowerIsBetter));
+        // a lower target equal to the target is allowed
+        assert!(Targets::new(s(&[(2, 20.0)]), s(&[(2, 20.0)]), Direction::HigherIsBetter).is_ok());
+    }
+
+    fn targets_at_2(target: f64, lower: f64, direction: Direction) -> Targets {
+        Targets::new(s(&[(2, target)]), s(&[(2, lower)]), direction).unwrap()
+    }
+
+    #[test]
+    fn outcome_lights_report_every_rating_with_its_value() {
+        let targets = targets_at_2(22.0, 19.0, Direction::HigherIsBetter);
+        let l = outcome_lights(&s(&[(1, 10.0), (2, 20.0), (5, 30.0)]), &targets);
+        assert_eq!(
+            l,
+            [
+                SessionLight {
+                    session: 1,
+                    light: TrafficLight::Grey,
+                    reason: LightReason::NoProgressionDefined,
+                    value: Some(10.0),
+                },
+                SessionLight {
+                    session: 2,
+                    light: TrafficLight::Orange,
+                    reason: LightReason::OutsideSuccessfulZone,
+                    value: Some(20.0),
+                },
+                SessionLight {
+                    session: 5,
+                    light: TrafficLight::Grey,
+                    reason: LightReason::NoTarget,
+                    value: Some(30.0),
+                },
+            ]
+        );
+        // a target without a lower target: orange, never red
+        let only_target =
+            Targets::new(s(&[(2, 22.0)]), s(&[(3, 19.0)]), Direction::HigherIsBetter).unwrap();
+        let l = outcome_lights(&s(&[(1, 10.0), (2, 1.0)]), &only_target);
+        assert_eq!(l[1].light, TrafficLight::Orange);
+        // lower is better: "at least as good" means at or below, at both boundaries
+        let lower = targets_at_2(10.0, 14.0, Direction::LowerIsBetter);
+        let at = |v: f64| outcome_lights(&s(&[(1, 20.0), (2, v)]), &lower)[1].reason;
+        assert_eq!(at(10.0), LightReason::OnTarget);
+        assert_eq!(at(10.1), LightReason::OutsideSuccessfulZone);
+        assert_eq!(at(14.0), LightReason::OutsideSuccessfulZone);
+        assert_eq!(at(14.1), LightReason::UnsuccessfulZone);
+        // negative scores (a change score) still order the right way
+        let neg = targets_at_2(-2.0, -5.0, Direction::HigherIsBetter);
+        let at = |v: f64| outcome_lights(&s(&[(1, 0.0), (2, v)]), &neg)[1].reason;
+        assert_eq!(at(-1.0), LightReason::OnTarget);
+        assert_eq!(at(-3.0), LightReason::OutsideSuccessfulZone);
+        assert_eq!(at(-6.0), LightReason::UnsuccessfulZone);
+    }
+
+    #[test]
+    fn alliance_drop_is_a_fall_not_a_rise() {
+        let rules = srs_rules(1.0);
+        let l = alliance_lights(
+            &s(&[(1, 40.0), (2, 39.5), (3, 41.0), (4, 40.0), (5, 38.5)]),
+            &[],
+            &rules,
+        );
+        let reasons: Vec<_> = l.iter().map(|x| x.reason).collect();
+        assert_eq!(
+            reasons,
+            [
+                LightReason::AtOrAboveCutoff,
+                LightReason::AtOrAboveCutoff, // fell 0.5 < 1
+                LightReason::AtOrAboveCutoff, // rose 1.5
+                LightReason::Drop,            // fell exactly 1
+                LightReason::Drop,            // fell 1.5
+            ]
+        );
+        assert_eq!(l[3].light, TrafficLight::Red);
+        assert_eq!(l[3].value, Some(40.0));
+        // a 2-point rule: a fall of 1.5 is not a drop, a fall of 2 is
+        let two = srs_rules(2.0);
+        let l = alliance_lights(&s(&[(1, 40.0), (2, 38.5), (3, 36.5)]), &[], &two);
+        assert_eq!(l[1].reason, LightReason::AtOrAboveCutoff);
+        assert_eq!(l[2].reason, LightReason::Drop);
+        // the drop is from the last *rated* session, across unrated ones
+        let l = alliance_lights(&s(&[(1, 40.0), (4, 38.0)]), &[1, 2, 3, 4], &two);
+        let got: Vec<_> = l.iter().map(|x| (x.session, x.light, x.reason)).collect();
+        assert_eq!(
+            got,
+            [
+                (1, TrafficLight::Green, LightReason::AtOrAboveCutoff),
+                (2, TrafficLight::Grey, LightReason::NotRated),
+                (3, TrafficLight::Grey, LightReason::NotRated),
+                (4, TrafficLight::Red, LightReason::Drop),
+            ]
+        );
+        assert_eq!(l[1].value, None);
+    }
+
+    #[test]
+    fn alliance_rules_keep_cutoff_and_drop() {
+        let cutoff = Cutoff::new(Comparison::Less, 36.0);
+        let rules = AllianceLightRules::new(cutoff).unwrap();
+        assert_eq!(rules.cutoff(), cutoff);
+        assert_eq!(rules.drop_points(), None);
+        let rules = rules.drop(2.5).unwrap();
+        assert_eq!(rules.drop_points(), Some(2.5));
+        assert_eq!(rules.cutoff(), cutoff);
+        let json = r#"{"cutoff":{"value":36.0,"comparison":"<"},"drop":2.5}"#;
+        let read: AllianceLightRules = serde_json::from_str(json).unwrap();
+        assert_eq!(read, rules);
+        let json = r#"{"cutoff":{"value":30.0,"comparison":"<="}}"#;
+        let read: AllianceLightRules = serde_json::from_str(json).unwrap();
+        assert_eq!(read.cutoff(), Cutoff::new(Comparison::LessOrEqual, 30.0));
+        assert_eq!(read.drop_points(), None);
     }
 
     #[test]
