@@ -521,6 +521,30 @@ mod tests {
     }
 
     #[test]
+    fn crit3_with_two_points_after() {
+        // interval 3 -> 4 with session 6 missing: pre = {30, 28, 29}, post = {12, 10}.
+        // mean_pre = 29, mean_post = 11, s²_pre = 1, s²_post = 2,
+        // s_pooled = √((2·1 + 1·2)/3) = 2/√3, so the ratio is 18/(2/√3) = 9√3 ≈ 15.588.
+        let x = s(&[
+            (1, 30.0),
+            (2, 28.0),
+            (3, 29.0),
+            (4, 12.0),
+            (5, 10.0),
+            (7, 11.0),
+        ]);
+        let t = 9.0 * 3f64.sqrt();
+        let at = |c: f64| {
+            let o = SuddenChangeOptions::tang_derubeis_bdi().crit3(Crit3::Fixed(c));
+            let r = sudden_changes(&x, &o).unwrap();
+            let d = check(&r, ChangeKind::Gain, 3);
+            (d.n_pre, d.n_post, d.crit3)
+        };
+        assert_eq!(at(t * 0.999), (3, 2, Some(true)));
+        assert_eq!(at(t * 1.001), (3, 2, Some(false)));
+    }
+
+    #[test]
     fn crit3_is_strict_at_a_tie() {
         // pre {30, 31, 29}, post {11, 9, 10}: s_pooled = 1 and the means differ by 20 exactly
         let x = s(&[
