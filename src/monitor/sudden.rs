@@ -664,9 +664,13 @@ mod tests {
         let got = lutz_critical_value(0.10, 3, 3).unwrap();
         assert!((got - 2.131_846_786_326_649).abs() < 1e-9, "{got}");
         assert!(lutz_critical_value(0.5, 3, 3).is_ok());
-        for alpha in [0.0, 1.0, -0.05, 1.5, f64::NAN] {
-            assert!(lutz_critical_value(alpha, 3, 3).is_err(), "{alpha}");
+        for alpha in [0.0, 1.0, -0.05, 1.5] {
+            assert_eq!(
+                lutz_critical_value(alpha, 3, 3).unwrap_err(),
+                MonitorError::invalid("alpha", alpha, "in (0, 1)")
+            );
         }
+        assert!(lutz_critical_value(f64::NAN, 3, 3).is_err());
         assert_eq!(
             lutz_critical_value(0.05, 1, 1).unwrap_err(),
             MonitorError::invalid("n_pre + n_post", 2.0, "at least 3")
