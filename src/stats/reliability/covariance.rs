@@ -1,10 +1,13 @@
 //! Step 1 of alpha on complete rows: the one-pass covariance accumulator and its block
 //! merge (the kernels are in `kernels.rs`).
 
+use super::exact_sums::ExactSums;
 use super::frames::{self, any_unfitted, fit_unfitted, leaves_headroom, shifts, widen};
-use super::kernels::{block_sums, column_stats, lane_dot, lane_dot4};
+use super::kernels::{
+    PushError, block_sums, column_stats, lane_dot, lane_dot4, merge_moments, non_finite_in,
+};
 use crate::numeric::summation::Frame;
-use crate::stats::state::{EXACT_LIMIT, centred, is_exact};
+use crate::stats::state::{EXACT_LIMIT, is_exact};
 use crate::stats::{StatsError, table};
 
 /// Most items an accumulator holds (public as [`AlphaAccumulator::MAX_ITEMS`]).
@@ -22,33 +25,6 @@ pub(crate) fn check_items(p: usize) -> Result<(), StatsError> {
         });
     }
     Ok(())
-}
-
-/// Why [`CovarianceAccumulator::push_rows`] stopped (the block that failed was not added).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum PushError {
-    /// A NaN or infinity at this offset of the data.
-    NonFinite(usize),
-    /// The block of rows starting at this row of the data would make a mean or co-moment
-    /// overflow `f64`.
-    Overflow(usize),
-}
-
-impl PushError {
-    /// The public error, naming the column of a non-finite value with `column`.
-    pub(crate) fn into_stats(
-        self,
-        data: &[f64],
-        p: usize,
-        column: impl Fn(usize) -> String,
-    ) -> StatsError {
-        match self {
-            Self::NonFinite(i) => table::non_finite(data, p, i, column),
-            Self::Overflow(row) => StatsError::Overflow {
-                what: format!("rows from {row} of data: item means and co-moments"),
-            },
-        }
-    }
 }
 
 /// Rows per block of the transposed path (more than 16 items): small enough that a block
@@ -99,215 +75,6 @@ pub(crate) struct CovarianceAccumulator {
     block_t: Vec<f64>,
     pub(super) min: f64,
     pub(super) max: f64,
-}
-
-/// The exact path's state: Σx per item and the upper triangle (j ≥ i, row-major p × p) of
-/// Σ x_i·x_j. Cannot overflow: fewer than 2⁶⁴ rows of values within 2²⁰ keep every sum
-/// below 2¹⁰⁴ (imports are checked against the same bounds).
-///
-/// The sums are `s1`/`s2` (`i128`) plus the pending block sums `pend1`/`pend2`: integers held
-/// in `f64`, exact because they are only ever added to while `pend_rows · M² ≤ 2⁵³` (M the
-/// largest magnitude seen, at least 1), and folded into the `i128` totals before that bound
-/// could be crossed. Adding a block is then p(p+1)/2 `f64` additions instead of as many
-/// `i128` conversions and multiplications, which dominated small blocks (a `GROUP BY` hands
-/// each group a few rows per batch). [`ExactSums::totals`] is the logical state; equality,
-/// export and merging see only it.
-#[derive(Debug, Clone)]
-pub(crate) struct ExactSums {
-    s1: Vec<i128>,
-    s2: Vec<i128>,
-    pend1: Vec<f64>,
-    pend2: Vec<f64>,
-    pend_rows: usize,
-}
-
-impl PartialEq for ExactSums {
-    fn eq(&self, other: &Self) -> bool {
-        self.totals() == other.totals()
-    }
-}
-
-/// Largest integer up to which every `f64` sum of integers is exact.
-const F64_EXACT: f64 = 9_007_199_254_740_992.0;
-
-/// An `f64` holding an integer below 2⁵³ in magnitude, as `i128` (through `i64`: one
-/// instruction, where a direct `f64 → i128` conversion is a library call).
-fn int(x: f64) -> i128 {
-    i128::from(x as i64)
-}
-
-impl ExactSums {
-    /// Zero sums for `p` items, reserved fallibly (`pp` = p², already checked).
-    fn try_new(p: usize, pp: usize) -> Result<Self, StatsError> {
-        Ok(Self {
-            s1: table::zeros_of("items", p)?,
-            s2: table::zeros_of("items", pp)?,
-            pend1: table::zeros("items", p)?,
-            pend2: table::zeros("items", pp)?,
-            pend_rows: 0,
-        })
-    }
-
-    /// Exact sums read from a state (upper triangle of `s2` set, lower zero).
-    pub(super) fn from_totals(s1: Vec<i128>, s2: Vec<i128>) -> Result<Self, StatsError> {
-        Ok(Self {
-            pend1: table::zeros("items", s1.len())?,
-            pend2: table::zeros("items", s2.len())?,
-            s1,
-            s2,
-            pend_rows: 0,
-        })
-    }
-
-    /// Σx per item and the upper triangle of Σxxᵀ, pending blocks included.
-    pub(super) fn totals(&self) -> (Vec<i128>, Vec<i128>) {
-        let p = self.s1.len();
-        let s1 = self
-            .s1
-            .iter()
-            .zip(&self.pend1)
-            .map(|(&s, &d)| s + int(d))
-            .collect();
-        let mut s2 = self.s2.clone();
-        if self.pend_rows > 0 {
-            for i in 0..p {
-                for j in i..p {
-                    s2[i * p + j] += int(self.pend2[i * p + j]);
-                }
-            }
-        }
-        (s1, s2)
-    }
-
-    /// Moves the pending block sums into the `i128` totals.
-    fn fold(&mut self) {
-        if self.pend_rows == 0 {
-            return;
-        }
-        let p = self.s1.len();
-        for (s, d) in self.s1.iter_mut().zip(&mut self.pend1) {
-            *s += int(*d);
-            *d = 0.0;
-        }
-        for i in 0..p {
-            for j in i..p {
-                self.s2[i * p + j] += int(self.pend2[i * p + j]);
-            }
-        }
-        self.pend2.fill(0.0);
-        self.pend_rows = 0;
-    }
-
-    /// Adds the raw sums of a block of `nb` rows of exact values (`s1` = Σx, `s2` = Σxxᵀ with
-    /// at least the upper triangle set; every entry an integer of magnitude at most
-    /// nb·`magnitude`²), `magnitude` bounding every value seen so far.
-    fn add_block<const P: usize>(
-        &mut self,
-        nb: usize,
-        magnitude: f64,
-        s1: &[f64; P],
-        s2: &[[f64; P]; P],
-    ) {
-        let m = magnitude.max(1.0);
-        if (self.pend_rows + nb) as f64 * (m * m) > F64_EXACT {
-            self.fold();
-        }
-        for (d, &x) in self.pend1.iter_mut().zip(s1) {
-            *d += x;
-        }
-        for (d, x) in self.pend2.chunks_exact_mut(P).zip(s2) {
-            for (d, &x) in d.iter_mut().zip(x) {
-                *d += x;
-            }
-        }
-        self.pend_rows += nb;
-    }
-
-    /// Adds one row of exact values.
-    fn add_row(&mut self, row: &[f64]) {
-        let p = row.len();
-        for (i, &xi) in row.iter().enumerate() {
-            let xi = int(xi);
-            self.s1[i] += xi;
-            for (s, &xj) in self.s2[i * p + i..(i + 1) * p].iter_mut().zip(&row[i..]) {
-                *s += xi * int(xj);
-            }
-        }
-    }
-
-    /// Adds `other`, or returns `false` (and changes nothing) if a sum would overflow.
-    fn add(&mut self, other: &Self) -> bool {
-        self.fold();
-        let (o1, o2) = other.totals();
-        let fits = self
-            .s1
-            .iter()
-            .zip(&o1)
-            .all(|(a, b)| a.checked_add(*b).is_some())
-            && self
-                .s2
-                .iter()
-                .zip(&o2)
-                .all(|(a, b)| a.checked_add(*b).is_some());
-        if fits {
-            self.s1.iter_mut().zip(&o1).for_each(|(a, b)| *a += b);
-            self.s2.iter_mut().zip(&o2).for_each(|(a, b)| *a += b);
-        }
-        fits
-    }
-
-    /// The float state of `n` rows with these sums: unit frames whose pilots are the rounded
-    /// means, the means in them (`(Σx − n·pilot)/n` in `i128`, one rounding) and the
-    /// upper-triangle centred co-moments.
-    pub(super) fn frame_moments(&self, n: usize) -> (Vec<Frame>, Vec<f64>, Vec<f64>) {
-        let (means, m2) = self.moments(n);
-        let (s1, _) = self.totals();
-        let mut frames = Vec::with_capacity(means.len());
-        let mut mean_u = Vec::with_capacity(means.len());
-        for (&m, &s) in means.iter().zip(&s1) {
-            let pilot = m.round();
-            // |pilot| <= 2^20 and n <= 2^53: the product fits in i128
-            let rest = s - n as i128 * pilot as i128;
-            frames.push(Frame::new(pilot, 0));
-            mean_u.push(if n == 0 { 0.0 } else { rest as f64 / n as f64 });
-        }
-        (frames, mean_u, m2)
-    }
-
-    /// Means and upper-triangle centred co-moments of `n` rows with these sums.
-    pub(super) fn moments(&self, n: usize) -> (Vec<f64>, Vec<f64>) {
-        let (s1, s2) = self.totals();
-        let p = s1.len();
-        let nu = n as u64;
-        let mean = s1
-            .iter()
-            .map(|&s| if n == 0 { 0.0 } else { s as f64 / n as f64 })
-            .collect();
-        let mut m2 = vec![0.0; p * p];
-        for i in 0..p {
-            for j in i..p {
-                m2[i * p + j] = centred(nu, s2[i * p + j], s1[i], s1[j]);
-            }
-        }
-        (mean, m2)
-    }
-}
-
-/// Where the first NaN or infinity of a block lies, if its sums say there may be one: any
-/// such value makes its column sum or diagonal co-moment non-finite, and only then is the
-/// block searched (a non-finite sum of finite values, i.e. overflow, is refused by the
-/// checked merge instead).
-fn non_finite_in<const P: usize>(
-    block: &[[f64; P]],
-    s1: &[f64; P],
-    s2: &[[f64; P]; P],
-) -> Option<usize> {
-    let suspect = (0..P).any(|j| !(s1[j].is_finite() && s2[j][j].is_finite()));
-    if suspect {
-        block.as_flattened().iter().position(|x| !x.is_finite())
-    } else {
-        None
-    }
 }
 
 /// Whether a block's values are all exact, given the residual sum from the kernel and the
@@ -806,15 +573,10 @@ impl CovarianceAccumulator {
                 }
             }
             if let Some(e) = self.exact.as_mut().filter(|_| exact) {
-                e.fold();
-                for (j, s) in e.s1.iter_mut().enumerate() {
-                    *s += int(col(j).iter().sum::<f64>());
+                for (j, d) in self.delta.iter_mut().enumerate() {
+                    *d = col(j).iter().sum::<f64>();
                 }
-                for i in 0..p {
-                    for j in i..p {
-                        e.s2[i * p + j] += int(self.block_m2[i * p + j]);
-                    }
-                }
+                e.add_raw(&self.delta, &self.block_m2);
                 self.n += nb;
                 (self.min, self.max) = (lo + 0.0, hi + 0.0);
                 continue;
@@ -934,84 +696,23 @@ impl CovarianceAccumulator {
 }
 
 #[cfg(test)]
-impl CovarianceAccumulator {
-    /// [`CovarianceAccumulator::mean_cov`] with the covariances in raw units.
-    pub(crate) fn mean_cov_raw(&self) -> (Vec<f64>, Vec<f64>) {
-        let (mean, mut cov, exps) = self.mean_cov();
-        let p = self.p;
-        for i in 0..p {
-            for j in 0..p {
-                cov[i * p + j] =
-                    crate::numeric::summation::scale_pow2(cov[i * p + j], exps[i] + exps[j]);
-            }
-        }
-        (mean, cov)
-    }
-}
-
-/// Chan et al.'s combination of part B (n_b, means, upper-triangle co-moments) into part A.
-/// `delta` is p scratch values. Returns `false`, changing nothing in A, if a combined mean or
-/// co-moment would not be finite (every new value is checked before any is stored).
-fn merge_moments(
-    p: usize,
-    a: (&mut usize, &mut [f64], &mut [f64]),
-    b: (usize, &[f64], &[f64]),
-    delta: &mut [f64],
-) -> bool {
-    let (n_a, mean_a, m2_a) = a;
-    let (n_b, mean_b, m2_b) = b;
-    if n_b == 0 {
-        return true;
-    }
-    if *n_a == 0 {
-        if !mean_b.iter().chain(m2_b).all(|x| x.is_finite()) {
-            return false;
-        }
-        *n_a = n_b;
-        mean_a.copy_from_slice(mean_b);
-        m2_a.copy_from_slice(m2_b);
-        return true;
-    }
-    let n = *n_a + n_b;
-    let (na, nb, nf) = (*n_a as f64, n_b as f64, n as f64);
-    let w = nb / nf;
-    let c = na * nb / nf;
-    let mut fits = true;
-    for ((d, ma), &mb) in delta.iter_mut().zip(mean_a.iter()).zip(mean_b) {
-        *d = mb - *ma;
-        fits &= d.is_finite() && (*ma + *d * w).is_finite();
-    }
-    for i in 0..p {
-        let di = delta[i] * c;
-        let row = i * p + i..(i + 1) * p;
-        for ((m, &mb), &dj) in m2_a[row.clone()].iter().zip(&m2_b[row]).zip(&delta[i..]) {
-            fits &= (*m + (mb + di * dj)).is_finite();
-        }
-    }
-    if !fits {
-        return false;
-    }
-    for (d, ma) in delta.iter().zip(mean_a.iter_mut()) {
-        *ma += *d * w;
-    }
-    for i in 0..p {
-        let di = delta[i] * c;
-        let row = i * p + i..(i + 1) * p;
-        for ((m, &mb), &dj) in m2_a[row.clone()]
-            .iter_mut()
-            .zip(&m2_b[row])
-            .zip(&delta[i..])
-        {
-            *m += mb + di * dj;
-        }
-    }
-    *n_a = n;
-    true
-}
-
-#[cfg(test)]
 mod tests {
     use super::*;
+
+    impl CovarianceAccumulator {
+        /// [`CovarianceAccumulator::mean_cov`] with the covariances in raw units.
+        pub(crate) fn mean_cov_raw(&self) -> (Vec<f64>, Vec<f64>) {
+            let (mean, mut cov, exps) = self.mean_cov();
+            let p = self.p;
+            for i in 0..p {
+                for j in 0..p {
+                    cov[i * p + j] =
+                        crate::numeric::summation::scale_pow2(cov[i * p + j], exps[i] + exps[j]);
+                }
+            }
+            (mean, cov)
+        }
+    }
 
     /// Deterministic rows: one common factor plus noise around `offset`.
     fn rows(n: usize, p: usize, offset: f64) -> Vec<f64> {

@@ -1,5 +1,9 @@
 //! The block kernels of the one-pass covariance accumulator (`covariance.rs`): per-block sums
-//! about a shift for up to 16 items, column statistics and lane-parallel dot products for more.
+//! about a shift for up to 16 items, column statistics and lane-parallel dot products for more,
+//! the non-finite search of a block and Chan's merge of two parts' moments, and why a push
+//! stopped.
+
+use crate::stats::{StatsError, table};
 
 /// Adds the scaled deviations d = (row − `shift`)·`scale` of every row of `block` (the items'
 /// frame units: `scale` is a power of two per item, 1 on the exact path) to `s1` and the upper
@@ -158,4 +162,108 @@ pub(super) fn lane_dot4(a: &[f64], b: [&[f64]; 4]) -> [f64; 4] {
         }
     }
     out
+}
+
+/// Where the first NaN or infinity of a block lies, if its sums say there may be one: any
+/// such value makes its column sum or diagonal co-moment non-finite, and only then is the
+/// block searched (a non-finite sum of finite values, i.e. overflow, is refused by the
+/// checked merge instead).
+pub(super) fn non_finite_in<const P: usize>(
+    block: &[[f64; P]],
+    s1: &[f64; P],
+    s2: &[[f64; P]; P],
+) -> Option<usize> {
+    let suspect = (0..P).any(|j| !(s1[j].is_finite() && s2[j][j].is_finite()));
+    if suspect {
+        block.as_flattened().iter().position(|x| !x.is_finite())
+    } else {
+        None
+    }
+}
+
+/// Chan et al.'s combination of part B (n_b, means, upper-triangle co-moments) into part A.
+/// `delta` is p scratch values. Returns `false`, changing nothing in A, if a combined mean or
+/// co-moment would not be finite (every new value is checked before any is stored).
+pub(super) fn merge_moments(
+    p: usize,
+    a: (&mut usize, &mut [f64], &mut [f64]),
+    b: (usize, &[f64], &[f64]),
+    delta: &mut [f64],
+) -> bool {
+    let (n_a, mean_a, m2_a) = a;
+    let (n_b, mean_b, m2_b) = b;
+    if n_b == 0 {
+        return true;
+    }
+    if *n_a == 0 {
+        if !mean_b.iter().chain(m2_b).all(|x| x.is_finite()) {
+            return false;
+        }
+        *n_a = n_b;
+        mean_a.copy_from_slice(mean_b);
+        m2_a.copy_from_slice(m2_b);
+        return true;
+    }
+    let n = *n_a + n_b;
+    let (na, nb, nf) = (*n_a as f64, n_b as f64, n as f64);
+    let w = nb / nf;
+    let c = na * nb / nf;
+    let mut fits = true;
+    for ((d, ma), &mb) in delta.iter_mut().zip(mean_a.iter()).zip(mean_b) {
+        *d = mb - *ma;
+        fits &= d.is_finite() && (*ma + *d * w).is_finite();
+    }
+    for i in 0..p {
+        let di = delta[i] * c;
+        let row = i * p + i..(i + 1) * p;
+        for ((m, &mb), &dj) in m2_a[row.clone()].iter().zip(&m2_b[row]).zip(&delta[i..]) {
+            fits &= (*m + (mb + di * dj)).is_finite();
+        }
+    }
+    if !fits {
+        return false;
+    }
+    for (d, ma) in delta.iter().zip(mean_a.iter_mut()) {
+        *ma += *d * w;
+    }
+    for i in 0..p {
+        let di = delta[i] * c;
+        let row = i * p + i..(i + 1) * p;
+        for ((m, &mb), &dj) in m2_a[row.clone()]
+            .iter_mut()
+            .zip(&m2_b[row])
+            .zip(&delta[i..])
+        {
+            *m += mb + di * dj;
+        }
+    }
+    *n_a = n;
+    true
+}
+
+/// Why [`CovarianceAccumulator::push_rows`](super::covariance::CovarianceAccumulator::push_rows) stopped (the block that failed was not added).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PushError {
+    /// A NaN or infinity at this offset of the data.
+    NonFinite(usize),
+    /// The block of rows starting at this row of the data would make a mean or co-moment
+    /// overflow `f64`.
+    Overflow(usize),
+}
+
+impl PushError {
+    /// The public error, naming the column of a non-finite value with `column`.
+    pub(crate) fn into_stats(
+        self,
+        data: &[f64],
+        p: usize,
+        column: impl Fn(usize) -> String,
+    ) -> StatsError {
+        match self {
+            Self::NonFinite(i) => table::non_finite(data, p, i, column),
+            Self::Overflow(row) => StatsError::Overflow {
+                what: format!("rows from {row} of data: item means and co-moments"),
+            },
+        }
+    }
 }

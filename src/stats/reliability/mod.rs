@@ -9,6 +9,7 @@
 
 mod accumulator;
 mod covariance;
+mod exact_sums;
 mod finish;
 mod frames;
 mod kernels;

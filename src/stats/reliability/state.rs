@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{AlphaAccumulator, CovarianceAccumulator, covariance::ExactSums};
+use super::exact_sums::ExactSums;
+use super::{AlphaAccumulator, CovarianceAccumulator};
 use crate::numeric::summation::Frame;
 use crate::stats::state::{
     CheckedMoments, MomentState, STATE_VERSION, StateError, StateKind, check_header, codec,
