@@ -219,6 +219,34 @@ impl Frame {
         f.refit(a_fitted || b_fitted, b.pilot).unwrap_or(f)
     }
 
+    /// A mean `m` held in this frame, expressed in the frame `to` (another pilot and unit).
+    pub(crate) fn mean_in(&self, to: &Self, m: f64) -> f64 {
+        self.rescale(to, m, 1) + to.apply(self.pilot)
+    }
+
+    /// The value of `values` farthest from the pilot (measured on halves, so no difference
+    /// overflows; the first of equally far ones), or the pilot when there is none.
+    pub(crate) fn farthest(&self, values: impl Iterator<Item = f64>) -> f64 {
+        let distance = |x: f64| (0.5 * x - 0.5 * self.pilot).abs();
+        values.fold(self.pilot, |far, x| {
+            if distance(x) > distance(far) { x } else { far }
+        })
+    }
+
+    /// The unit frame (exponent 0) of a variable on the exact integer path, from its exact sum
+    /// over `count` values: the pilot is the rounded mean (an integer within 2²⁰), and the mean
+    /// in the frame `(Σx − count·pilot)/count` is computed in `i128`, so exact to one
+    /// rounding. A count of 0 gives the frame at 0 with mean 0.
+    pub(crate) fn of_exact_sum(sum: i128, count: i128) -> (Self, f64) {
+        if count == 0 {
+            return (Self::new(0.0, 0), 0.0);
+        }
+        let pilot = (sum as f64 / count as f64).round();
+        // |pilot| <= 2^20 and count < 2^70 (targets × raters): the product fits in i128
+        let rest = sum - count * pilot as i128;
+        (Self::new(pilot, 0), rest as f64 / count as f64)
+    }
+
     /// `2^−exp`: multiplying a difference from the pilot by it gives frame units (exact, as a
     /// power of two).
     pub(crate) fn unit_inverse(&self) -> f64 {

@@ -109,14 +109,8 @@ impl CorrelationAccumulator {
         if let Some(sums) = self.exact.take() {
             let n = self.n as u64;
             if n > 0 {
-                let frame = |sum: i128| {
-                    let pilot = (sum as f64 / n as f64).round();
-                    // |pilot| <= 2^20 and n <= 2^53: the product and difference fit in i128
-                    let rest = sum - i128::from(n) * pilot as i128;
-                    (Frame::new(pilot, 0), rest as f64 / n as f64)
-                };
-                (self.frame_x, self.mean_x) = frame(sums[0]);
-                (self.frame_y, self.mean_y) = frame(sums[1]);
+                (self.frame_x, self.mean_x) = Frame::of_exact_sum(sums[0], i128::from(n));
+                (self.frame_y, self.mean_y) = Frame::of_exact_sum(sums[1], i128::from(n));
             }
             (self.sxx, self.syy, self.sxy) = centred_pair(n, sums);
         }
@@ -151,8 +145,8 @@ impl CorrelationAccumulator {
 
     /// The same moments in the frames `(fx, fy)` (at least as wide as the current ones).
     fn moved(mut self, fx: Frame, fy: Frame) -> Self {
-        self.mean_x = self.frame_x.rescale(&fx, self.mean_x, 1) + fx.apply(self.frame_x.pilot());
-        self.mean_y = self.frame_y.rescale(&fy, self.mean_y, 1) + fy.apply(self.frame_y.pilot());
+        self.mean_x = self.frame_x.mean_in(&fx, self.mean_x);
+        self.mean_y = self.frame_y.mean_in(&fy, self.mean_y);
         self.sxx = self.frame_x.rescale(&fx, self.sxx, 2);
         self.syy = self.frame_y.rescale(&fy, self.syy, 2);
         self.sxy = self

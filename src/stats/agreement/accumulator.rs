@@ -382,14 +382,11 @@ impl IccAccumulator {
     fn leave_exact(&mut self) {
         if let Some(e) = self.exact.take() {
             (self.row_mean, self.row_m2, self.dev_mean, self.dev_m2) = e.moments(self.n);
-            // a unit frame whose pilot is the rounded grand mean, the mean in it exact to one
-            // rounding: (G − N·k·pilot)/(N·k) in i128 (|pilot| <= 2^20, N·k·2^20 < 2^90)
+            // the grand mean is G/(N·k): the unit frame at its rounded value
             if self.n > 0 {
-                let pilot = self.row_mean.round();
                 let g: i128 = e.c.iter().sum();
                 let nk = self.n as i128 * self.k as i128;
-                self.frame = Frame::new(pilot, 0);
-                self.row_mean = (g - nk * pilot as i128) as f64 / nk as f64;
+                (self.frame, self.row_mean) = Frame::of_exact_sum(g, nk);
             }
         }
     }
@@ -406,7 +403,7 @@ impl IccAccumulator {
     /// current one unfitted).
     fn move_to(&mut self, to: Frame) {
         let from = self.frame;
-        self.row_mean = from.rescale(&to, self.row_mean, 1) + to.apply(from.pilot());
+        self.row_mean = from.mean_in(&to, self.row_mean);
         self.row_m2 = from.rescale(&to, self.row_m2, 2);
         // the row-centred ratings do not depend on the shift
         for m in &mut self.dev_mean {
@@ -457,14 +454,7 @@ impl IccAccumulator {
         } else {
             self.frame
         };
-        let far = row
-            .iter()
-            .copied()
-            .max_by(|a, b| {
-                let d = |x: f64| (0.5 * x - 0.5 * from.pilot()).abs();
-                d(*a).total_cmp(&d(*b))
-            })
-            .unwrap_or(0.0);
+        let far = from.farthest(row.iter().copied());
         let to = from.refit(self.n > 0 && self.fitted(), far).unwrap_or(from);
         let one = |v: f64| from.rescale(&to, v, 1);
         let two = |v: f64| from.rescale(&to, v, 2);

@@ -190,7 +190,7 @@ impl CovarianceAccumulator {
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &x| {
                 (l.min(x), h.max(x))
             });
-        if leaves_headroom(&self.frames, lo, hi) {
+        if leaves_headroom(p, &self.frames, &self.mean, &self.m2, lo, hi) {
             // on a copy: a refused row changes nothing (rare: values beyond an item's
             // headroom, whose moments are rescaled)
             let mut next = self.clone();
@@ -393,7 +393,7 @@ impl CovarianceAccumulator {
                     self.undo(saved, before);
                     return Err(PushError::NonFinite(b * KERNEL_ROWS * P + at));
                 }
-                if !leaves_headroom(&self.frames, lo, hi) {
+                if !leaves_headroom(P, &self.frames, &self.mean, &self.m2, lo, hi) {
                     break;
                 }
                 let snapshot = (self.frames.clone(), self.mean.clone(), self.m2.clone());
@@ -526,7 +526,7 @@ impl CovarianceAccumulator {
                     }
                 }
                 let unfitted = any_unfitted(p, &self.mean, &self.m2);
-                if unfitted || leaves_headroom(&self.frames, lo, hi) {
+                if unfitted || leaves_headroom(p, &self.frames, &self.mean, &self.m2, lo, hi) {
                     let snapshot = (self.frames.clone(), self.mean.clone(), self.m2.clone());
                     let fitted =
                         fit_unfitted(p, &mut self.frames, &mut self.mean, &mut self.m2, block);

@@ -180,17 +180,12 @@ impl ExactSums {
     /// means, the means in them (`(Σx − n·pilot)/n` in `i128`, one rounding) and the
     /// upper-triangle centred co-moments.
     pub(super) fn frame_moments(&self, n: usize) -> (Vec<Frame>, Vec<f64>, Vec<f64>) {
-        let (means, m2) = self.moments(n);
+        let (_, m2) = self.moments(n);
         let (s1, _) = self.totals();
-        let mut frames = Vec::with_capacity(means.len());
-        let mut mean_u = Vec::with_capacity(means.len());
-        for (&m, &s) in means.iter().zip(&s1) {
-            let pilot = m.round();
-            // |pilot| <= 2^20 and n <= 2^53: the product fits in i128
-            let rest = s - n as i128 * pilot as i128;
-            frames.push(Frame::new(pilot, 0));
-            mean_u.push(if n == 0 { 0.0 } else { rest as f64 / n as f64 });
-        }
+        let (frames, mean_u) = s1
+            .iter()
+            .map(|&s| Frame::of_exact_sum(s, n as i128))
+            .unzip();
         (frames, mean_u, m2)
     }
 

@@ -25,7 +25,7 @@ pub(super) fn move_item(
     if from == to {
         return;
     }
-    mean[j] = from.rescale(&to, mean[j], 1) + to.apply(from.pilot());
+    mean[j] = from.mean_in(&to, mean[j]);
     for k in 0..p {
         let at = if k < j { k * p + j } else { j * p + k };
         m2[at] = from.rescale(&to, m2[at], if k == j { 2 } else { 1 });
@@ -33,24 +33,23 @@ pub(super) fn move_item(
     frames[j] = to;
 }
 
-/// The value of `column` farthest from `pilot` (measured on halves, so no difference
-/// overflows), or the pilot for an empty column.
-fn farthest(column: impl Iterator<Item = f64>, pilot: f64) -> f64 {
-    let distance = |x: f64| (0.5 * x - 0.5 * pilot).abs();
-    column.fold(
-        pilot,
-        |far, x| if distance(x) > distance(far) { x } else { far },
-    )
-}
-
 /// Whether item `j`'s frame holds values in `[lo, hi]` within its headroom.
 fn holds(frame: &Frame, lo: f64, hi: f64) -> bool {
     frame.refit(true, lo).is_none() && frame.refit(true, hi).is_none()
 }
 
-/// Whether some item's frame would have to widen for values in `[lo, hi]`.
-pub(super) fn leaves_headroom(frames: &[Frame], lo: f64, hi: f64) -> bool {
-    frames.iter().any(|f| !holds(f, lo, hi))
+/// Whether some fitted item's frame would have to widen for values in `[lo, hi]`. Items not
+/// yet fitted are left to [`fit_unfitted`], which every push runs for them: their frames
+/// have no unit to widen (a constant item's frame would otherwise fail every range).
+pub(super) fn leaves_headroom(
+    p: usize,
+    frames: &[Frame],
+    mean: &[f64],
+    m2: &[f64],
+    lo: f64,
+    hi: f64,
+) -> bool {
+    (0..p).any(|j| fitted(j, p, mean, m2) && !holds(&frames[j], lo, hi))
 }
 
 /// Whether some item's frame is not yet fitted (every value so far equal to its pilot).
@@ -73,7 +72,7 @@ pub(super) fn fit_unfitted(
     })
 }
 
-/// Widens the frames of the items whose headroom the rows of `block` (values in
+/// Widens the frames of the fitted items whose headroom the rows of `block` (values in
 /// `[lo, hi]`) may leave, from each one's farthest value ([`Frame::refit`]), rescaling their
 /// moments exactly; returns whether a frame moved.
 pub(super) fn widen(
@@ -84,8 +83,8 @@ pub(super) fn widen(
     block: &[f64],
     (lo, hi): (f64, f64),
 ) -> bool {
-    refit_items(p, frames, mean, m2, block, |_, frame, _, _| {
-        !holds(frame, lo, hi)
+    refit_items(p, frames, mean, m2, block, |j, frame, mean, m2| {
+        fitted(j, p, mean, m2) && !holds(frame, lo, hi)
     })
 }
 
@@ -103,7 +102,7 @@ fn refit_items(
         if !select(j, &frames[j], mean, m2) {
             continue;
         }
-        let far = farthest(block.iter().skip(j).step_by(p).copied(), frames[j].pilot());
+        let far = frames[j].farthest(block.iter().skip(j).step_by(p).copied());
         if let Some(to) = frames[j].refit(fitted(j, p, mean, m2), far)
             && to != frames[j]
         {
